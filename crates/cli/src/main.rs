@@ -1,0 +1,95 @@
+//! The native command line. The only code that knows files, stdin and terminals.
+//!
+//! Exit codes: 0 analysed, 1 analysed with critical findings, 2 usage or I/O error.
+
+mod analyze;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "mailtriage",
+    version,
+    about = "Offline diagnostic for mail servers: configs, bounces, logs."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Analyse everything given (files, or - for stdin) as one paste.
+    Analyze {
+        /// Files to read; `-` or nothing reads standard input.
+        files: Vec<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Postfix version to assume when the paste does not state one (e.g. 3.7).
+        #[arg(long)]
+        postfix_version: Option<String>,
+        /// Dovecot version to assume when the paste does not state one (e.g. 2.4).
+        #[arg(long)]
+        dovecot_version: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Markdown,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let result = match cli.command {
+        Command::Analyze {
+            files,
+            format,
+            postfix_version,
+            dovecot_version,
+        } => {
+            let opts = mailtriage::Options {
+                postfix_version,
+                dovecot_version,
+            };
+            analyze::run(&files, format, &opts)
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(msg) => {
+            eprintln!("mailtriage: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Reads a file, or standard input for `-`, as text (invalid UTF-8 replaced, never rejected).
+pub fn read_input(path: &str) -> Result<String, String> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    if path == "-" {
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+    } else {
+        bytes = std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    }
+    Ok(match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    })
+}

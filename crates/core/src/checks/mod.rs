@@ -1,0 +1,91 @@
+//! Checks: one file each, reading facts (never raw text) and emitting findings.
+//!
+//! A check file holds a `pub static CHECK: Check` whose `doc` is written for the admin who reads it
+//! on the page, in fixed sections (`## What it does`, `## Why is this bad?`, `## Example`,
+//! `## Use instead`, `## References`), and whose `fail`/`pass` examples are whole pastes that the
+//! test suite runs through the full pipeline (a fail example must yield the check's id, a pass
+//! example must not). Registering a check is one line in [`CHECKS`].
+
+use crate::facts::Facts;
+use crate::report::{Finding, Severity};
+
+pub struct Check {
+    /// `group/name`, e.g. `postfix/unknown_parameter`. Names the problem, never the fix.
+    pub id: &'static str,
+    pub title: &'static str,
+    /// The usual severity (a check may raise or lower it per finding).
+    pub severity: Severity,
+    /// Markdown explanation with the fixed sections listed above.
+    pub doc: &'static str,
+    /// Pastes in which the check must fire.
+    pub fail: &'static [&'static str],
+    /// Pastes in which it must stay silent.
+    pub pass: &'static [&'static str],
+    pub run: fn(&Facts, &mut Vec<Finding>),
+}
+
+/// Every check, in no particular order (the report sorts findings).
+pub static CHECKS: &[&Check] = &[];
+
+/// Runs every check over the facts.
+pub fn run_all(facts: &Facts) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for check in CHECKS {
+        let before = out.len();
+        (check.run)(facts, &mut out);
+        for f in &mut out[before..] {
+            if f.why.is_empty() {
+                f.why = check.doc.to_owned();
+            }
+        }
+    }
+    out
+}
+
+pub fn find(id: &str) -> Option<&'static Check> {
+    CHECKS.iter().copied().find(|c| c.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_docs_have_their_sections() {
+        let mut seen = std::collections::HashSet::new();
+        for c in CHECKS {
+            assert!(seen.insert(c.id), "duplicate check id {}", c.id);
+            for section in [
+                "## What it does",
+                "## Why is this bad?",
+                "## Example",
+                "## Use instead",
+            ] {
+                assert!(c.doc.contains(section), "{}: doc lacks {section}", c.id);
+            }
+            assert!(!c.fail.is_empty(), "{}: no fail example", c.id);
+        }
+    }
+
+    #[test]
+    fn fail_examples_fire_and_pass_examples_stay_silent() {
+        for c in CHECKS {
+            for ex in c.fail {
+                let r = crate::analyze(ex, &Default::default());
+                assert!(
+                    r.findings.iter().any(|f| f.id == c.id),
+                    "{} did not fire on:\n{ex}",
+                    c.id
+                );
+            }
+            for ex in c.pass {
+                let r = crate::analyze(ex, &Default::default());
+                assert!(
+                    !r.findings.iter().any(|f| f.id == c.id),
+                    "{} fired on pass example:\n{ex}",
+                    c.id
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+//! mailtriage core: paste → segments → facts → checks + knowledge base → [`Report`].
+//!
+//! No I/O, no DOM, no panics on any input. Compiles to native and `wasm32-unknown-unknown`.
+//! See ARCHITECTURE.md for the codemap and invariants.
+
+pub mod bounce;
+pub mod checks;
+pub mod client_error;
+pub mod dovecot;
+pub mod facts;
+pub mod kb;
+pub mod log;
+pub mod postfix;
+pub mod render;
+pub mod report;
+pub mod segment;
+pub mod smtp;
+pub mod tables;
+pub mod text;
+
+pub use facts::{Facts, Failure, Options};
+pub use report::{Finding, Report, Segment, SegmentKind, Severity};
+pub use text::Span;
+
+/// Analyses one paste (which may hold several kinds of text) and reports what it found.
+pub fn analyze(input: &str, opts: &Options) -> Report {
+    let (segments, mut notes) = segment::segment(input);
+    let (facts, parse_notes) = facts::gather(input, &segments, opts);
+    notes.extend(parse_notes);
+    let mut report = Report {
+        input_len: input.len(),
+        segments,
+        findings: checks::run_all(&facts),
+        bounces: facts
+            .bounces
+            .iter()
+            .flat_map(|b| b.records.iter().cloned())
+            .collect(),
+        notes,
+    };
+    report.sort_findings();
+    report
+}

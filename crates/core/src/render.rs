@@ -1,0 +1,176 @@
+//! Plain-text and Markdown renderings of a report (CLI output, "Copy as Markdown" on the page).
+//! Pure functions of the report and the analysed text.
+
+use crate::report::{Finding, Report};
+use crate::text::{clip, line_number, slice, Span};
+use std::fmt::Write as _;
+
+/// The report as Markdown, ready to paste into a support ticket reply.
+pub fn markdown(report: &Report, input: &str) -> String {
+    let mut s = String::new();
+    s.push_str("## mailtriage report\n\n");
+    if !report.segments.is_empty() {
+        s.push_str("**Detected:** ");
+        let kinds: Vec<String> = report
+            .segments
+            .iter()
+            .filter(|g| g.kind != crate::SegmentKind::Prose)
+            .map(|g| {
+                let (a, b) = lines_of(input, g.span());
+                match &g.version {
+                    Some(v) => format!("{} {v} (lines {a}–{b})", g.kind.label()),
+                    None => format!("{} (lines {a}–{b})", g.kind.label()),
+                }
+            })
+            .collect();
+        s.push_str(&if kinds.is_empty() {
+            "prose only".to_owned()
+        } else {
+            kinds.join(", ")
+        });
+        s.push_str("\n\n");
+    }
+    if report.findings.is_empty() {
+        s.push_str("No findings.\n");
+    }
+    for (i, f) in report.findings.iter().enumerate() {
+        let _ = writeln!(s, "### {}. {} ({})\n", i + 1, f.title, f.severity.as_str());
+        if !f.summary.is_empty() {
+            let _ = writeln!(s, "{}\n", f.summary);
+        }
+        evidence_lines(&mut s, f, input, "> ");
+        if let Some(fix) = &f.fix {
+            let _ = writeln!(s, "**Fix:** {}\n", fix.text);
+            if let Some(snippet) = &fix.snippet {
+                let _ = writeln!(s, "```\n{}\n```\n", snippet.trim_end());
+            }
+        }
+        if !f.dead_ends.is_empty() {
+            s.push_str("**What will not help:**\n");
+            for d in &f.dead_ends {
+                let _ = writeln!(s, "- {} — {}", d.attempt, d.why);
+            }
+            s.push('\n');
+        }
+        if !f.references.is_empty() {
+            let refs: Vec<String> = f
+                .references
+                .iter()
+                .map(|r| match &r.url {
+                    Some(u) => format!("[{}]({u})", r.title),
+                    None => r.title.clone(),
+                })
+                .collect();
+            let _ = writeln!(s, "References: {}\n", refs.join(", "));
+        }
+    }
+    if !report.bounces.is_empty() {
+        s.push_str("### Bounced recipients\n\n| recipient | reason | hard | status | reply | remote MTA |\n|---|---|---|---|---|---|\n");
+        for b in &report.bounces {
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} | {} | {} |",
+                md_cell(&b.recipient),
+                b.reason,
+                if b.hard { "hard" } else { "soft" },
+                b.status,
+                b.reply_code,
+                md_cell(&b.remote_mta)
+            );
+        }
+        s.push('\n');
+    }
+    s
+}
+
+/// The report as terminal text.
+pub fn text(report: &Report, input: &str) -> String {
+    let mut s = String::new();
+    for g in &report.segments {
+        let (a, b) = lines_of(input, g.span());
+        let _ = writeln!(
+            s,
+            "segment {:<16} lines {a}-{b}{}",
+            g.kind.as_str(),
+            g.version
+                .as_deref()
+                .map(|v| format!("  version {v}"))
+                .unwrap_or_default()
+        );
+    }
+    if !report.segments.is_empty() {
+        s.push('\n');
+    }
+    for f in &report.findings {
+        let _ = writeln!(
+            s,
+            "[{}] {}  ({}, confidence {:.0}%)",
+            f.severity.as_str(),
+            f.title,
+            f.id,
+            f.confidence * 100.0
+        );
+        if !f.summary.is_empty() {
+            let _ = writeln!(s, "  {}", f.summary);
+        }
+        evidence_lines(&mut s, f, input, "  | ");
+        if let Some(fix) = &f.fix {
+            let _ = writeln!(s, "  fix: {}", fix.text);
+            if let Some(snippet) = &fix.snippet {
+                for l in snippet.lines() {
+                    let _ = writeln!(s, "      {l}");
+                }
+            }
+        }
+        for d in &f.dead_ends {
+            let _ = writeln!(s, "  won't help: {} — {}", d.attempt, d.why);
+        }
+        s.push('\n');
+    }
+    for b in &report.bounces {
+        let _ = writeln!(
+            s,
+            "bounce {} {} {} {} {}",
+            b.recipient,
+            b.reason,
+            if b.hard { "hard" } else { "soft" },
+            b.status,
+            b.reply_code
+        );
+    }
+    for n in &report.notes {
+        let (a, _) = lines_of(input, Span::new(n.start, n.end));
+        let _ = writeln!(s, "note ({}, line {a}): {}", n.source, n.message);
+    }
+    if report.findings.is_empty() {
+        s.push_str("no findings\n");
+    }
+    s
+}
+
+fn evidence_lines(s: &mut String, f: &Finding, input: &str, prefix: &str) {
+    for e in &f.evidence {
+        let span = Span::new(e.start, e.end);
+        let (a, _) = lines_of(input, span);
+        let excerpt = slice(input, span).lines().next().unwrap_or("").trim();
+        let _ = writeln!(
+            s,
+            "{prefix}line {a} ({}): `{}`",
+            e.label,
+            clip(excerpt, 160)
+        );
+    }
+    if !f.evidence.is_empty() && prefix.starts_with('>') {
+        s.push('\n');
+    }
+}
+
+fn lines_of(input: &str, span: Span) -> (usize, usize) {
+    let a = line_number(input, span.start);
+    let b = line_number(input, span.end.saturating_sub(1).max(span.start));
+    (a, b)
+}
+
+fn md_cell(s: &str) -> String {
+    s.replace('|', "\\|")
+}

@@ -1,0 +1,164 @@
+//! Line and span primitives shared by every parser: byte offsets into the original paste, and
+//! line iteration that accepts LF, CRLF and lone CR endings alike.
+
+use serde::Serialize;
+
+/// A half-open byte range `[start, end)` into the text the person pasted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        Span { start, end }
+    }
+    pub fn len(&self) -> usize {
+        self.end.saturating_sub(self.start)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// The same range moved by `base` bytes (a sub-parser's span made absolute).
+    pub fn offset(self, base: usize) -> Span {
+        Span::new(self.start + base, self.end + base)
+    }
+    /// The smallest span covering both.
+    pub fn cover(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+    pub fn contains(&self, other: Span) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+}
+
+/// One line of text without its ending. `start..end` excludes the line break; `next` is where the
+/// following line starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Line<'a> {
+    pub text: &'a str,
+    pub start: usize,
+    pub end: usize,
+    pub next: usize,
+}
+
+impl<'a> Line<'a> {
+    pub fn span(&self) -> Span {
+        Span::new(self.start, self.end)
+    }
+    /// Span of a sub-slice of this line's text (which must point into `self.text`).
+    pub fn sub_span(&self, part: &str) -> Span {
+        let off = part.as_ptr() as usize - self.text.as_ptr() as usize;
+        debug_assert!(off + part.len() <= self.text.len());
+        Span::new(self.start + off, self.start + off + part.len())
+    }
+}
+
+/// Iterates over the lines of `text`, whose first byte is at offset `base` of the paste.
+pub fn lines_at(text: &str, base: usize) -> Lines<'_> {
+    Lines { text, pos: 0, base }
+}
+
+/// Iterates over the lines of a whole paste (offsets from 0).
+pub fn lines(text: &str) -> Lines<'_> {
+    lines_at(text, 0)
+}
+
+pub struct Lines<'a> {
+    text: &'a str,
+    pos: usize,
+    base: usize,
+}
+
+impl<'a> Iterator for Lines<'a> {
+    type Item = Line<'a>;
+    fn next(&mut self) -> Option<Line<'a>> {
+        if self.pos >= self.text.len() {
+            return None;
+        }
+        let rest = &self.text.as_bytes()[self.pos..];
+        let (len, brk) = match rest.iter().position(|&b| b == b'\n' || b == b'\r') {
+            None => (rest.len(), 0),
+            Some(i) if rest[i] == b'\r' && rest.get(i + 1) == Some(&b'\n') => (i, 2),
+            Some(i) => (i, 1),
+        };
+        let start = self.pos;
+        self.pos += len + brk;
+        Some(Line {
+            text: &self.text[start..start + len],
+            start: self.base + start,
+            end: self.base + start + len,
+            next: self.base + self.pos,
+        })
+    }
+}
+
+/// `s` with ASCII case folded, for case-insensitive phrase matching without regexes.
+pub fn lower(s: &str) -> String {
+    s.to_ascii_lowercase()
+}
+
+/// Cuts `s` to at most `max` bytes on a char boundary (for excerpts in notes).
+pub fn clip(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_line_endings_give_the_same_lines() {
+        for text in ["a\nbb\n\nc", "a\r\nbb\r\n\r\nc", "a\rbb\r\rc"] {
+            let got: Vec<&str> = lines(text).map(|l| l.text).collect();
+            assert_eq!(got, ["a", "bb", "", "c"], "{text:?}");
+        }
+    }
+
+    #[test]
+    fn spans_point_back_into_the_text() {
+        let text = "one\r\ntwo\nthree";
+        for l in lines(text) {
+            assert_eq!(&text[l.start..l.end], l.text);
+        }
+        let last = lines(text).last().unwrap();
+        assert_eq!(last.next, text.len());
+        assert_eq!(lines_at("x\ny", 10).nth(1).unwrap().start, 12);
+    }
+
+    #[test]
+    fn clip_respects_char_boundaries() {
+        assert_eq!(clip("ééé", 3), "é");
+        assert_eq!(clip("abc", 10), "abc");
+    }
+}
+
+/// 1-based line number of byte `offset` in `text` (LF, CRLF and CR each end one line).
+pub fn line_number(text: &str, offset: usize) -> usize {
+    let b = text.as_bytes();
+    let end = offset.min(b.len());
+    let mut n = 1;
+    let mut i = 0;
+    while i < end {
+        match b[i] {
+            b'\n' => n += 1,
+            b'\r' if b.get(i + 1) != Some(&b'\n') => n += 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    n
+}
+
+/// The text of a span, or "" when the span does not fit the text (never panics).
+pub fn slice(text: &str, span: Span) -> &str {
+    text.get(span.start..span.end).unwrap_or("")
+}
