@@ -1,0 +1,21 @@
+#![no_main]
+//! Every parser on arbitrary input, each as if its segment were the whole paste. The first byte
+//! picks the parser so one corpus serves all of them.
+use libfuzzer_sys::fuzz_target;
+use mailtriage::{report::SegmentKind, Options};
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&which, rest)) = data.split_first() else { return };
+    let text = String::from_utf8_lossy(rest);
+    let opts = Options::default();
+    match which % 8 {
+        0 => drop(mailtriage::segment::segment(&text)),
+        1 => drop(mailtriage::postfix::parse_main_cf(&text, 7, SegmentKind::MainCf, &opts)),
+        2 => drop(mailtriage::postfix::parse_master_cf(&text, 7)),
+        3 => drop(mailtriage::dovecot::parse(&text, 7, SegmentKind::DovecotConf, &opts)),
+        4 => drop(mailtriage::log::parse(&text, 7)),
+        5 => drop(mailtriage::smtp::parse_transcript(&text, 7)),
+        6 => drop(mailtriage::client_error::parse(&text, 7)),
+        _ => drop(mailtriage::bounce::parse_message(rest, 7)),
+    }
+});
