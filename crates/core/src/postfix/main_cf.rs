@@ -80,10 +80,14 @@ pub fn parse(
                     span: Span::new(name_at, line.end),
                     name_span: Span::new(name_at, name_at + name.len()),
                     overridden: false,
+                    flush_noted: false,
                 });
             }
             (None, Some(p)) => {
-                if ind <= base_indent {
+                // Once per definition, and only when the paste is not indented as a whole (a
+                // forum paste flattens indentation, so it says nothing about the real file).
+                if ind <= base_indent && base_indent == 0 && !p.flush_noted {
+                    p.flush_noted = true;
                     notes.push(Note::new(
                         line.span(),
                         SOURCE,

@@ -100,6 +100,8 @@ pub struct Param {
     pub name_span: Span,
     /// A later line sets the same name, so Postfix ignores this one.
     pub overridden: bool,
+    /// A parser note about unindented continuation lines was already given.
+    flush_noted: bool,
 }
 
 impl PostfixConfig {
@@ -374,7 +376,7 @@ mod tests {
             &Options::default(),
         );
         assert_eq!(c.restrictions("smtpd_relay_restrictions").len(), 2);
-        assert_eq!(notes.len(), 2);
+        assert_eq!(notes.len(), 1);
         let (_, notes) = parse_main_cf(
             "garbage line\n",
             0,

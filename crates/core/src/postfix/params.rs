@@ -122,10 +122,8 @@ fn split_history(h: &'static str) -> Vec<(Version, &'static str)> {
 
 /// The table row of a parameter name.
 pub fn info(name: &str) -> Option<ParamInfo> {
-    let i = POSTFIX_PARAMS
-        .binary_search_by(|r| r[0].cmp(name))
-        .ok()
-        .or_else(|| POSTFIX_PARAMS.iter().position(|r| r[0] == name))?;
+    // The table is sorted by name (a test guards it).
+    let i = POSTFIX_PARAMS.binary_search_by(|r| r[0].cmp(name)).ok()?;
     let r = POSTFIX_PARAMS.get(i)?;
     Some(ParamInfo {
         name: r[0],
@@ -300,6 +298,11 @@ fn edit_distance(a: &[u8], b: &[u8], cap: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn table_is_sorted_for_binary_search() {
+        assert!(POSTFIX_PARAMS.windows(2).all(|w| w[0][0] < w[1][0]));
+    }
 
     #[test]
     fn versions_parse_and_compare() {

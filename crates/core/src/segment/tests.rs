@@ -1,0 +1,143 @@
+use super::*;
+
+/// `(kind, first line text)` of each segment.
+fn kinds(input: &str) -> Vec<(SegmentKind, String)> {
+    let (segs, _) = segment(input);
+    for w in segs.windows(2) {
+        assert!(w[0].end <= w[1].start, "segments overlap");
+    }
+    segs.iter()
+        .map(|s| {
+            let text = &input[s.start..s.end];
+            (s.kind, text.lines().next().unwrap_or("").trim().to_owned())
+        })
+        .collect()
+}
+
+fn only_kinds(input: &str) -> Vec<SegmentKind> {
+    kinds(input).into_iter().map(|k| k.0).collect()
+}
+
+use SegmentKind::*;
+
+#[test]
+fn empty_and_plain_prose() {
+    assert!(segment("").0.is_empty());
+    assert!(segment(" \n\n").0.is_empty());
+    assert_eq!(
+        only_kinds("Hello,\nmy mail does not go out.\n\nThanks"),
+        [Prose]
+    );
+}
+
+#[test]
+fn heading_then_postconf_n_then_doveconf_n() {
+    let input = "Here is my config.\n\npostconf -n\n\nalias_maps = hash:/etc/aliases\nbiff = no\ninet_interfaces = all\nmydestination = localhost\nmyhostname = mx.example.net\nmynetworks = 127.0.0.0/8 [::1]/128\nsmtpd_recipient_restrictions = permit_mynetworks, reject_unauth_destination\n\ndoveconf -n\n\n# 2.3.16 (7e2e900c1a): /etc/dovecot/dovecot.conf\n# OS: Linux 5.10.0 x86_64 Debian 11.2\nauth_mechanisms = plain login\nnamespace inbox {\n  inbox = yes\n  mailbox Sent {\n    special_use = \\Sent\n  }\n}\nprotocols = imap lmtp\n\nAny idea?\n";
+    let k = kinds(input);
+    let got: Vec<SegmentKind> = k.iter().map(|x| x.0).collect();
+    assert_eq!(got, [Prose, PostconfN, Prose, DoveconfN, Prose], "{k:?}");
+    let (segs, _) = segment(input);
+    assert_eq!(segs[3].version.as_deref(), Some("2.3.16"));
+    assert!(input[segs[3].start..segs[3].end].ends_with("protocols = imap lmtp"));
+    assert_eq!(k[0].1, "Here is my config.");
+}
+
+#[test]
+fn raw_main_cf_with_comments_blank_lines_and_continuations() {
+    let input = "# See main.cf.dist\n\nsmtpd_banner = $myhostname ESMTP\nbiff = no\n\n# TLS\nsmtpd_tls_security_level = may\nsmtpd_relay_restrictions =\n    permit_mynetworks,\n    permit_sasl_authenticated,\n    reject_unauth_destination\nmyhostname = mx.example.org\n";
+    let (segs, _) = segment(input);
+    assert_eq!(segs.len(), 1, "{segs:?}");
+    assert_eq!(segs[0].kind, MainCf);
+    assert_eq!(segs[0].start, 0);
+    assert!(input[..segs[0].end].ends_with("mx.example.org"));
+}
+
+#[test]
+fn forum_indented_config_with_flush_continuations() {
+    let input = "Try this:\n\n    smtpd_relay_restrictions =\n    permit_mynetworks\n    permit_sasl_authenticated\n    reject_unauth_destination\n\nThen reload.\n";
+    assert_eq!(only_kinds(input), [Prose, MainCf, Prose]);
+}
+
+#[test]
+fn quoted_config() {
+    let input = "> mynetworks = 192.0.2.0/24\n> relayhost = [smtp.example.net]:587\n> smtp_sasl_auth_enable = yes\n\nWhy does this relay?\n";
+    assert_eq!(only_kinds(input), [MainCf, Prose]);
+}
+
+#[test]
+fn master_cf_with_commented_services() {
+    let input = "My master.cf:\n\nsmtp      inet  n       -       y       -       -       smtpd\n#submission inet n       -       y       -       -       smtpd\n#  -o syslog_name=postfix/submission\n#  -o smtpd_tls_security_level=encrypt\npickup    unix  n       -       y       60      1       pickup\n  -o content_filter=\n";
+    assert_eq!(only_kinds(input), [Prose, MasterCf]);
+}
+
+#[test]
+fn log_lines_of_every_kind() {
+    let input = "Jul 18 08:25:19 mx postfix/smtpd[29282]: connect from a.example.org[192.0.2.10]\n2024-03-01T10:00:00.123456+01:00 mx postfix/qmgr[12]: 4B2C1: removed\n2015-06-12 05:12:36 H=(a.example.org) [192.0.2.1] F=<x@example.org> rejected RCPT <y@example.net>: relay not permitted\nJan  3 01:02:03 mx sm-mta[123]: x1: ruleset=check_rcpt, arg1=<a@example.com>, reject=550 5.7.1 <a@example.com>... Relaying denied\n";
+    assert_eq!(only_kinds(input), [MailLog]);
+    let input = "-- Logs begin at Mon 2024-01-01 00:00:00 UTC. --\nJan 01 10:00:00 mx postfix/smtpd[1]: warning: hostname x does not resolve\n";
+    assert_eq!(only_kinds(input), [MailLog]);
+}
+
+#[test]
+fn smtp_transcript_needs_commands() {
+    let input = "telnet mx.example.net 25\nTrying 192.0.2.25...\nConnected to mx.example.net.\n220 mx.example.net ESMTP Postfix\nEHLO client.example.org\n250-mx.example.net\n250-PIPELINING\n250 8BITMIME\nMAIL FROM:<a@example.org>\n250 2.1.0 Ok\nRCPT TO:<b@example.com>\n554 5.7.1 <b@example.com>: Relay access denied\nQUIT\n";
+    let k = only_kinds(input);
+    assert_eq!(k.last(), Some(&SmtpTranscript), "{k:?}");
+    assert!(k.len() <= 2);
+    // A lone reply quoted in prose is prose.
+    assert_eq!(
+        only_kinds("The error is:\n\n554 5.7.1 : Relay access denied\n\nWhat now?\n"),
+        [Prose]
+    );
+    let marked = "C: EHLO a.example.org\nS: 250-mx.example.net\nS: 250 STARTTLS\n";
+    assert_eq!(only_kinds(marked), [SmtpTranscript]);
+}
+
+#[test]
+fn bounce_whole_message_and_body_only() {
+    let whole = "Return-Path: <>\nReceived: by mx.example.net (Postfix)\n\tid 1234; Mon, 1 Jan 2024 10:00:00 +0000\nFrom: MAILER-DAEMON@mx.example.net (Mail Delivery System)\nSubject: Undelivered Mail Returned to Sender\nContent-Type: multipart/report; report-type=delivery-status;\n\tboundary=\"ABC.123\"\n\n--ABC.123\nContent-Type: text/plain\n\nThis is the mail system at host mx.example.net.\n\nI'm sorry to have to inform you that your message could not\nbe delivered to one or more recipients.\n\n<b@example.com>: host mx.example.com[198.51.100.7] said: 550 5.1.1 unknown user\n\n--ABC.123\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.net\n\nFinal-Recipient: rfc822; b@example.com\nAction: failed\nStatus: 5.1.1\n\n--ABC.123--\n\nWhat does this mean?\n";
+    assert_eq!(only_kinds(whole), [Bounce, Prose]);
+    let body = "I got this back:\n\nThis is the mail system at host mx.example.net.\n\nI'm sorry to have to inform you that your message could not\nbe delivered to one or more recipients.\n\n<b@example.com>: host mx.example.com[198.51.100.7] said: 550 5.1.1 unknown user\n\nWhy is this happening?\n";
+    assert_eq!(only_kinds(body), [Prose, Bounce, Prose]);
+}
+
+#[test]
+fn client_dialogs() {
+    let outlook = "I get this:\n\nThe rejected e-mail address was\n'b@example.com'. Subject 'Hi', Account: 'mail.example.net',\nServer: 'mail.example.net', Protocol: SMTP, Server Response: '554 5.7.1\n<b@example.com>: Relay access denied', Port: 25, Secure(SSL): No,\nServer Error: 554, Error Number:\n0x800CCC79\n\nHelp!\n";
+    assert_eq!(only_kinds(outlook), [Prose, ClientError, Prose]);
+    let tb = "Sending of the message failed.\nAn error occurred while sending mail. The mail server responded: 5.7.1 Relay access denied. Please check the message recipient and try again.\n";
+    assert_eq!(only_kinds(tb), [ClientError]);
+    let apple = "Cannot send message using the server mail.example.net.\nThe sender address a@example.org was rejected by the server.\n";
+    assert_eq!(only_kinds(apple), [ClientError]);
+}
+
+#[test]
+fn line_endings_do_not_matter() {
+    let lf = "Config:\n\nmyhostname = mx.example.net\nmynetworks = 127.0.0.0/8\n\nJul 18 08:25:19 mx postfix/smtpd[1]: connect from a[192.0.2.1]\n";
+    let want = only_kinds(lf);
+    assert_eq!(want, [Prose, MainCf, MailLog]);
+    assert_eq!(only_kinds(&lf.replace('\n', "\r\n")), want);
+    assert_eq!(only_kinds(&lf.replace('\n', "\r")), want);
+}
+
+#[test]
+fn full_postconf_and_version() {
+    let mut s = String::new();
+    for (i, r) in crate::tables::POSTFIX_PARAMS.iter().enumerate().take(400) {
+        if r[0] == "mail_version" || i == 200 {
+            s.push_str("mail_version = 3.7.4\n");
+        } else {
+            s.push_str(&format!("{} = x\n", r[0]));
+        }
+    }
+    let (segs, _) = segment(&s);
+    assert_eq!(segs.len(), 1);
+    assert_eq!(segs[0].kind, PostconfFull);
+    assert_eq!(segs[0].version.as_deref(), Some("3.7.4"));
+}
+
+#[test]
+fn raw_dovecot_conf() {
+    let input = "# Dovecot config\nprotocols = imap lmtp\n!include conf.d/*.conf\nservice auth {\n  unix_listener /var/spool/postfix/private/auth {\n    mode = 0660\n  }\n}\n";
+    assert_eq!(only_kinds(input), [DovecotConf]);
+}
