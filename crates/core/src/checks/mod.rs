@@ -9,6 +9,8 @@
 use crate::facts::Facts;
 use crate::report::{Finding, Severity};
 
+pub mod postfix;
+
 pub struct Check {
     /// `group/name`, e.g. `postfix/unknown_parameter`. Names the problem, never the fix.
     pub id: &'static str,
@@ -25,7 +27,12 @@ pub struct Check {
 }
 
 /// Every check, in no particular order (the report sorts findings).
-pub static CHECKS: &[&Check] = &[];
+pub static CHECKS: &[&Check] = &[
+    &postfix::unknown_parameter::CHECK,
+    &postfix::deprecated_parameter::CHECK,
+    &postfix::deprecated_restriction::CHECK,
+    &postfix::duplicate_parameter::CHECK,
+];
 
 /// Runs every check over the facts.
 pub fn run_all(facts: &Facts) -> Vec<Finding> {

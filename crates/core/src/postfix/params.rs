@@ -144,7 +144,13 @@ pub fn is_known(name: &str) -> bool {
 pub fn is_transport_specific(name: &str) -> bool {
     name.match_indices('_').any(|(i, _)| {
         let suffix = &name[i + 1..];
-        !suffix.is_empty() && i > 0 && info(&format!("default_{suffix}")).is_some()
+        // Compares against `default_<suffix>` without building the string (hot in segmenting).
+        let key = b"default_".iter().chain(suffix.as_bytes());
+        !suffix.is_empty()
+            && i > 0
+            && POSTFIX_PARAMS
+                .binary_search_by(|r| r[0].as_bytes().iter().cmp(key.clone()))
+                .is_ok()
     })
 }
 

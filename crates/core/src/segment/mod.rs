@@ -288,8 +288,11 @@ fn label(ls: &mut [L]) {
                 st = State::Dovecot { depth: 0 };
                 Some(Family::Dovecot)
             }
-            Class::OtherDef { .. } => {
-                if let State::Postfix { .. } = st {
+            Class::OtherDef { paramlike } => {
+                // A name neither program knows, written like a Postfix parameter (a user-defined
+                // `$variable`, a misspelling): its continuation lines follow it.
+                let dovecot_open = matches!(st, State::Dovecot { .. });
+                if matches!(st, State::Postfix { .. }) || (*paramlike && !dovecot_open) {
                     st = State::Postfix {
                         indent: ind,
                         open: value_continues(t),

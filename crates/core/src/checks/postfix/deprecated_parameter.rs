@@ -1,0 +1,128 @@
+use crate::checks::Check;
+use crate::facts::Facts;
+use crate::postfix::params::{self, DeprecatedKind, Deprecation, Version};
+use crate::report::{Finding, Severity};
+use crate::text::Span;
+
+pub static CHECK: Check = Check {
+    id: "postfix/deprecated_parameter",
+    title: "Deprecated or removed Postfix parameter",
+    severity: Severity::Warning,
+    doc: r#"## What it does
+Finds `main.cf` parameters and master.cf `-o` settings that Postfix has deprecated, renamed or
+removed, and names the replacement.
+
+## Why is this bad?
+Deprecated names still work for a while but log warnings (Postfix 3.9 and later warn about
+`smtpd_use_tls`, `smtpd_enforce_tls` and friends); once removed they are ignored, so the
+behaviour you configured (TLS on, a relay, a policy) silently disappears after an upgrade.
+Old TLS switches also interact badly with their replacements when both are set.
+
+## Example
+```
+smtpd_use_tls = yes
+smtpd_enforce_tls = no
+```
+
+## Use instead
+```
+smtpd_tls_security_level = may
+```
+
+## References
+- Postfix DEPRECATION_README: https://www.postfix.org/DEPRECATION_README.html
+- postconf(5): https://www.postfix.org/postconf.5.html
+"#,
+    fail: &[
+        "myhostname = mx.example.net\nsmtpd_use_tls = yes\n",
+        "mail_version = 3.7.1\nvirtual_maps = hash:/etc/postfix/virtual\n",
+    ],
+    pass: &["myhostname = mx.example.net\nsmtpd_tls_security_level = may\n"],
+    run,
+};
+
+/// Severity by what the release does with it: removed → error; warned about → warning;
+/// merely an old alias → info.
+pub(crate) fn severity_for(d: &Deprecation, version: Option<Version>) -> Severity {
+    if d.removed_by(version) {
+        Severity::Error
+    } else if d.warned_since.is_some() || d.removed_in.is_some() {
+        Severity::Warning
+    } else {
+        Severity::Info
+    }
+}
+
+/// "removed in 3.9" / "deprecated since 3.9" wording.
+pub(crate) fn status_words(d: &Deprecation, version: Option<Version>) -> String {
+    let now = version
+        .map(|v| format!(" (this paste: Postfix {v})"))
+        .unwrap_or_default();
+    match (d.removed_in, d.warned_since) {
+        (Some(r), _) if d.removed_by(version) => {
+            format!("no longer works since Postfix {r}{now}")
+        }
+        (Some(r), Some(w)) => format!("deprecated since Postfix {w}, removed in {r}"),
+        (Some(r), None) => format!("removed in Postfix {r}"),
+        (None, Some(w)) => format!("deprecated since Postfix {w}"),
+        (None, None) => "an obsolete name".to_owned(),
+    }
+}
+
+fn run(facts: &Facts, out: &mut Vec<Finding>) {
+    let version = super::paste_version(facts);
+    let mut report = |name: &str, span: Span, value: &str, where_: &str| {
+        let Some(d) = params::deprecated(name).filter(|d| d.kind == DeprecatedKind::Parameter)
+        else {
+            return;
+        };
+        let sev = severity_for(&d, version);
+        let replacement = d.replacement;
+        let plain_name = replacement
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_');
+        let fix_text = if replacement.starts_with('(') {
+            format!("Remove `{name}` {replacement}.")
+        } else {
+            format!("Replace `{name}` with `{replacement}` ({}).", d.note)
+        };
+        let snippet = plain_name.then(|| format!("{replacement} = …"));
+        let mut f = Finding::new(CHECK.id, sev, CHECK.title)
+            .summary(format!(
+                "`{name} = {}` ({where_}) is {}; use {} instead. {}",
+                crate::text::clip(value, 80),
+                status_words(&d, version),
+                if replacement.starts_with('(') {
+                    "nothing".to_owned()
+                } else {
+                    format!("`{replacement}`")
+                },
+                d.note
+            ))
+            .param(name)
+            .evidence(span, "deprecated parameter")
+            .fix(fix_text, snippet)
+            .reference(
+                "Postfix DEPRECATION_README",
+                Some("https://www.postfix.org/DEPRECATION_README.html"),
+            );
+        if plain_name {
+            f = f.param(replacement);
+        }
+        out.push(f);
+    };
+    for cfg in &facts.postfix {
+        let label = super::config_label(cfg);
+        for p in cfg.params.iter().filter(|p| !p.overridden) {
+            report(&p.name, p.span, &p.value.text, label);
+        }
+    }
+    for (svc, o) in super::master_overrides(facts) {
+        report(
+            &o.name,
+            o.span,
+            &o.value.text,
+            &format!("master.cf service `{svc}`"),
+        );
+    }
+}
