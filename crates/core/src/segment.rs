@@ -17,3 +17,15 @@ pub fn segment(input: &str) -> (Vec<Segment>, Vec<Note>) {
         Vec::new(),
     )
 }
+
+/// A line without forum quoting (`> `, `>> `): what the original text said.
+pub fn unquote(line: &str) -> &str {
+    let mut s = line;
+    loop {
+        let t = s.trim_start_matches([' ', '\t']);
+        match t.strip_prefix('>') {
+            Some(rest) => s = rest.strip_prefix(' ').unwrap_or(rest),
+            None => return s,
+        }
+    }
+}
