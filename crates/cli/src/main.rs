@@ -3,6 +3,7 @@
 //! Exit codes: 0 analysed, 1 analysed with critical findings, 2 usage or I/O error.
 
 mod analyze;
+mod bounces;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::process::ExitCode;
@@ -32,6 +33,16 @@ enum Command {
         /// Dovecot version to assume when the paste does not state one (e.g. 2.4).
         #[arg(long)]
         dovecot_version: Option<String>,
+    },
+    /// Classify bounces in bulk: one record per failed recipient (files, mboxes, folders).
+    Bounces {
+        /// Messages, mbox files, or folders (maildirs; walked recursively).
+        paths: Vec<String>,
+        #[arg(long, value_enum, default_value_t = bounces::BounceFormat::Jsonl)]
+        format: bounces::BounceFormat,
+        /// Worker threads (default: all cores).
+        #[arg(long, default_value_t = 0)]
+        jobs: usize,
     },
 }
 
@@ -67,6 +78,11 @@ fn main() -> ExitCode {
             };
             analyze::run(&files, format, &opts)
         }
+        Command::Bounces {
+            paths,
+            format,
+            jobs,
+        } => bounces::run(&paths, format, jobs),
     };
     match result {
         Ok(code) => code,
