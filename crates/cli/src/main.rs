@@ -4,6 +4,7 @@
 
 mod analyze;
 mod bounces;
+mod kb;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::process::ExitCode;
@@ -44,6 +45,24 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         jobs: usize,
     },
+    /// Explain a knowledge-base entry or a config check by its id.
+    Explain {
+        /// KB id (`smtp/554-5.7.1-relay-access-denied`) or check id (`postfix/...`).
+        id: String,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// The knowledge base: list entries, or search them by a failure's text.
+    Kb {
+        /// List every entry's id and title.
+        #[arg(long)]
+        list: bool,
+        /// Entries matching this text (a log line, a bounce's diagnostic), best first.
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -83,6 +102,18 @@ fn main() -> ExitCode {
             format,
             jobs,
         } => bounces::run(&paths, format, jobs),
+        Command::Explain { id, format } => kb::explain(&id, format),
+        Command::Kb {
+            list,
+            search,
+            format,
+        } => {
+            if list || search.is_some() {
+                kb::list(search.as_deref(), format)
+            } else {
+                Err("kb: give --list or --search TEXT".to_owned())
+            }
+        }
     };
     match result {
         Ok(code) => code,
