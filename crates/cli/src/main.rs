@@ -3,6 +3,8 @@
 //! Exit codes: 0 analysed, 1 analysed with critical findings, 2 usage or I/O error.
 
 mod analyze;
+mod bounces;
+mod kb;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::process::ExitCode;
@@ -32,6 +34,34 @@ enum Command {
         /// Dovecot version to assume when the paste does not state one (e.g. 2.4).
         #[arg(long)]
         dovecot_version: Option<String>,
+    },
+    /// Classify bounces in bulk: one record per failed recipient (files, mboxes, folders).
+    Bounces {
+        /// Messages, mbox files, or folders (maildirs; walked recursively).
+        paths: Vec<String>,
+        #[arg(long, value_enum, default_value_t = bounces::BounceFormat::Jsonl)]
+        format: bounces::BounceFormat,
+        /// Worker threads (default: all cores).
+        #[arg(long, default_value_t = 0)]
+        jobs: usize,
+    },
+    /// Explain a knowledge-base entry or a config check by its id.
+    Explain {
+        /// KB id (`smtp/554-5.7.1-relay-access-denied`) or check id (`postfix/...`).
+        id: String,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// The knowledge base: list entries, or search them by a failure's text.
+    Kb {
+        /// List every entry's id and title.
+        #[arg(long)]
+        list: bool,
+        /// Entries matching this text (a log line, a bounce's diagnostic), best first.
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
 }
 
@@ -66,6 +96,23 @@ fn main() -> ExitCode {
                 dovecot_version,
             };
             analyze::run(&files, format, &opts)
+        }
+        Command::Bounces {
+            paths,
+            format,
+            jobs,
+        } => bounces::run(&paths, format, jobs),
+        Command::Explain { id, format } => kb::explain(&id, format),
+        Command::Kb {
+            list,
+            search,
+            format,
+        } => {
+            if list || search.is_some() {
+                kb::list(search.as_deref(), format)
+            } else {
+                Err("kb: give --list or --search TEXT".to_owned())
+            }
         }
     };
     match result {

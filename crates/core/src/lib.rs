@@ -27,10 +27,15 @@ pub fn analyze(input: &str, opts: &Options) -> Report {
     let (segments, mut notes) = segment::segment(input);
     let (facts, parse_notes) = facts::gather(input, &segments, opts);
     notes.extend(parse_notes);
+    let from_checks = checks::run_all(&facts);
+    // Knowledge-base findings first: a failure whose cause a check confirmed carries that check's
+    // evidence too, and at equal severity and confidence the stable sort keeps it on top.
+    let mut findings = kb::diagnose(&facts, &from_checks);
+    findings.extend(from_checks);
     let mut report = Report {
         input_len: input.len(),
         segments,
-        findings: checks::run_all(&facts),
+        findings,
         bounces: facts
             .bounces
             .iter()

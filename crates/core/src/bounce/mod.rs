@@ -1,8 +1,21 @@
 //! Bounces: MIME, delivery status notifications, and per-recipient classification in Sisimai's
-//! reason vocabulary. (To be filled in: see issue 3.)
+//! reason vocabulary (kb/data/bounce-reasons.tsv).
+//!
+//! A message is read in layers: MIME ([`mime`], [`charset`]) gives decoded text parts; RFC 3464
+//! fields ([`dsn`]) give structured recipients where the MTA wrote them; the prose ([`plain`])
+//! gives recipients and their diagnostics where it did not (and fills gaps where it did); then
+//! [`reason`] decides each recipient's reason from status codes and wording. ARF feedback reports
+//! and RFC 3834 auto-replies are recognised as such (`feedback`, `vacation`).
+
+pub mod charset;
+pub mod dsn;
+pub mod mime;
+pub mod plain;
+pub mod reason;
 
 use crate::facts::Failure;
-use crate::report::Note;
+use crate::report::{Note, SegmentKind};
+use crate::smtp::reply::{find_reply_code, find_statuses, most_specific, EnhancedStatus};
 use crate::text::Span;
 use serde::Serialize;
 
@@ -14,8 +27,27 @@ pub struct Bounce {
 }
 
 impl Bounce {
+    /// Each failed or delayed recipient as a [`Failure`], so the knowledge base can explain it
+    /// and join it to the configs in the same paste.
     pub fn failures(&self) -> Vec<Failure> {
-        Vec::new()
+        self.records
+            .iter()
+            .filter(|r| matches!(r.action.as_str(), "failed" | "delayed" | ""))
+            .filter(|r| !matches!(r.reason.as_str(), "vacation" | "feedback" | "delivered"))
+            .map(|r| Failure {
+                source: Some(SegmentKind::Bounce),
+                span: self.span,
+                reply_span: None,
+                reply_code: r.reply_code.parse().ok(),
+                status: EnhancedStatus::parse(&r.status).map(|s| s.to_string()),
+                text: r.diagnostic.clone(),
+                reporter: (!r.reporting_mta.is_empty()).then(|| r.reporting_mta.clone()),
+                stage: (!r.command.is_empty()).then(|| r.command.clone()),
+                sender: r.sender.clone(),
+                recipient: (!r.recipient.is_empty()).then(|| r.recipient.clone()),
+                ..Failure::default()
+            })
+            .collect()
     }
 }
 
@@ -25,26 +57,494 @@ pub struct BounceRecord {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
     pub recipient: String,
+    /// `failed`, `delayed`, `delivered`, `relayed`, `expanded`, or empty when the bounce
+    /// does not say.
     pub action: String,
+    /// One of the 36 names in kb/data/bounce-reasons.tsv.
     pub reason: String,
     pub hard: bool,
+    /// The most specific enhanced status code; Sisimai's pseudo code (`5.0.911`…) when the
+    /// bounce carries none.
     pub status: String,
     pub reply_code: String,
+    /// The SMTP command the error answered (`RCPT`, `DATA`, `MAIL`, `HELO`, `EHLO`, `CONN`).
     pub command: String,
     pub remote_mta: String,
     pub reporting_mta: String,
     pub diagnostic: String,
+    /// Whose side must act: `sender_server`, `recipient_server`, `network`, `unknown`.
     pub side: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original_recipient: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sender: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
 }
 
-/// Reads one message (whole RFC 5322 message, or a body pasted without headers). `base` is the
-/// message's offset in the paste, for spans.
+/// Longest diagnostic kept in a record (whole paragraphs of prose help nobody).
+const MAX_DIAGNOSTIC: usize = 600;
+
+/// Reads one message (whole RFC 5322 message, an mbox entry, or a body pasted without headers).
+/// `base` is the message's offset in the paste, for spans.
 pub fn parse_message(bytes: &[u8], base: usize) -> (Bounce, Vec<Note>) {
-    (
-        Bounce {
-            span: Span::new(base, base + bytes.len()),
-            records: Vec::new(),
-        },
-        Vec::new(),
-    )
+    let span = Span::new(base, base + bytes.len());
+    let mut notes = Vec::new();
+    let msg = strip_mbox_line(bytes);
+    let (head, body) = mime::split_head(msg);
+    let header = mime::parse_header(head);
+    let walk = if header.fields.is_empty() {
+        headless_walk(body)
+    } else {
+        mime::walk(&header, body)
+    };
+    for cs in &walk.lossy_charsets {
+        notes.push(Note::new(
+            span,
+            "mime",
+            format!(
+                "text in charset {cs} was decoded approximately (no decoder for it in this build)"
+            ),
+        ));
+    }
+    let records = read_records(&header, &walk);
+    if records.iter().all(|r| r.reason == "undefined") {
+        notes.push(Note::new(
+            span,
+            "bounce",
+            "no bounce could be recognised in this message",
+        ));
+    }
+    (Bounce { span, records }, notes)
+}
+
+/// An mbox `From ` separator line is not part of the message.
+fn strip_mbox_line(b: &[u8]) -> &[u8] {
+    if b.starts_with(b"From ") {
+        let end = b
+            .iter()
+            .position(|&c| c == b'\n')
+            .map_or(b.len(), |i| i + 1);
+        return &b[end..];
+    }
+    b
+}
+
+/// A body pasted without its header: when it starts with a MIME boundary line, its parts are
+/// still read as parts.
+fn headless_walk(body: &[u8]) -> mime::Walk {
+    let first = mime::byte_lines(body)
+        .map(|(_, l)| l)
+        .find(|l| !l.iter().all(u8::is_ascii_whitespace));
+    if let Some(boundary) = first
+        .and_then(|l| l.strip_prefix(b"--"))
+        .filter(|b| b.len() > 4 && !b.contains(&b' ') && !b.starts_with(b"-"))
+    {
+        let bs = String::from_utf8_lossy(boundary).into_owned();
+        let h = mime::Header {
+            fields: vec![mime::Field {
+                name: "content-type".into(),
+                value: format!("multipart/mixed; boundary=\"{bs}\""),
+            }],
+        };
+        return mime::walk(&h, body);
+    }
+    mime::walk(&mime::Header::default(), body)
+}
+
+/// The facts a record is built from, before classification.
+#[derive(Default)]
+struct Draft {
+    recipient: String,
+    original_recipient: String,
+    action: String,
+    declared: Option<EnhancedStatus>,
+    diagnostic_type: String,
+    diagnostic: String,
+    remote_mta: String,
+}
+
+fn read_records(header: &mime::Header, walk: &mime::Walk) -> Vec<BounceRecord> {
+    let ct = header.content_type();
+    let report_type = ct.param("report-type").unwrap_or("").to_ascii_lowercase();
+
+    // The bounce's own text: every decoded part that is not the attached original.
+    let mut dsn_text = String::new();
+    let mut prose = String::new();
+    let mut feedback = report_type == "feedback-report";
+    for leaf in walk.leaves.iter().filter(|l| !l.original) {
+        if leaf.mime.contains("delivery-status") {
+            dsn_text.push_str(&leaf.text);
+            dsn_text.push_str("\n\n");
+        } else if leaf.mime.contains("feedback-report") {
+            feedback = true;
+            dsn_text.push_str(&leaf.text);
+        } else if leaf.mime.starts_with("text/") || leaf.mime.is_empty() {
+            if leaf.mime == "text/html" && !prose.is_empty() {
+                continue;
+            }
+            let text = if leaf.mime == "text/html" {
+                strip_html(&leaf.text)
+            } else {
+                leaf.text.clone()
+            };
+            prose.push_str(&text);
+            prose.push('\n');
+        }
+    }
+    // An original copied inline (no message/rfc822 part) ends the prose.
+    let mut inline_original = None;
+    if let Some((start, next)) = plain::original_start(&prose) {
+        let rest = prose
+            .get(next..)
+            .unwrap_or("")
+            .trim_start_matches(['\r', '\n']);
+        let (h, _) = mime::split_head(rest.as_bytes());
+        let oh = mime::parse_header(h);
+        if !oh.fields.is_empty() {
+            inline_original = Some(oh);
+        }
+        prose.truncate(start);
+    }
+    let original = walk.original.as_ref().or(inline_original.as_ref());
+
+    let sender_of_bounce = header.get("to").and_then(first_address);
+    let (msg, dsn_rcpts) = if !dsn_text.is_empty() {
+        dsn::parse(&dsn_text)
+    } else if dsn::has_fields(&prose.to_ascii_lowercase()) {
+        dsn::parse(&prose)
+    } else {
+        Default::default()
+    };
+    let original_sender = original
+        .and_then(|o| o.get("from").and_then(first_address))
+        .or_else(|| (!msg.sender.is_empty()).then(|| msg.sender.clone()));
+    let subject = original.and_then(|o| o.get("subject")).map(str::to_string);
+    let message_id = original
+        .and_then(|o| o.get("message-id"))
+        .map(|s| s.trim().trim_matches(['<', '>']).to_string());
+
+    let mut exclude: Vec<&str> = Vec::new();
+    if let Some(s) = sender_of_bounce.as_deref() {
+        exclude.push(s);
+    }
+    if let Some(s) = original_sender.as_deref() {
+        exclude.push(s);
+    }
+    let text = plain::read(&prose, &exclude);
+    let prose_lower = prose.to_ascii_lowercase();
+
+    let mut drafts: Vec<Draft> = Vec::new();
+    if feedback {
+        let rcpt = field_in(&dsn_text, "original-rcpt-to")
+            .or_else(|| original.and_then(|o| o.get("to").and_then(first_address)))
+            .unwrap_or_default();
+        let rec = BounceRecord {
+            recipient: rcpt,
+            action: String::new(),
+            reason: "feedback".into(),
+            status: String::new(),
+            diagnostic: field_in(&dsn_text, "feedback-type").unwrap_or_default(),
+            side: "unknown".into(),
+            sender: original_sender.clone(),
+            subject: subject.clone(),
+            message_id: message_id.clone(),
+            ..BounceRecord::default()
+        };
+        return vec![rec];
+    }
+    for r in &dsn_rcpts {
+        let recipient = if r.final_recipient.is_empty() {
+            r.original_recipient.clone()
+        } else {
+            r.final_recipient.clone()
+        };
+        drafts.push(Draft {
+            recipient,
+            original_recipient: r.original_recipient.clone(),
+            action: r.action.clone(),
+            declared: EnhancedStatus::parse(&r.status),
+            diagnostic_type: r.diagnostic_type.clone(),
+            diagnostic: r.diagnostic.clone(),
+            remote_mta: r.remote_mta.clone(),
+        });
+    }
+    // Prose fills what the DSN left out, or stands alone.
+    for d in drafts.iter_mut() {
+        if let Some(f) = text
+            .found
+            .iter()
+            .find(|f| f.recipient.eq_ignore_ascii_case(&d.recipient))
+        {
+            if d.diagnostic.is_empty() || !has_code(&d.diagnostic) && has_code(&f.diagnostic) {
+                if !d.diagnostic.is_empty() {
+                    d.diagnostic.push(' ');
+                }
+                d.diagnostic.push_str(&f.diagnostic);
+            }
+        }
+    }
+    if drafts.is_empty() {
+        for f in &text.found {
+            drafts.push(Draft {
+                recipient: f.recipient.clone(),
+                diagnostic: f.diagnostic.clone(),
+                ..Draft::default()
+            });
+        }
+    }
+    if drafts.is_empty() {
+        let failed = header
+            .get("x-failed-recipients")
+            .and_then(first_address)
+            .or_else(|| original.and_then(|o| o.get("to").and_then(first_address)));
+        if let Some(rcpt) = failed {
+            drafts.push(Draft {
+                recipient: rcpt,
+                ..Draft::default()
+            });
+        }
+    }
+
+    let auto_reply = is_auto_reply(header);
+    if drafts.is_empty() || (auto_reply && dsn_rcpts.is_empty() && text.found.is_empty()) {
+        if auto_reply && dsn_rcpts.is_empty() {
+            return vec![BounceRecord {
+                recipient: header
+                    .get("from")
+                    .and_then(first_address)
+                    .unwrap_or_default(),
+                reason: "vacation".into(),
+                diagnostic: header.get("subject").unwrap_or("").to_string(),
+                side: "unknown".into(),
+                subject: header.get("subject").map(str::to_string),
+                ..BounceRecord::default()
+            }];
+        }
+        if drafts.is_empty() {
+            drafts.push(Draft::default());
+        }
+    }
+
+    let reporting_mta = if msg.reporting_mta.is_empty() {
+        text.reporting_mta.clone()
+    } else {
+        msg.reporting_mta.clone()
+    };
+    let looks_like_bounce =
+        !dsn_rcpts.is_empty() || !text.found.is_empty() || is_bounce_header(header);
+    drafts
+        .into_iter()
+        .map(|d| {
+            let mut rec = classify(d, &text, &prose, &prose_lower, looks_like_bounce);
+            rec.reporting_mta.clone_from(&reporting_mta);
+            rec.sender.clone_from(&original_sender);
+            rec.subject.clone_from(&subject);
+            rec.message_id.clone_from(&message_id);
+            rec
+        })
+        .collect()
+}
+
+fn classify(
+    d: Draft,
+    text: &plain::Prose,
+    prose: &str,
+    prose_lower: &str,
+    looks_like_bounce: bool,
+) -> BounceRecord {
+    let diag = collapse_spaces(&d.diagnostic);
+    let diag_lower = diag.to_ascii_lowercase();
+    // Statuses in the prose count when the recipient's own words hold none.
+    let mut status = most_specific(d.declared, &diag);
+    if status.is_none() {
+        status = find_statuses(prose)
+            .into_iter()
+            .map(|s| s.0)
+            .find(|s| !s.is_generic());
+    }
+    let reply_code = find_reply_code(&diag).map(|c| c.0);
+    let command = text.command.clone();
+    let remote_mta = if d.remote_mta.is_empty() {
+        text.remote_mta.clone()
+    } else {
+        d.remote_mta.clone()
+    };
+    let action = if d.action.is_empty() {
+        String::new()
+    } else {
+        d.action.clone()
+    };
+
+    let mut reason: Option<&'static str> = None;
+    if matches!(action.as_str(), "delivered" | "relayed" | "expanded") {
+        reason = Some("delivered");
+    }
+    if reason.is_none() {
+        reason = status.and_then(reason::decisive);
+    }
+    if reason.is_none() && d.diagnostic_type == "x-unix" {
+        reason = Some("mailererror");
+    }
+    if reason.is_none() {
+        reason = reason::by_phrase(&diag_lower);
+    }
+    if reason.is_none() {
+        reason = reason::by_phrase(prose_lower);
+    }
+    if reason.is_none() {
+        reason = status.and_then(reason::by_status);
+    }
+    if reason.is_none() {
+        reason = match command.as_str() {
+            "MAIL" => Some("rejected"),
+            "HELO" | "EHLO" | "CONN" => Some("blocked"),
+            _ => None,
+        };
+    }
+    if reason.is_none() && action == "delayed" {
+        reason = Some("expired");
+    }
+    let reason = reason.unwrap_or(if looks_like_bounce {
+        "onhold"
+    } else {
+        "undefined"
+    });
+
+    let temporary = action == "delayed"
+        || status.is_some_and(|s| s.class == 4)
+        || status.is_none() && reply_code.is_some_and(|c| c / 100 == 4);
+    let permanent = !temporary;
+    let status_text = match status {
+        Some(s) => s.to_string(),
+        None if reason == "delivered" => String::new(),
+        None => reason::pseudo_status(reason, permanent)
+            .unwrap_or("")
+            .to_string(),
+    };
+    let remote_refused = !remote_mta.is_empty();
+    BounceRecord {
+        file: None,
+        recipient: d.recipient,
+        action,
+        reason: reason.to_string(),
+        hard: reason::is_hard(reason, permanent),
+        status: status_text,
+        reply_code: reply_code.map(|c| c.to_string()).unwrap_or_default(),
+        command,
+        remote_mta,
+        reporting_mta: String::new(),
+        diagnostic: crate::text::clip(&diag, MAX_DIAGNOSTIC).to_string(),
+        side: reason::side(reason, remote_refused).to_string(),
+        original_recipient: (!d.original_recipient.is_empty()
+            && !d.original_recipient.eq_ignore_ascii_case(&diag_lower))
+        .then_some(d.original_recipient),
+        sender: None,
+        subject: None,
+        message_id: None,
+    }
+}
+
+fn has_code(s: &str) -> bool {
+    find_reply_code(s).is_some() || !find_statuses(s).is_empty()
+}
+
+fn collapse_spaces(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for w in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+/// The first address in a header value (`"Ann" <ann@example.org>` → `ann@example.org`).
+fn first_address(v: &str) -> Option<String> {
+    plain::find_address(v).map(|a| a.0)
+}
+
+/// Value of `name:` in a block of fields (ARF reports).
+fn field_in(text: &str, name: &str) -> Option<String> {
+    crate::text::lines(text).find_map(|l| {
+        let (n, v) = l.text.split_once(':')?;
+        n.trim()
+            .eq_ignore_ascii_case(name)
+            .then(|| v.trim().trim_matches(['<', '>']).to_string())
+    })
+}
+
+/// RFC 3834 auto-replies and the vendor headers that mean the same.
+fn is_auto_reply(h: &mime::Header) -> bool {
+    let from = h.get("from").unwrap_or("").to_ascii_lowercase();
+    if from.contains("mailer-daemon") || from.contains("postmaster") {
+        return false;
+    }
+    let auto = h
+        .get("auto-submitted")
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("auto-replied"));
+    let vendor = h.has("x-autoreply")
+        || h.has("x-autorespond")
+        || h.get("precedence")
+            .is_some_and(|v| v.eq_ignore_ascii_case("auto_reply"))
+        || h.get("x-auto-response-suppress").is_some() && subject_is_auto(h);
+    auto || vendor || subject_is_auto(h)
+}
+
+fn subject_is_auto(h: &mime::Header) -> bool {
+    let s = h.get("subject").unwrap_or("").to_ascii_lowercase();
+    [
+        "auto:",
+        "automatic reply",
+        "autoreply",
+        "auto-reply",
+        "out of office",
+        "out of the office",
+        "vacation",
+    ]
+    .iter()
+    .any(|p| s.starts_with(p) || s.contains(p) && s.len() < 120 && p.len() > 8)
+}
+
+/// Headers that say "this is a delivery report" even when its text says little.
+fn is_bounce_header(h: &mime::Header) -> bool {
+    let from = h.get("from").unwrap_or("").to_ascii_lowercase();
+    let subject = h.get("subject").unwrap_or("").to_ascii_lowercase();
+    from.contains("mailer-daemon")
+        || from.contains("postmaster")
+        || h.has("x-failed-recipients")
+        || [
+            "undeliver",
+            "delivery",
+            "returned mail",
+            "failure",
+            "not delivered",
+            "rejected",
+        ]
+        .iter()
+        .any(|p| subject.contains(p))
+}
+
+/// Text of an HTML part: tags dropped, common entities decoded. Enough to read a diagnostic.
+fn strip_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut in_tag = false;
+    for c in s.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push('\n');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }

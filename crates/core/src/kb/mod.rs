@@ -1,2 +1,325 @@
-//! The knowledge base: entries from `kb/entries/`, compiled in by the build script.
-//! (To be filled in: see issue 4.)
+//! The knowledge base: what a failure means, why it happens, and what fixes it.
+//!
+//! Entries are written as TOML under `kb/entries/<group>/<slug>.toml`; `build.rs` validates them
+//! (unique ids, patterns compile, examples match and don't) and compiles them into [`ENTRIES`], so
+//! neither the CLI nor the page carries a TOML parser. [`diagnose`] joins the failures of a paste
+//! with these entries and with the config checks' findings.
+
+mod diagnose;
+mod explain;
+
+pub use diagnose::{diagnose, GENERIC_ID};
+pub use explain::explain_text;
+
+use crate::report::{Severity, Side};
+use serde::Serialize;
+use std::sync::OnceLock;
+
+include!(concat!(env!("OUT_DIR"), "/kb_entries.rs"));
+
+/// One knowledge-base entry: a wiki page a support engineer would write, made machine-checkable.
+#[derive(Debug, Serialize)]
+pub struct Entry {
+    /// `group/slug`, e.g. `smtp/554-5.7.1-relay-access-denied`; the group is its folder.
+    pub id: &'static str,
+    pub title: &'static str,
+    /// Topic for browsing (`relay`, `auth`, `dns`, `tls`, `config`, …).
+    pub category: &'static str,
+    /// The general explanation, in English.
+    pub summary: &'static str,
+    /// Who usually has to act.
+    pub side: Side,
+    /// How bad it is when it happens (a 4xx failure lowers `error` to `warning`).
+    pub severity: Severity,
+    pub reply_codes: &'static [u16],
+    /// Enhanced status codes covered (`5.7.1`).
+    pub statuses: &'static [&'static str],
+    /// Lowercase literal phrases; the text, lowercased, must hold one of them.
+    pub patterns: &'static [&'static str],
+    /// regex-lite patterns, tried against the lowercased text when no phrase can say it.
+    pub regexes: &'static [&'static str],
+    /// Config parameters and settings the entry concerns.
+    pub params: &'static [&'static str],
+    /// Sisimai reason name (`norelaying`), empty when none fits.
+    pub bounce_reason: &'static str,
+    /// What to paste next when the cause cannot be decided from what is there.
+    pub paste_next: &'static str,
+    /// Which inputs decide the cause (`postfix`, `master`, `dovecot`, `log`, `bounce`); when one
+    /// is missing from the paste, the finding asks for `paste_next`.
+    pub needs: &'static [&'static str],
+    /// The fallback entry: never matched by patterns, used when nothing else fits.
+    pub generic: bool,
+    pub hints: &'static [Hint],
+    /// Root causes, most likely first.
+    pub causes: &'static [Cause],
+    pub fixes: &'static [KbFix],
+    pub dead_ends: &'static [KbDeadEnd],
+    /// (`postfix` | `dovecot` | `exim` | `sendmail`, note).
+    pub versions: &'static [(&'static str, &'static str)],
+    pub references: &'static [KbReference],
+    pub translations: &'static [Translation],
+    pub examples_match: &'static [&'static str],
+    pub examples_no_match: &'static [&'static str],
+}
+
+/// What to add when the failure came from a given kind of input.
+#[derive(Debug, Serialize)]
+pub struct Hint {
+    /// `bounce`, `log` or `client` (mail client dialogs and SMTP transcripts).
+    pub source: &'static str,
+    pub text: &'static str,
+    /// Who must act when the failure is seen from this source, if not the entry's side.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub side: Option<Side>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Cause {
+    pub text: &'static str,
+    /// 0–1, how often this is the cause among admins who see the failure.
+    pub likelihood: f32,
+    /// A config check id whose finding confirms this cause; empty when none exists.
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub check: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct KbFix {
+    pub text: &'static str,
+    /// Lines to copy (config or command); empty when the fix is not a snippet.
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub snippet: &'static str,
+    /// 0–1, how often it resolves the failure.
+    pub success: f32,
+}
+
+#[derive(Debug, Serialize)]
+pub struct KbDeadEnd {
+    pub attempt: &'static str,
+    pub why: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct KbReference {
+    pub title: &'static str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub url: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Translation {
+    /// Two-letter language code (`de`, `fr`, `ru`, `zh`).
+    pub lang: &'static str,
+    pub title: &'static str,
+    pub summary: &'static str,
+}
+
+impl Entry {
+    /// Whether the text holds one of the entry's phrases or matches one of its regexes. `lower`
+    /// must already be lowercased (see [`Probe`]).
+    pub fn matches_lower(&self, lower: &str) -> bool {
+        self.matched_len(lower).is_some()
+    }
+
+    /// Like [`Entry::matches_lower`] for any text.
+    pub fn matches_text(&self, text: &str) -> bool {
+        self.matches_lower(&text.to_lowercase())
+    }
+
+    /// Length of the longest phrase found (regex hits count as 20): longer phrases are more
+    /// specific, so they rank an entry above one that matched a shorter, vaguer phrase.
+    fn matched_len(&self, lower: &str) -> Option<usize> {
+        let mut best = self
+            .patterns
+            .iter()
+            .filter(|p| lower.contains(**p))
+            .map(|p| p.len())
+            .max();
+        if best.is_none() && !self.regexes.is_empty() {
+            let hit = entry_regexes(self).iter().any(|r| r.is_match(lower));
+            if hit {
+                best = Some(20);
+            }
+        }
+        best
+    }
+
+    pub fn hint(&self, source: &str) -> Option<&'static Hint> {
+        self.hints.iter().find(|h| h.source == source)
+    }
+
+    pub fn translation(&self, lang: &str) -> Option<&'static Translation> {
+        self.translations.iter().find(|t| t.lang == lang)
+    }
+
+    /// The fix to show first: the best success rate, where a copyable snippet counts for ten
+    /// points (the reader can act on it at once).
+    pub fn best_fix(&self) -> Option<&'static KbFix> {
+        let weight = |f: &KbFix| f.success + if f.snippet.is_empty() { 0.0 } else { 0.1 };
+        self.fixes
+            .iter()
+            .max_by(|a, b| weight(a).total_cmp(&weight(b)))
+    }
+}
+
+/// Compiled regexes of every entry, built once on first use (regexes are rare; most entries
+/// match by phrase).
+fn entry_regexes(entry: &Entry) -> &'static [regex_lite::Regex] {
+    static COMPILED: OnceLock<Vec<Vec<regex_lite::Regex>>> = OnceLock::new();
+    let all = COMPILED.get_or_init(|| {
+        ENTRIES
+            .iter()
+            .map(|e| {
+                e.regexes
+                    .iter()
+                    .filter_map(|r| regex_lite::Regex::new(r).ok())
+                    .collect()
+            })
+            .collect()
+    });
+    ENTRIES
+        .iter()
+        .position(|e| std::ptr::eq(e, entry))
+        .and_then(|i| all.get(i))
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+}
+
+/// The entry with this id.
+pub fn find(id: &str) -> Option<&'static Entry> {
+    ENTRIES.iter().find(|e| e.id == id)
+}
+
+/// What the matcher knows about one failure text: the lowercased text and, when present, its
+/// reply code and enhanced status code.
+#[derive(Clone, Debug, Default)]
+pub struct Probe {
+    pub lower: String,
+    pub reply_code: Option<u16>,
+    pub status: Option<String>,
+    /// `bounce`, `log` or `client`.
+    pub source: Option<&'static str>,
+}
+
+impl Probe {
+    /// A probe over free text (a pasted line, a search box): code and status are read from it.
+    pub fn from_text(text: &str) -> Probe {
+        let (reply_code, status) = reply_code_and_status(text);
+        Probe {
+            lower: text.to_lowercase(),
+            reply_code,
+            status,
+            source: None,
+        }
+    }
+}
+
+/// Scores how well an entry explains the probe: `None` when no phrase or regex matches, else
+/// 0.4–0.95 from the phrase's specificity, then the status and reply code agreeing or not.
+pub fn score(entry: &Entry, probe: &Probe) -> Option<f32> {
+    if entry.generic {
+        return None;
+    }
+    let len = entry.matched_len(&probe.lower)?;
+    let mut s = 0.5 + (len.min(40) as f32 / 40.0) * 0.25;
+    if let Some(st) = &probe.status {
+        if entry.statuses.iter().any(|x| x == st) {
+            s += 0.15;
+        } else if entry.statuses.iter().any(|x| x.get(1..) == st.get(1..)) {
+            // Same subject and detail, other class (4.7.1 vs 5.7.1): the same problem,
+            // temporary instead of permanent.
+            s += 0.08;
+        } else if !entry.statuses.is_empty() {
+            s -= 0.1;
+        }
+    }
+    if let Some(code) = probe.reply_code {
+        if entry.reply_codes.contains(&code) {
+            s += 0.05;
+        } else if !entry.reply_codes.is_empty()
+            && entry.reply_codes.iter().all(|c| c / 100 != code / 100)
+        {
+            s -= 0.08;
+        }
+    }
+    Some(s.clamp(0.4, 0.95))
+}
+
+/// Entries that explain the text, best first. For the page's search box and for other engines
+/// (bounce classification) that hold a diagnostic text.
+pub fn search(text: &str) -> Vec<&'static Entry> {
+    ranked(&Probe::from_text(text))
+        .into_iter()
+        .map(|(e, _)| e)
+        .collect()
+}
+
+/// Entries scored against a probe, best first (ties: file order).
+pub fn ranked(probe: &Probe) -> Vec<(&'static Entry, f32)> {
+    let mut out: Vec<(&'static Entry, f32)> = ENTRIES
+        .iter()
+        .filter_map(|e| score(e, probe).map(|s| (e, s)))
+        .collect();
+    out.sort_by(|a, b| b.1.total_cmp(&a.1));
+    out
+}
+
+/// The first SMTP reply code (`550`) and enhanced status code (`5.1.1`) in a text, each found in
+/// one linear pass. A code counts when it stands alone (`550 `, `550-`, `550` at the end); a
+/// status is `class.subject.detail` with class 2, 4 or 5.
+pub fn reply_code_and_status(text: &str) -> (Option<u16>, Option<String>) {
+    let b = text.as_bytes();
+    let mut code = None;
+    let mut status = None;
+    let mut i = 0;
+    while i < b.len() && (code.is_none() || status.is_none()) {
+        let starts_token = i == 0
+            || !b
+                .get(i - 1)
+                .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'.');
+        if !starts_token || !b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+            continue;
+        }
+        let run = b
+            .get(i..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|c| c.is_ascii_digit() || **c == b'.')
+            .count();
+        let token = text
+            .get(i..i + run)
+            .unwrap_or_default()
+            .trim_end_matches('.');
+        let after = b.get(i + token.len()).copied();
+        let stands_alone = after.is_none_or(|c| !c.is_ascii_alphanumeric());
+        if stands_alone {
+            if status.is_none() && is_status(token) {
+                status = Some(token.to_owned());
+            } else if code.is_none()
+                && token.len() == 3
+                && matches!(token.as_bytes().first(), Some(b'2'..=b'5'))
+            {
+                code = token.parse().ok();
+            }
+        }
+        i += run.max(1);
+    }
+    (code, status)
+}
+
+fn is_status(s: &str) -> bool {
+    let mut parts = s.split('.');
+    let (Some(class), Some(subject), Some(detail), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    matches!(class, "2" | "4" | "5")
+        && [subject, detail]
+            .iter()
+            .all(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|c| c.is_ascii_digit()))
+}
+
+#[cfg(test)]
+mod tests;

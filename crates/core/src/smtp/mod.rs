@@ -1,6 +1,10 @@
 //! SMTP replies (reply code, enhanced status code, text) wherever they appear, and SMTP
 //! transcripts. (To be filled in: see issue 2.)
 
+pub mod reply;
+
+pub use reply::{EnhancedStatus, Reply};
+
 use crate::facts::Failure;
 use crate::report::Note;
 use crate::text::Span;

@@ -1,0 +1,132 @@
+//! Typed look-ups over `tables::DOVECOT_SETTINGS`: which setting names exist in Dovecot 2.3 and
+//! 2.4, what a 2.3 name became in 2.4, and the closest known name to a misspelt one.
+
+use crate::tables::DOVECOT_SETTINGS;
+
+/// One row of the Dovecot settings table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SettingInfo {
+    /// The name, possibly scoped to a 2.3 section (`service/idle_kill`, `passdb/default_fields`).
+    pub name: &'static str,
+    pub in_2_3: bool,
+    pub in_2_4: bool,
+    /// What a 2.3 setting is called in 2.4 (`ssl_cert` → `ssl_server_cert_file`); several names
+    /// separated by `, ` when it was split (`mail_location` → `mail_driver, mail_path`).
+    pub renamed_to_2_4: Option<&'static str>,
+    /// Free-text remark from the table (how the meaning or value form changed).
+    pub note: Option<&'static str>,
+    /// The plugin that defines it (`quota`, `sieve`, …), if any.
+    pub plugin: Option<&'static str>,
+}
+
+impl SettingInfo {
+    /// Whether the name exists in the configuration syntax of `syntax`.
+    pub fn exists_in(&self, syntax: super::Syntax) -> bool {
+        match syntax {
+            super::Syntax::V2_3 => self.in_2_3,
+            super::Syntax::V2_4 => self.in_2_4,
+        }
+    }
+}
+
+fn row(r: &'static [&'static str; 6]) -> SettingInfo {
+    let opt = |s: &'static str| (!s.is_empty()).then_some(s);
+    SettingInfo {
+        name: r[0],
+        in_2_3: r[1] == "yes",
+        in_2_4: r[2] == "yes",
+        renamed_to_2_4: opt(r[3]),
+        note: opt(r[4]),
+        plugin: opt(r[5]),
+    }
+}
+
+/// The table row for `name` (exact, case-sensitive like Dovecot). Section-scoped 2.3 names are
+/// looked up as `section/name` (`setting_info("service/idle_kill")`).
+pub fn setting_info(name: &str) -> Option<SettingInfo> {
+    DOVECOT_SETTINGS.iter().find(|r| r[0] == name).map(row)
+}
+
+/// Every row of the table.
+pub fn all_settings() -> impl Iterator<Item = SettingInfo> {
+    DOVECOT_SETTINGS.iter().map(row)
+}
+
+/// The known top-level name of `syntax` closest to a misspelt `name`: edit distance (with
+/// transpositions) at most 1 for short names, 2 otherwise. Scoped (`a/b`) and wildcard rows are
+/// not candidates.
+pub fn did_you_mean(name: &str, syntax: super::Syntax) -> Option<&'static str> {
+    let max = if name.len() < 8 { 1 } else { 2 };
+    let mut best: Option<(usize, &'static str)> = None;
+    for info in all_settings() {
+        let cand = info.name;
+        if !info.exists_in(syntax)
+            || cand.contains(['/', '*'])
+            || cand.len().abs_diff(name.len()) > max
+        {
+            continue;
+        }
+        let d = edit_distance(name.as_bytes(), cand.as_bytes(), max);
+        if d <= max && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, cand));
+        }
+    }
+    best.map(|(_, n)| n)
+}
+
+/// Optimal string alignment distance, giving up (returning `cap + 1`) once a whole row exceeds
+/// `cap`, so a long pasted word costs O(len × cap-band) rather than a full table.
+fn edit_distance(a: &[u8], b: &[u8], cap: usize) -> usize {
+    let n = b.len();
+    let mut prev2 = vec![0usize; n + 1];
+    let mut prev: Vec<usize> = (0..=n).collect();
+    let mut cur = vec![0usize; n + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        let mut row_min = cur[0];
+        for j in 1..=n {
+            let cost = usize::from(a.get(i - 1) != b.get(j - 1));
+            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a.get(i - 1) == b.get(j - 2) && a.get(i - 2) == b.get(j - 1) {
+                v = v.min(prev2[j - 2] + 1);
+            }
+            cur[j] = v;
+            row_min = row_min.min(v);
+        }
+        if row_min > cap {
+            return cap + 1;
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[n]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Syntax;
+    use super::*;
+
+    #[test]
+    fn renames_and_presence_come_from_the_table() {
+        let cert = setting_info("ssl_cert").unwrap();
+        assert!(cert.in_2_3 && !cert.in_2_4);
+        assert_eq!(cert.renamed_to_2_4, Some("ssl_server_cert_file"));
+        assert!(setting_info("ssl").unwrap().exists_in(Syntax::V2_4));
+        assert!(setting_info("service/idle_kill").is_some());
+        assert!(setting_info("no_such_thing").is_none());
+    }
+
+    #[test]
+    fn misspellings_find_their_setting() {
+        assert_eq!(
+            did_you_mean("auth_mechanism", Syntax::V2_3),
+            Some("auth_mechanisms")
+        );
+        assert_eq!(
+            did_you_mean("dissable_plaintext_auth", Syntax::V2_3),
+            Some("disable_plaintext_auth")
+        );
+        assert_eq!(did_you_mean("zzzzzzzzzzzz", Syntax::V2_3), None);
+    }
+}
