@@ -81,6 +81,9 @@ pub fn read(text: &str, exclude: &[&str]) -> Prose {
         let t = line.text.trim();
         let lt = t.to_ascii_lowercase();
         transcript(&lt, &mut last_verb, &mut p.command);
+        // The line that names the reporting host ("mail system at host …") names no remote one.
+        let names_reporter =
+            lt.contains("mail system at host ") || lt.contains("qmail-send program at ");
         if p.reporting_mta.is_empty() {
             if let Some(h) = after_word(&lt, t, "mail system at host ")
                 .or_else(|| after_word(&lt, t, "qmail-send program at "))
@@ -88,7 +91,7 @@ pub fn read(text: &str, exclude: &[&str]) -> Prose {
                 p.reporting_mta = h;
             }
         }
-        if p.remote_mta.is_empty() {
+        if p.remote_mta.is_empty() && !names_reporter {
             if let Some(h) = after_word(&lt, t, "while talking to ")
                 .or_else(|| after_word(&lt, t, "host ").filter(|h| h.contains('.')))
             {
@@ -137,16 +140,20 @@ pub fn read(text: &str, exclude: &[&str]) -> Prose {
                 }
                 let nl = nt.to_ascii_lowercase();
                 transcript(&nl, &mut last_verb, &mut p.command);
-                if p.remote_mta.is_empty() {
-                    if let Some(h) = after_word(&nl, nt, "host ").filter(|h| h.contains('.')) {
-                        p.remote_mta = h;
-                    }
-                }
                 if !diag.is_empty() {
                     diag.push(' ');
                 }
                 diag.push_str(nt);
                 j += 1;
+            }
+        }
+        // Postfix wraps "host" and the host name, or "in reply to" and the command, onto two
+        // lines; the joined words hold both.
+        let ld = diag.to_ascii_lowercase();
+        transcript(&ld, &mut last_verb, &mut p.command);
+        if p.remote_mta.is_empty() {
+            if let Some(h) = after_word(&ld, &diag, "host ").filter(|h| h.contains('.')) {
+                p.remote_mta = h;
             }
         }
         match p
