@@ -40,6 +40,9 @@ pub struct Failure {
     pub client_host: Option<String>,
     pub client_ip: Option<String>,
     pub sasl_username: Option<String>,
+    /// Whether the client had authenticated (SMTP AUTH) when the command failed, when the source
+    /// tells it (transcripts).
+    pub authenticated: Option<bool>,
     pub sender: Option<String>,
     pub recipient: Option<String>,
     pub helo: Option<String>,

@@ -1,30 +1,10 @@
-//! SMTP replies (reply code, enhanced status code, text) wherever they appear, and SMTP
-//! transcripts. (To be filled in: see issue 2.)
+//! SMTP replies (reply code, enhanced status code, text) wherever they appear ([`reply`]), and
+//! SMTP session transcripts as people paste them ([`transcript`]).
 
 pub mod reply;
+pub mod transcript;
 
 pub use reply::{EnhancedStatus, Reply};
-
-use crate::facts::Failure;
-use crate::report::Note;
-use crate::text::Span;
-
-#[derive(Clone, Debug, Default)]
-pub struct Transcript {
-    pub span: Span,
-}
-
-impl Transcript {
-    pub fn failures(&self) -> Vec<Failure> {
-        Vec::new()
-    }
-}
-
-pub fn parse_transcript(text: &str, base: usize) -> (Transcript, Vec<Note>) {
-    (
-        Transcript {
-            span: Span::new(base, base + text.len()),
-        },
-        Vec::new(),
-    )
-}
+pub use transcript::{
+    parse_transcript, Command, EhloReply, Exchange, ServerReply, Stage, Style, Transcript,
+};
