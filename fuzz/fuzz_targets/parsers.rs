@@ -14,7 +14,7 @@ fuzz_target!(|data: &[u8]| {
         2 => drop(mailtriage::postfix::parse_master_cf(&text, 7)),
         3 => drop(mailtriage::dovecot::parse(&text, 7, SegmentKind::DovecotConf, &opts)),
         4 => drop(mailtriage::log::parse(&text, 7)),
-        5 => drop(mailtriage::smtp::parse_transcript(&text, 7)),
+        5 => drop(mailtriage::smtp::parse_transcript(&text, 7).0.failures()),
         6 => drop(mailtriage::client_error::parse(&text, 7)),
         _ => drop(mailtriage::bounce::parse_message(rest, 7)),
     }

@@ -92,8 +92,64 @@ fn mutate(base: &str, ops: &[(u8, usize, usize, u8)]) -> String {
     String::from_utf8_lossy(&b).into_owned()
 }
 
+/// Pieces SMTP transcripts are made of, to build sessions in any order.
+const SMTP_PIECES: [&str; 24] = [
+    "=== Trying mx.example.net:25...",
+    "<-  220 mx.example.net ESMTP",
+    " -> EHLO a.example.org",
+    "<-  250-mx.example.net",
+    "<-  250-AUTH PLAIN LOGIN",
+    "<-  250 SIZE 1000",
+    " -> STARTTLS",
+    "<-  220 2.0.0 go",
+    " ~> AUTH LOGIN",
+    "<~  334 VXNlcm5hbWU6",
+    " ~> YW5u",
+    "<~* 535 5.7.8 no",
+    "MAIL FROM:<a@example.org>",
+    "RCPT TO:<b@example.com>",
+    "DATA",
+    "354 go ahead",
+    ".",
+    "550-5.1.1 no such",
+    "550 5.1.1 user",
+    "S: 421 4.3.2 bye",
+    "C: QUIT",
+    ">>> RCPT To:<c@example.com>",
+    "<<< 554 5.7.1 denied",
+    "AUTH PLAIN AGFubgBwdw==",
+];
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn transcripts_in_any_order_never_panic(
+        picks in proptest::collection::vec((any::<usize>(), 0u8..4), 0..60),
+        base in 0usize..1000,
+    ) {
+        let ends = ["\n", "\r\n", "\r", "\n\n"];
+        let text: String = picks
+            .iter()
+            .map(|(p, e)| format!("{}{}", SMTP_PIECES[p % SMTP_PIECES.len()], ends[*e as usize]))
+            .collect();
+        let (t, _) = mailtriage::smtp::parse_transcript(&text, base);
+        let within = |s: mailtriage::Span| base <= s.start && s.start <= s.end && s.end <= base + text.len();
+        for e in &t.exchanges {
+            prop_assert!(within(e.span));
+            if let Some(r) = &e.reply {
+                prop_assert!(within(r.span) && e.span.contains(r.span));
+            }
+        }
+        for s in &t.secrets {
+            prop_assert!(within(*s));
+        }
+        for f in t.failures() {
+            prop_assert!(f.reply_code.is_some_and(|c| c >= 400));
+            prop_assert!(within(f.span));
+        }
+        exercise(&text);
+    }
 
     #[test]
     fn random_text_never_panics(s in "\\PC{0,400}") {

@@ -80,6 +80,10 @@ pub fn classify(t: &str) -> Class {
     if t.starts_with("!include") {
         return Class::Include;
     }
+    // `openssl s_client` prints the certificate chain as `depth=1 C = US, …`.
+    if t.starts_with("depth=") && t.contains(" = ") {
+        return Class::SmtpReply;
+    }
     if let Some(c) = definition(t) {
         return c;
     }
@@ -295,16 +299,62 @@ const SMTP_COMMANDS: [&str; 14] = [
     "xclient ",
 ];
 
-/// Direction markers transcripts use before each line.
-fn strip_direction(s: &str) -> Option<&str> {
-    for p in [
-        "<<<", ">>>", "C:", "S:", "<-", "->", "<~", "~>", "[C]", "[S]",
-    ] {
+/// How much a direction marker says on its own.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Marker {
+    /// Only swaks writes these (`<~`, `~>`, `<**`, `<~*`): whatever follows is SMTP.
+    Sure,
+    /// Common enough elsewhere (`->`, `C:`, `>>>`): SMTP when a command or reply follows, and
+    /// otherwise only next to other SMTP lines.
+    Weak,
+    /// `In:`/`Out:`: SMTP only when a command or reply follows.
+    Strict,
+}
+
+/// The direction marker a transcript puts before a line, and the text after it.
+pub fn strip_direction(s: &str) -> Option<(&str, Marker)> {
+    const MARKS: [(&str, Marker); 16] = [
+        ("<~*", Marker::Sure),
+        ("<**", Marker::Sure),
+        ("<~", Marker::Sure),
+        ("~>", Marker::Sure),
+        ("<<<", Marker::Weak),
+        (">>>", Marker::Weak),
+        ("<-", Marker::Weak),
+        ("->", Marker::Weak),
+        ("C:", Marker::Weak),
+        ("S:", Marker::Weak),
+        ("[C]", Marker::Weak),
+        ("[S]", Marker::Weak),
+        ("Out:", Marker::Strict),
+        ("In:", Marker::Strict),
+        ("===", Marker::Weak),
+        ("***", Marker::Weak),
+    ];
+    for (p, m) in MARKS {
         if let Some(r) = s.strip_prefix(p) {
-            return Some(r.trim_start());
+            // Word markers need a space after them (`C:\path`, `S:ubject` are no markers).
+            if p.ends_with(':') && !(r.is_empty() || r.starts_with([' ', '\t'])) {
+                continue;
+            }
+            return Some((r.trim_start(), m));
         }
     }
     None
+}
+
+/// The reply code a transcript line holds (`354 go ahead`, `<-  334 VXNl…`, `S: 250 ok`).
+pub fn transcript_reply_code(t: &str) -> Option<u16> {
+    let body = strip_direction(t).map_or(t, |(b, _)| b);
+    if !is_reply(body) {
+        return None;
+    }
+    body.get(..3)?.parse().ok()
+}
+
+/// A transcript line's text without its direction marker.
+pub fn transcript_body(t: &str) -> &str {
+    strip_direction(t).map_or(t, |(b, _)| b).trim()
 }
 
 fn is_reply(s: &str) -> bool {
@@ -316,10 +366,42 @@ fn is_reply(s: &str) -> bool {
         && matches!(b.get(3), None | Some(b' ') | Some(b'-'))
 }
 
+/// What telnet, netcat, `openssl s_client` and swaks print around a session, and the commands
+/// that start one.
+fn is_session_chatter(lower: &str) -> bool {
+    let l = lower.trim_start_matches(['$', '#']).trim_start();
+    let words: Vec<&str> = l.split_whitespace().take(6).collect();
+    // `telnet mx.example.net 25`, `nc -v mx.example.net 587`, `swaks --to …`.
+    let tool_command = match words.first() {
+        Some(&"telnet") | Some(&"nc") => {
+            (2..=4).contains(&words.len())
+                && words
+                    .last()
+                    .is_some_and(|w| w.bytes().all(|b| b.is_ascii_digit()))
+        }
+        Some(&"swaks") => words.get(1).is_some_and(|w| w.starts_with('-')),
+        _ => false,
+    };
+    tool_command
+        || (l.starts_with("trying ") && l.ends_with("..."))
+        || [
+            "connected to ",
+            "escape character is",
+            "connection closed by foreign host",
+            "openssl s_client",
+            "connected(",
+            "depth=",
+            "verify return:",
+            "verify error:",
+        ]
+        .iter()
+        .any(|p| l.starts_with(p))
+}
+
 fn smtp_line(t: &str, lower: &str) -> Option<Class> {
-    let (marked, body, lbody) = match strip_direction(t) {
-        Some(r) => (true, r, lower.get(t.len() - r.len()..).unwrap_or("")),
-        None => (false, t, lower),
+    let (marker, body, lbody) = match strip_direction(t) {
+        Some((r, m)) => (Some(m), r, lower.get(t.len() - r.len()..).unwrap_or("")),
+        None => (None, t, lower),
     };
     let is_cmd = SMTP_COMMANDS.iter().any(|c| {
         lbody.starts_with(c) && (c.ends_with(' ') || c.ends_with(':') || lbody.len() == c.len())
@@ -327,18 +409,13 @@ fn smtp_line(t: &str, lower: &str) -> Option<Class> {
     if is_cmd {
         return Some(Class::SmtpCommand);
     }
-    if is_reply(body) {
-        return Some(if marked {
-            Class::SmtpCommand
-        } else {
-            Class::SmtpReply
-        });
+    match marker {
+        _ if is_reply(body) && marker.is_some() => return Some(Class::SmtpCommand),
+        Some(Marker::Sure) => return Some(Class::SmtpCommand),
+        Some(Marker::Weak) => return Some(Class::SmtpReply),
+        _ => {}
     }
-    if lower.starts_with("trying ") && lower.ends_with("...")
-        || lower.starts_with("connected to ")
-        || lower.starts_with("escape character is")
-        || lower.starts_with("connection closed by foreign host")
-    {
+    if is_reply(body) || is_session_chatter(lower) {
         return Some(Class::SmtpReply);
     }
     None

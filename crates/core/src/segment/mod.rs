@@ -18,7 +18,7 @@ pub use classify::is_log_line;
 
 use crate::report::{Note, Segment, SegmentKind};
 use crate::text::{lines, Line};
-use classify::{classify, Class};
+use classify::{classify, transcript_body, transcript_reply_code, Class};
 
 /// A line without forum quoting (`> `, `>> `): what the original text said.
 pub fn unquote(line: &str) -> &str {
@@ -105,17 +105,66 @@ enum State {
     Client,
 }
 
+/// What an SMTP session in progress makes of the lines that follow, whatever they look like.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SmtpExpect {
+    Nothing,
+    /// After `354`: the message, up to a line holding only `.` (at most this many more lines).
+    Body(usize),
+    /// After `334`: the client's answer to an AUTH challenge (base64).
+    Answer,
+}
+
+/// Longest message body a transcript's `354` is taken to introduce.
+const MAX_BODY_LINES: usize = 2000;
+
 /// Pass 2: families from each line's class and what came before it.
 fn label(ls: &mut [L]) {
     let mut st = State::None;
     let mut boundary: Option<String> = None;
     let mut prev_blank = true;
+    let mut expect = SmtpExpect::Nothing;
+    // The last non-blank line was part of an SMTP session (a command, a marked line, or a body or
+    // answer line).
+    let mut in_session = false;
     for i in 0..ls.len() {
         let class = ls[i].class.clone();
         let t = ls[i].t;
         let ind = ls[i].indent;
         let blank = class == Class::Blank;
         let strong_other = matches!(class, Class::Log | Class::DoveBanner(_));
+
+        // A message body or AUTH answer inside a transcript is SMTP, even when it looks like
+        // headers or prose.
+        if expect != SmtpExpect::Nothing && !blank {
+            if strong_other {
+                expect = SmtpExpect::Nothing;
+            } else {
+                expect = match expect {
+                    SmtpExpect::Body(n) if transcript_body(t) != "." && n > 0 => {
+                        SmtpExpect::Body(n - 1)
+                    }
+                    _ => SmtpExpect::Nothing,
+                };
+                ls[i].fam = Some(Family::Smtp);
+                in_session = true;
+                prev_blank = false;
+                continue;
+            }
+        }
+        if matches!(class, Class::SmtpCommand | Class::SmtpReply) {
+            let follows_session = in_session;
+            in_session = class == Class::SmtpCommand || follows_session;
+            if follows_session {
+                expect = match transcript_reply_code(t) {
+                    Some(354) => SmtpExpect::Body(MAX_BODY_LINES),
+                    Some(334) => SmtpExpect::Answer,
+                    _ => SmtpExpect::Nothing,
+                };
+            }
+        } else if !blank {
+            in_session = false;
+        }
 
         // Inside a Dovecot section everything belongs to it until the braces balance.
         if let State::Dovecot { depth } = st {

@@ -141,3 +141,47 @@ fn raw_dovecot_conf() {
     let input = "# Dovecot config\nprotocols = imap lmtp\n!include conf.d/*.conf\nservice auth {\n  unix_listener /var/spool/postfix/private/auth {\n    mode = 0660\n  }\n}\n";
     assert_eq!(only_kinds(input), [DovecotConf]);
 }
+
+#[test]
+fn swaks_output_is_one_transcript_with_its_tls_and_auth_lines() {
+    let input = "swaks says:\n\n=== Trying mail.example.net:587...\n=== Connected to mail.example.net.\n<-  220 mail.example.net ESMTP\n -> EHLO pc.example.org\n<-  250-mail.example.net\n<-  250 STARTTLS\n -> STARTTLS\n<-  220 2.0.0 Ready\n=== TLS started with cipher TLSv1.3\n ~> EHLO pc.example.org\n<~  250 AUTH PLAIN\n ~> AUTH LOGIN\n<~  334 VXNlcm5hbWU6\n ~> YW5u\n<~* 535 5.7.8 Error: authentication failed\n*** No authentication type succeeded\n ~> QUIT\n<~  221 Bye\n=== Connection closed with remote host.\n\nWhy?\n";
+    let k = kinds(input);
+    assert_eq!(
+        k.iter().map(|x| x.0).collect::<Vec<_>>(),
+        [Prose, SmtpTranscript, Prose],
+        "{k:?}"
+    );
+    assert_eq!(k[1].1, "=== Trying mail.example.net:587...");
+}
+
+#[test]
+fn telnet_message_body_and_auth_answers_stay_in_the_transcript() {
+    let input = "220 mx.example.net ESMTP\nEHLO a.example.org\n250 AUTH LOGIN\nAUTH LOGIN\n334 VXNlcm5hbWU6\nYW5u\n334 UGFzc3dvcmQ6\ncGFzcw==\n235 2.7.0 Authentication successful\nMAIL FROM:<a@example.org>\n250 ok\nRCPT TO:<b@example.com>\n250 ok\nDATA\n354 go ahead\nFrom: Mail Delivery System <MAILER-DAEMON@example.org>\nSubject: Undelivered Mail Returned to Sender\n\nThis is the mail system at host a.example.org.\n.\n250 2.0.0 queued\nQUIT\n221 bye\n\nThat worked.\n";
+    assert_eq!(only_kinds(input), [SmtpTranscript, Prose]);
+    // Without a 354 from the session, a body-like text after a transcript is not swallowed.
+    let input = "EHLO a.example.org\n250 ok\n\nThis is the mail system at host a.example.org.\n\nI'm sorry to have to inform you that your message could not\nbe delivered.\n";
+    assert_eq!(only_kinds(input), [SmtpTranscript, Bounce]);
+}
+
+#[test]
+fn transcripts_do_not_swallow_logs_or_bounce_sessions() {
+    let input = "S: 220 mx.example.com ESMTP\nC: EHLO a.example.org\nS: 250 ok\nDec 01 10:00:00 mx postfix/smtpd[1]: connect from a.example.org[192.0.2.1]\nC: QUIT\n";
+    assert_eq!(only_kinds(input), [SmtpTranscript, MailLog, Prose]);
+    let bounce = "From: Mail Delivery Subsystem <MAILER-DAEMON@relay.example.org>\nSubject: Returned mail: see transcript for details\n\n   ----- Transcript of session follows -----\n... while talking to mx.example.com.:\n>>> RCPT To:<b@example.com>\n<<< 550 5.1.1 <b@example.com>... User unknown\n550 5.1.1 <b@example.com>... User unknown\n";
+    assert_eq!(only_kinds(bounce), [Bounce]);
+}
+
+#[test]
+fn arrows_in_prose_are_not_a_transcript() {
+    let input =
+        "Open the settings:\n-> Accounts\n-> Outgoing server\n-> set port 587\nThen send again.\n";
+    assert_eq!(only_kinds(input), [Prose]);
+    let input = "Type this:\n\nEHLO test\n\nand see what it says.\n";
+    assert_eq!(only_kinds(input), [Prose]);
+}
+
+#[test]
+fn openssl_s_client_output_joins_the_session() {
+    let input = "openssl s_client -connect smtp.example.net:465 -quiet\ndepth=0 CN = smtp.example.net\nverify return:1\n220 smtp.example.net ESMTP\nEHLO a.example.org\n250 AUTH PLAIN\n";
+    assert_eq!(only_kinds(input), [SmtpTranscript]);
+}
