@@ -372,9 +372,28 @@ fn tag(w: &str, strict: bool) -> Option<(&str, Option<u32>)> {
     Some((name, pid))
 }
 
+const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
 fn parse_prefix(s: &str) -> Option<Prefix<'_>> {
-    let s = s.trim_start();
+    // Forum quoting (`> `) and indentation are not part of the line.
+    let s = crate::segment::unquote(s).trim_start();
     let (w1, rest1) = word(s);
+    // journald `-o short-full`: `Tue 2026-12-01 10:00:00 UTC host prog[pid]: …`.
+    if WEEKDAYS.contains(&w1) {
+        let (date, r) = word(rest1);
+        let (time, r) = word(r);
+        let (tz, r) = word(r);
+        let tz_ok = !tz.is_empty()
+            && tz.len() <= 6
+            && tz
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'-');
+        if !(is_date(date) && date.len() == 10 && is_time(time) && tz_ok) {
+            return None;
+        }
+        let ts_end = tz.as_ptr() as usize - s.as_ptr() as usize + tz.len();
+        return after_timestamp(&s[..ts_end], r, false);
+    }
     // Syslog: `Jul 18 08:25:19` (also with fractions, `-o short-precise`).
     if MONTHS.contains(&w1) {
         let (day, r) = word(rest1);

@@ -268,3 +268,32 @@ fn spans_are_offset_by_base_and_crlf_is_fine() {
         "192.0.2.1"
     );
 }
+
+#[test]
+fn quoted_lines_and_journald_short_full() {
+    let text = "> Dec  1 10:00:00 mx postfix/smtpd[1]: NOQUEUE: reject: RCPT from a.example.org[192.0.2.1]: 554 5.7.1 <b@example.com>: Relay access denied; from=<a@example.org> to=<b@example.com> proto=ESMTP helo=<a>\n\
+Tue 2026-12-01 10:00:00 UTC mx postfix/smtpd[2]: warning: unknown[192.0.2.1]: SASL LOGIN authentication failed: UGFzc3dvcmQ6\n\
+Dec 01 10:00:00 mx postfix/smtpd[3]: connect from a.example.org[192.0.2.1]\n\
+2026-12-01T10:00:00+0000 mx postfix/smtpd[4]: disconnect from a.example.org[192.0.2.1]\n";
+    let (evs, notes) = parse(text, 0);
+    assert!(notes.is_empty(), "{notes:?}");
+    assert_eq!(evs.len(), 4, "{evs:#?}");
+    assert_eq!(evs[0].kind, EventKind::Reject);
+    assert_eq!(evs[0].to.as_deref(), Some("b@example.com"));
+    assert_eq!(
+        slice(text, evs[0].reply_span.unwrap()),
+        "554 5.7.1 <b@example.com>: Relay access denied"
+    );
+    assert_eq!(
+        evs[1].timestamp.as_deref(),
+        Some("Tue 2026-12-01 10:00:00 UTC")
+    );
+    assert_eq!(evs[1].kind, EventKind::SaslFailure);
+    assert_eq!(evs[1].host.as_deref(), Some("mx"));
+    assert_eq!(evs[2].timestamp.as_deref(), Some("Dec 01 10:00:00"));
+    assert_eq!(
+        evs[3].timestamp.as_deref(),
+        Some("2026-12-01T10:00:00+0000")
+    );
+    assert_eq!(evs[3].kind, EventKind::Disconnect);
+}

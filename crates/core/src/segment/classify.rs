@@ -50,6 +50,8 @@ pub enum Class {
     Text,
 }
 
+const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
@@ -253,7 +255,22 @@ pub fn is_log_line(t: &str) -> bool {
         return true;
     }
     let mut w = t.split_whitespace();
-    let Some(first) = w.next() else { return false };
+    let Some(first) = w.next() else {
+        return false;
+    };
+    // journald `-o short-full`: `Tue 2026-12-01 10:00:00 UTC host prog[pid]: …`.
+    if WEEKDAYS.contains(&first) {
+        let (Some(date), Some(clock), Some(_tz)) = (w.next(), w.next(), w.next()) else {
+            return false;
+        };
+        if !(is_date(date) && is_clock(clock)) {
+            return false;
+        }
+        let a = w.next().unwrap_or("");
+        let b = w.next().unwrap_or("");
+        return is_tag(a) || is_tag(b);
+    }
+
     // Syslog: `Jul 18 08:25:19 host prog[pid]: …` (or without host: Dovecot's own log file).
     if MONTHS.contains(&first) {
         let (Some(day), Some(clock)) = (w.next(), w.next()) else {

@@ -185,3 +185,30 @@ fn openssl_s_client_output_joins_the_session() {
     let input = "openssl s_client -connect smtp.example.net:465 -quiet\ndepth=0 CN = smtp.example.net\nverify return:1\n220 smtp.example.net ESMTP\nEHLO a.example.org\n250 AUTH PLAIN\n";
     assert_eq!(only_kinds(input), [SmtpTranscript]);
 }
+
+#[test]
+fn journald_formats_and_quoted_logs() {
+    let input = "Tue 2026-12-01 10:00:00 UTC mx postfix/smtpd[1]: connect from a[192.0.2.1]\nDec 01 10:00:01 mx postfix/smtpd[1]: lost connection after AUTH from a[192.0.2.1]\n2026-12-01T10:00:02+0000 mx postfix/smtpd[1]: disconnect from a[192.0.2.1]\n";
+    assert_eq!(only_kinds(input), [MailLog]);
+    let quoted = "You wrote:\n> Dec  1 10:00:00 mx postfix/smtpd[1]: connect from a[192.0.2.1]\n> Dec  1 10:00:01 mx postfix/smtpd[1]: disconnect from a[192.0.2.1]\n";
+    assert_eq!(only_kinds(quoted), [Prose, MailLog]);
+}
+
+#[test]
+fn forum_indented_postconf_n_and_full_doveconf() {
+    let input = "My postconf -n:\n\n    alias_maps = hash:/etc/aliases\n    biff = no\n    inet_interfaces = all\n    mydestination = localhost\n    myhostname = mx.example.net\n    mynetworks = 127.0.0.0/8 [::1]/128\n\nthanks\n";
+    assert_eq!(only_kinds(input), [Prose, PostconfN, Prose]);
+    let mut full = String::from("# 2.3.21 (47349e2482): /etc/dovecot/dovecot.conf\n");
+    for r in crate::tables::DOVECOT_SETTINGS
+        .iter()
+        .filter(|r| r[1] == "yes" && r[0].bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
+        .take(350)
+    {
+        full.push_str(&format!("{} = \n", r[0]));
+    }
+    full.push_str("service imap-login {\n  inet_listener imap {\n    port = 143\n  }\n}\n");
+    let (segs, _) = segment(&full);
+    assert_eq!(segs.len(), 1);
+    assert_eq!(segs[0].kind, DoveconfFull);
+    assert_eq!(segs[0].version.as_deref(), Some("2.3.21"));
+}
