@@ -68,6 +68,10 @@ pub fn classify(t: &str) -> Class {
             return Class::DoveBanner(v);
         }
         let r = rest.trim_start();
+        // A root prompt before a session tool (`# telnet mx.example.net 25`, `# exim -bh …`).
+        if is_session_chatter(&t.to_ascii_lowercase()) {
+            return Class::SmtpReply;
+        }
         if is_master_service(r) {
             return Class::MasterService { commented: true };
         }
@@ -397,6 +401,7 @@ fn is_session_chatter(lower: &str) -> bool {
                     .is_some_and(|w| w.bytes().all(|b| b.is_ascii_digit()))
         }
         Some(&"swaks") => words.get(1).is_some_and(|w| w.starts_with('-')),
+        Some(&"exim") | Some(&"exim4") => words.get(1).is_some_and(|w| *w == "-bh"),
         _ => false,
     };
     tool_command
@@ -407,6 +412,8 @@ fn is_session_chatter(lower: &str) -> bool {
             "connection closed by foreign host",
             "openssl s_client",
             "connected(",
+            // `exim -bh` shows what it would log.
+            "log: ",
             "depth=",
             "verify return:",
             "verify error:",

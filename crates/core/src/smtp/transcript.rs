@@ -420,7 +420,15 @@ impl Parser {
         if t.is_empty() {
             return;
         }
-        let (side, tls_mark, style, body) = marker(t);
+        let (mut side, tls_mark, mut style, body) = marker(t);
+        // `exim -bh` prints its own tracing behind `>>>` (`>>> using ACL "acl_check_rcpt"`):
+        // only commands and replies there are the session.
+        if style == Some(Style::Arrows)
+            && !(command_verb(body).is_some() || body == "." || reply_line(body).is_some())
+        {
+            side = Side::Info;
+            style = None;
+        }
         if let Some(s) = style {
             if !self.styled && side != Side::Info {
                 self.t.style = s;

@@ -362,3 +362,45 @@ fn base64_user_names() {
     assert_eq!(address("FROM:<>"), "");
     assert_eq!(address("to: c@example.com"), "c@example.com");
 }
+
+#[test]
+fn exim_bh_tracing_is_not_taken_for_commands() {
+    let text = "\
+**** SMTP testing session as if from host 192.0.2.8
+**** This is not for real!
+
+>>> host in hosts_connection_nolog? no (option unset)
+220 mx.example.net ESMTP Exim 4.96
+ehlo pc.example.org
+>>> pc.example.org in helo_lookup_domains? no (end of list)
+250-mx.example.net Hello pc.example.org [192.0.2.8]
+250 HELP
+mail from:<a@example.org>
+250 OK
+rcpt to:<b@example.com>
+>>> using ACL \"acl_check_rcpt\"
+>>> processing \"require\" (/etc/exim4/exim4.conf:101)
+550 relay not permitted
+LOG: H=(pc.example.org) [192.0.2.8] F=<a@example.org> rejected RCPT <b@example.com>: relay not permitted
+";
+    let (t, f) = failures_of(text);
+    assert_eq!(t.style, Style::Bare);
+    assert_eq!(t.server_software.as_deref(), Some("exim"));
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].stage.as_deref(), Some("RCPT"));
+    assert_eq!(f[0].recipient.as_deref(), Some("b@example.com"));
+    assert_eq!(f[0].text, "relay not permitted");
+}
+
+#[test]
+fn line_endings_do_not_matter() {
+    let lf = "220 mx.example.net ESMTP\nEHLO a.example.org\n250-mx.example.net\n250 SIZE 100\nRCPT TO:<b@example.com>\n550 5.1.1 no\n";
+    let want = failures_of(lf).1;
+    for other in [lf.replace('\n', "\r\n"), lf.replace('\n', "\r")] {
+        let (t, got) = failures_of(&other);
+        assert_eq!(t.ehlo[0].size, Some(100));
+        assert_eq!(got.len(), want.len());
+        assert_eq!(got[0].status, want[0].status);
+        assert_eq!(slice(&other, got[0].reply_span.unwrap()), "550 5.1.1 no");
+    }
+}
