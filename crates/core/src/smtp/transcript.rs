@@ -109,6 +109,9 @@ pub struct EhloReply {
     /// The reply was read over TLS (EHLO sent again after STARTTLS).
     pub tls: bool,
     pub hostname: String,
+    /// The client's address as the server saw it, when the greeting line shows it (Exim's
+    /// `Hello pc.example.org [192.0.2.8]`, Gmail's `at your service, [192.0.2.8]`).
+    pub client_ip: Option<String>,
     /// Every extension line as `KEYWORD params` (keyword upper-cased).
     pub extensions: Vec<String>,
     /// Mechanisms of `AUTH` (and the old `AUTH=` form), upper-cased; empty when AUTH is not
@@ -181,6 +184,8 @@ impl Transcript {
         let mut sender: Option<String> = None;
         let mut helo: Option<String> = None;
         let mut accepted: Vec<String> = Vec::new();
+        let mut client_ip: Option<String> = None;
+        let mut ehlo = self.ehlo.iter();
         for ex in &self.exchanges {
             let arg = ex.command.as_ref().map_or("", |c| c.argument.as_str());
             let rcpt = (ex.stage == Stage::Rcpt).then(|| address(arg));
@@ -197,6 +202,11 @@ impl Transcript {
                 _ => {}
             }
             let Some(reply) = &ex.reply else { continue };
+            if ex.stage == Stage::Ehlo && (200..300).contains(&reply.code) {
+                if let Some(ip) = ehlo.next().and_then(|e| e.client_ip.clone()) {
+                    client_ip = Some(ip);
+                }
+            }
             if reply.code < 400 {
                 if let Some(r) = rcpt {
                     accepted.push(r);
@@ -223,6 +233,7 @@ impl Transcript {
                 sender: sender.clone().filter(|s| !s.is_empty()),
                 recipient: recipient.filter(|r| !r.is_empty()),
                 helo: helo.clone().filter(|h| !h.is_empty()),
+                client_ip: client_ip.clone(),
                 port: self.port,
                 tls: Some(ex.tls),
                 authenticated: Some(ex.authenticated),
@@ -757,6 +768,7 @@ fn ehlo_reply(lines: &[String], span: Span, tls: bool) -> EhloReply {
             .and_then(|l| l.split_whitespace().next())
             .unwrap_or("")
             .to_owned(),
+        client_ip: lines.first().and_then(|l| bracketed_ip(l)),
         ..EhloReply::default()
     };
     for l in lines.iter().skip(1) {
@@ -789,6 +801,14 @@ fn ehlo_reply(lines: &[String], span: Span, tls: bool) -> EhloReply {
         });
     }
     e
+}
+
+/// The first `[address]` in `s` that is an IP address.
+fn bracketed_ip(s: &str) -> Option<String> {
+    s.split('[').skip(1).find_map(|part| {
+        let inner = part.split(']').next()?;
+        crate::postfix::network::parse_ip(inner).map(|_| inner.to_owned())
+    })
 }
 
 /// The software the greeting names.
@@ -856,31 +876,12 @@ fn plain_user(decoded: &str) -> Option<String> {
 /// Standard base64 (RFC 4648) to UTF-8 text; None for anything else or for control characters
 /// other than NUL (so random words are not read as names).
 fn decode_b64(s: &str) -> Option<String> {
-    let s = s.trim_end_matches('=');
-    if s.is_empty() || s.len() > 1024 {
+    let data = s.trim_end_matches('=');
+    let alphabet = |b: u8| b.is_ascii_alphanumeric() || b == b'+' || b == b'/';
+    if data.is_empty() || s.len() > 1024 || !data.bytes().all(alphabet) {
         return None;
     }
-    let mut out = Vec::with_capacity(s.len() * 3 / 4);
-    let mut acc = 0u32;
-    let mut bits = 0;
-    for b in s.bytes() {
-        let v = match b {
-            b'A'..=b'Z' => b - b'A',
-            b'a'..=b'z' => b - b'a' + 26,
-            b'0'..=b'9' => b - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        } as u32;
-        acc = (acc << 6) | v;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    let text = String::from_utf8(out).ok()?;
+    let text = String::from_utf8(crate::bounce::mime::base64(s.as_bytes())).ok()?;
     (!text.chars().any(|c| c.is_control() && c != '\0')).then_some(text)
 }
 

@@ -124,6 +124,9 @@ fn swaks_relay_denied_after_successful_auth_plain() {
         (Some(true), Some("bob@example.org"), Some(false))
     );
     assert_eq!(f.reporter.as_deref(), Some("exim"));
+    // Exim's EHLO greeting names the address it sees the client at.
+    assert_eq!(t.ehlo[0].client_ip.as_deref(), Some("198.51.100.4"));
+    assert_eq!(f.client_ip.as_deref(), Some("198.51.100.4"));
 }
 
 #[test]
