@@ -100,7 +100,10 @@ pub fn parse(text: &str) -> (PerMessage, Vec<DsnRecipient>) {
         // forget the blank line between recipients).
         let repeated = match f {
             "final" => !cur.final_recipient.is_empty(),
-            "original" => !cur.original_recipient.is_empty() || !cur.final_recipient.is_empty(),
+            "original" => {
+                !cur.original_recipient.is_empty()
+                    || !cur.final_recipient.is_empty() && !cur.status.is_empty()
+            }
             "action" => !cur.action.is_empty(),
             "status" => !cur.status.is_empty(),
             _ => false,

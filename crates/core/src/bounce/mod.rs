@@ -15,7 +15,7 @@ pub mod reason;
 
 use crate::facts::Failure;
 use crate::report::{Note, SegmentKind};
-use crate::smtp::reply::{find_reply_code, find_statuses, most_specific, EnhancedStatus};
+use crate::smtp::reply::{find_reply_code, find_statuses, EnhancedStatus};
 use crate::text::Span;
 use serde::Serialize;
 
@@ -355,67 +355,75 @@ fn classify(
     prose_lower: &str,
     looks_like_bounce: bool,
 ) -> BounceRecord {
-    let diag = collapse_spaces(&d.diagnostic);
+    let mut diag = collapse_spaces(&d.diagnostic);
+    if diag.is_empty() || !has_code(&diag) && reason::by_phrase(&diag.to_ascii_lowercase()).is_none() {
+        // The recipient's own lines say nothing usable: the prose's first line that reads like
+        // an error stands in (bounces that put the address and the reason in separate blocks).
+        if let Some(line) = plain::salient_line(prose) {
+            let line = collapse_spaces(line);
+            if !diag.contains(line.as_str()) {
+                if !diag.is_empty() {
+                    diag.push(' ');
+                }
+                diag.push_str(&line);
+            }
+        }
+    }
     let diag_lower = diag.to_ascii_lowercase();
-    // Statuses in the prose count when the recipient's own words hold none.
-    let mut status = most_specific(d.declared, &diag);
-    if status.is_none() {
-        status = find_statuses(prose)
+    let reply_code = find_reply_code(&diag).map(|c| c.0);
+    let status = preferred_status(d.declared, &diag, reply_code).or_else(|| {
+        // Statuses in the prose count when the recipient's own words hold none.
+        find_statuses(prose)
             .into_iter()
             .map(|s| s.0)
-            .find(|s| !s.is_generic());
+            .find(|s| !s.is_generic())
+    });
+    let mut command = text.command.clone();
+    // A DSN's per-recipient SMTP diagnostic with no stage named is the answer to that
+    // recipient's RCPT: replies to the message itself are marked "after end of data" or
+    // "in reply to DATA", and the prose reader has found those.
+    if command.is_empty()
+        && !d.action.is_empty()
+        && matches!(d.diagnostic_type.as_str(), "smtp" | "")
+        && reply_code.is_some_and(|c| c >= 500)
+    {
+        command = "RCPT".into();
     }
-    let reply_code = find_reply_code(&diag).map(|c| c.0);
-    let command = text.command.clone();
     let remote_mta = if d.remote_mta.is_empty() {
         text.remote_mta.clone()
     } else {
         d.remote_mta.clone()
     };
-    let action = if d.action.is_empty() {
-        String::new()
-    } else {
-        d.action.clone()
-    };
+    let action = d.action.clone();
 
-    let mut reason: Option<&'static str> = None;
-    if matches!(action.as_str(), "delivered" | "relayed" | "expanded") {
-        reason = Some("delivered");
-    }
-    if reason.is_none() {
-        reason = status.and_then(reason::decisive);
-    }
-    if reason.is_none() && d.diagnostic_type == "x-unix" {
-        reason = Some("mailererror");
-    }
-    if reason.is_none() {
-        reason = reason::by_phrase(&diag_lower);
-    }
-    if reason.is_none() {
+    let mut reason = reason::decide(&reason::Evidence {
+        status,
+        diagnostic: &diag_lower,
+        command: &command,
+        action: &action,
+        diagnostic_type: &d.diagnostic_type,
+    });
+    if reason.is_none() && diag_lower.is_empty() {
         reason = reason::by_phrase(prose_lower);
     }
-    if reason.is_none() {
-        reason = status.and_then(reason::by_status);
+    if reason.is_none() && command == "MAIL" {
+        reason = Some("rejected");
     }
-    if reason.is_none() {
-        reason = match command.as_str() {
-            "MAIL" => Some("rejected"),
-            "HELO" | "EHLO" | "CONN" => Some("blocked"),
-            _ => None,
-        };
-    }
-    if reason.is_none() && action == "delayed" {
-        reason = Some("expired");
-    }
-    let reason = reason.unwrap_or(if looks_like_bounce {
+    let reason = reason.unwrap_or(if looks_like_bounce || !diag.is_empty() {
         "onhold"
     } else {
         "undefined"
     });
 
     let temporary = action == "delayed"
-        || status.is_some_and(|s| s.class == 4)
-        || status.is_none() && reply_code.is_some_and(|c| c / 100 == 4);
+        || status.map_or_else(
+            || {
+                reply_code.is_some_and(|c| c / 100 == 4)
+                    || diag_lower.contains(" temporar")
+                    || diag_lower.contains(" persistent")
+            },
+            |s| s.class == 4,
+        );
     let permanent = !temporary;
     let status_text = match status {
         Some(s) => s.to_string(),
@@ -445,6 +453,56 @@ fn classify(
         subject: None,
         message_id: None,
     }
+}
+
+/// The status to report when the DSN's `Status` field and the diagnostic's words disagree: the
+/// more specific of the two, the one whose class matches the reply code, and the diagnostic's
+/// when the field holds a catch-all (`X.0.0`, `4.4.7`, `4.7.0`, `5.3.x`, `X.5.x`).
+fn preferred_status(
+    declared: Option<EnhancedStatus>,
+    diag: &str,
+    reply_code: Option<u16>,
+) -> Option<EnhancedStatus> {
+    let found = find_statuses(diag).first().map(|s| s.0);
+    let (Some(field), Some(words)) = (declared, found) else {
+        return declared.or(found);
+    };
+    if field == words {
+        return Some(field);
+    }
+    if let Some(class) = reply_code.map(|c| (c / 100) as u8) {
+        if field.class != words.class {
+            if class == field.class {
+                return Some(field);
+            }
+            if class == words.class {
+                return Some(words);
+            }
+        }
+    }
+    let has_zero = |s: EnhancedStatus| s.subject == 0 || s.detail == 0;
+    if field.is_generic() {
+        return Some(if words.is_generic() { field } else { words });
+    }
+    if has_zero(field) && !has_zero(words) {
+        return Some(words);
+    }
+    if words.is_generic() {
+        return Some(field);
+    }
+    let vague = matches!((field.class, field.subject, field.detail), (4, 4, 7) | (4, 7, 0))
+        || field.class == 5 && field.subject == 3
+        || field.subject == 5 && matches!(field.detail, 1 | 2 | 4 | 5);
+    if vague {
+        return Some(words);
+    }
+    if (field.class, field.subject, field.detail) == (5, 1, 1) {
+        return Some(if has_zero(words) || words.subject == 5 { field } else { words });
+    }
+    if (field.class, field.subject, field.detail) == (5, 1, 3) && words.subject == 7 {
+        return Some(words);
+    }
+    Some(field)
 }
 
 fn has_code(s: &str) -> bool {

@@ -180,6 +180,34 @@ pub fn read(text: &str, exclude: &[&str]) -> Prose {
     p
 }
 
+/// Lines of prose read when looking for a stand-in diagnostic.
+const MAX_SALIENT_LINES: usize = 60;
+
+/// The first line of `text` that reads like an error (its wording names a reason, or it holds
+/// a reply or status code), for bounces that put the reason apart from the address.
+pub fn salient_line(text: &str) -> Option<&str> {
+    let mut coded = None;
+    for line in lines(text).take(MAX_SALIENT_LINES) {
+        let t = line.text.trim();
+        if t.len() < 6 || original_like(t) {
+            continue;
+        }
+        let lt = t.to_ascii_lowercase();
+        if is_header_line(&lt) || lt.starts_with("this is ") || lt.starts_with("the following") {
+            continue;
+        }
+        if super::reason::by_phrase(&lt).is_some() {
+            return Some(t);
+        }
+        if coded.is_none()
+            && crate::smtp::reply::parse_reply(t).is_some_and(|r| r.code.is_some_and(|c| c >= 400))
+        {
+            coded = Some(t);
+        }
+    }
+    coded
+}
+
 /// Follows a session transcript: the verb of the last `>>>` line is the command that the next
 /// `<<< 4xx/5xx` answers. Also reads the "(in reply to RCPT TO command)" family.
 fn transcript(lt: &str, last_verb: &mut &'static str, command: &mut String) {
