@@ -174,7 +174,22 @@ fn read_records(header: &mime::Header, walk: &mime::Walk) -> Vec<BounceRecord> {
     let mut dsn_text = String::new();
     let mut prose = String::new();
     let mut feedback = report_type == "feedback-report";
-    for leaf in walk.leaves.iter().filter(|l| !l.original) {
+    // A bounce forwarded as an attachment (a report about a report) keeps its delivery status
+    // inside the attached message: read it when the outer message has none of its own.
+    let outer_has_dsn = walk
+        .leaves
+        .iter()
+        .any(|l| !l.original && l.mime.contains("delivery-status"));
+    let nested_dsn = !outer_has_dsn
+        && walk
+            .leaves
+            .iter()
+            .any(|l| l.original && l.mime.contains("delivery-status"));
+    for leaf in walk
+        .leaves
+        .iter()
+        .filter(|l| !l.original || nested_dsn && l.mime.contains("delivery-status"))
+    {
         if leaf.mime.contains("delivery-status") {
             dsn_text.push_str(&leaf.text);
             dsn_text.push_str("\n\n");
@@ -370,8 +385,18 @@ fn classify(
         }
     }
     let diag_lower = diag.to_ascii_lowercase();
-    let reply_code = find_reply_code(&diag).map(|c| c.0);
-    let status = preferred_status(d.declared, &diag, reply_code).or_else(|| {
+    let words = diagnostic_status(&diag);
+    // The reply code written with the chosen status ("421 4.4.2"), else the first one.
+    let reply_code = words
+        .and_then(|(_, at)| {
+            let before = diag.get(..at)?.trim_end();
+            let code = before.get(before.len().checked_sub(3)?..)?;
+            let ok = before.len() == 3
+                || !before.as_bytes()[before.len() - 4].is_ascii_alphanumeric();
+            code.parse::<u16>().ok().filter(|c| ok && (200..600).contains(c))
+        })
+        .or_else(|| find_reply_code(&diag).map(|c| c.0));
+    let status = preferred_status(d.declared, words.map(|w| w.0), reply_code).or_else(|| {
         // Statuses in the prose count when the recipient's own words hold none.
         find_statuses(prose)
             .into_iter()
@@ -460,10 +485,9 @@ fn classify(
 /// when the field holds a catch-all (`X.0.0`, `4.4.7`, `4.7.0`, `5.3.x`, `X.5.x`).
 fn preferred_status(
     declared: Option<EnhancedStatus>,
-    diag: &str,
+    found: Option<EnhancedStatus>,
     reply_code: Option<u16>,
 ) -> Option<EnhancedStatus> {
-    let found = find_statuses(diag).first().map(|s| s.0);
     let (Some(field), Some(words)) = (declared, found) else {
         return declared.or(found);
     };
@@ -503,6 +527,20 @@ fn preferred_status(
         return Some(words);
     }
     Some(field)
+}
+
+/// The status code of a diagnostic and its offset: the first one, except that an expiry code
+/// (4.4.7) wrapping the code of the last real attempt yields to it.
+fn diagnostic_status(diag: &str) -> Option<(EnhancedStatus, usize)> {
+    let found = find_statuses(diag);
+    let first = *found.first()?;
+    let expiry = (first.0.class, first.0.subject, first.0.detail) == (4, 4, 7);
+    if expiry {
+        if let Some(inner) = found.iter().skip(1).find(|s| !s.0.is_generic() && s.0 != first.0) {
+            return Some(*inner);
+        }
+    }
+    Some(first)
 }
 
 fn has_code(s: &str) -> bool {

@@ -241,6 +241,11 @@ fn transcript(lt: &str, last_verb: &mut &'static str, command: &mut String) {
             }
         }
     }
+    // Vendor shorthands for the stage: "[RCPT_TO]", "SMTP:RCPT host …".
+    if lt.contains("[rcpt_to]") || lt.contains("smtp:rcpt") || lt.contains("rcpt to command") {
+        *command = "RCPT".into();
+        return;
+    }
     if lt.contains("after initial connection") || lt.contains("greeting") {
         *command = "CONN".into();
     }

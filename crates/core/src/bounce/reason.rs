@@ -111,6 +111,8 @@ static FAMILIES: &[(&str, &[&str])] = &[
     (
         "suspend",
         &[
+            "is disabled",
+            "has been disabled",
             "account disabled",
             "account is disabled",
             "account has been disabled",
@@ -207,6 +209,7 @@ static FAMILIES: &[(&str, &[&str])] = &[
     (
         "userunknown",
         &[
+            "not listed in",
             "user unknown",
             "unknown user",
             "no such user",
@@ -372,6 +375,9 @@ static FAMILIES: &[(&str, &[&str])] = &[
     (
         "rejected",
         &[
+            "permission to post",
+            "recipient addresses rejected",
+            "not have permission to send",
             "sender address rejected",
             "sender rejected",
             "sender was rejected",
@@ -495,6 +501,8 @@ static FAMILIES: &[(&str, &[&str])] = &[
     (
         "toomanyconn",
         &[
+            "connection rate limit",
+            "connection rate exceeded",
             "too many connections",
             "too many concurrent",
             "too many recipients",
@@ -510,6 +518,10 @@ static FAMILIES: &[(&str, &[&str])] = &[
     (
         "blocked",
         &[
+            "is listed in",
+            "are listed in",
+            "listed in the",
+            "was blocked by",
             "block list",
             "blocklist",
             "blacklist",
@@ -535,7 +547,6 @@ static FAMILIES: &[(&str, &[&str])] = &[
             "banned",
             "listed at",
             "listed on",
-            "listed in",
             "connection refused by",
             "refused to talk to me",
             "not accepting connections",
@@ -549,7 +560,6 @@ static FAMILIES: &[(&str, &[&str])] = &[
             "access denied for ip",
             "blocked using",
             "blocked by",
-            "was blocked",
             "is blocked",
             "ip blocked",
             "messages from * weren't sent",
@@ -629,7 +639,6 @@ static FAMILIES: &[(&str, &[&str])] = &[
             "host is unreachable",
             "host not found, try again",
             "host name lookup failure",
-            "name service error",
             "malformed or unexpected name server reply",
             "malformed name server reply",
             "dns error",
@@ -668,14 +677,13 @@ static FAMILIES: &[(&str, &[&str])] = &[
     (
         "notaccept",
         &[
+            "find a mail exchanger",
             "does not accept mail",
             "doesn't accept mail",
             "null mx",
             "not accept any mail",
             "accepts no mail",
             "no smtp service",
-            "couldn't find a mail exchanger",
-            "could not find a mail exchanger",
             "no mail exchanger",
             "no mx record",
             "no mx or a record",
@@ -781,6 +789,8 @@ static FAMILIES: &[(&str, &[&str])] = &[
     (
         "syntaxerror",
         &[
+            "improper sequence",
+            "sequence of commands",
             "syntax error",
             "command unrecognized",
             "unrecognized command",
@@ -1009,6 +1019,9 @@ fn probe(reason: &str, e: &Evidence, named: Option<&'static str>) -> bool {
             };
             applies && includes("rejected", d)
         }
+        // A destination with no mail exchanger at all accepts no mail (RFC 7505 spirit): that
+        // is notaccept even under a 5.4.4 code.
+        "hostunknown" if includes("notaccept", d) => false,
         "hostunknown" => {
             if named == Some("hostunknown") {
                 !includes("networkerror", d)
@@ -1016,6 +1029,10 @@ fn probe(reason: &str, e: &Evidence, named: Option<&'static str>) -> bool {
                 includes("hostunknown", d)
             }
         }
+        // A per-recipient size limit (5.2.3) is exceedlimit even when worded as "too large".
+        "mesgtoobig" if named == Some("exceedlimit") => false,
+        // Connection-rate limits are about concurrency, not the sending rate.
+        "speeding" if d.contains("connection rate") => false,
         "norelaying" => {
             // Relay refusals answer RCPT; other stages mention relays in passing.
             !matches!(e.command, "CONN" | "EHLO" | "HELO" | "DATA") && includes("norelaying", d)
@@ -1031,13 +1048,15 @@ pub fn decide(e: &Evidence) -> Option<&'static str> {
         return Some("delivered");
     }
     let named = e.status.and_then(status_reason);
-    if matches!(e.diagnostic_type, "" | "smtp") {
+    // Local delivery programs (`X-Unix`) speak no SMTP: their words are read by the fallbacks.
+    let local = e.diagnostic_type.starts_with("x-unix");
+    if !local {
         if let Some(r) = FIRST_PASS.iter().find(|r| probe(r, e, named)) {
             return Some(r);
         }
     }
     let open = named.is_none_or(|n| OPEN_REASONS.contains(&n));
-    if open || !matches!(e.diagnostic_type, "" | "smtp") {
+    if open || local {
         if let Some(r) = SECOND_PASS.iter().find(|r| includes(r, e.diagnostic)) {
             return Some(r);
         }
