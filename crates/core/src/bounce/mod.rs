@@ -324,7 +324,7 @@ fn read_records(header: &mime::Header, walk: &mime::Walk) -> Vec<BounceRecord> {
     }
 
     let auto_reply = is_auto_reply(header);
-    if drafts.is_empty() || (auto_reply && dsn_rcpts.is_empty() && text.found.is_empty()) {
+    if drafts.is_empty() || auto_reply && dsn_rcpts.is_empty() {
         if auto_reply && dsn_rcpts.is_empty() {
             return vec![BounceRecord {
                 recipient: header
@@ -444,8 +444,9 @@ fn classify(
         || status.map_or_else(
             || {
                 reply_code.is_some_and(|c| c / 100 == 4)
-                    || diag_lower.contains(" temporar")
-                    || diag_lower.contains(" persistent")
+                    || [" temporar", " persistent", "delayed", "retried", "retry"]
+                        .iter()
+                        .any(|w| diag_lower.contains(w))
             },
             |s| s.class == 4,
         );

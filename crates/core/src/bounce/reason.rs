@@ -695,6 +695,7 @@ static FAMILIES: &[(&str, &[&str])] = &[
         "expired",
         &[
             "retry timeout exceeded",
+            "requests to connect",
             "message expired",
             "delivery expired",
             "envelope expired",
