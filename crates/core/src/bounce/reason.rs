@@ -873,27 +873,102 @@ const OPEN_REASONS: &[&str] = &[
     "userunknown",
 ];
 
-fn phrases(reason: &str) -> &'static [&'static str] {
-    FAMILIES
-        .iter()
-        .find(|(r, _)| *r == reason)
-        .map_or(&[], |(_, p)| *p)
+/// Which families' phrases occur in one text: one bit per entry of [`FAMILIES`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Hits(u64);
+
+impl Hits {
+    /// Scans `lower` once against every phrase of every family.
+    pub fn of(lower: &str) -> Hits {
+        let index = phrase_index();
+        let b = lower.as_bytes();
+        let mut bits = 0u64;
+        for i in 0..b.len().saturating_sub(1) {
+            let key = bucket(b[i], b[i + 1]);
+            let (from, to) = (index.offsets[key] as usize, index.offsets[key + 1] as usize);
+            for &(family, phrase) in &index.entries[from..to] {
+                if bits & (1 << family) == 0 && phrase_at(lower, i, phrase) {
+                    bits |= 1 << family;
+                }
+            }
+        }
+        // "Recipient address rejected" and a refused client address are never about the sender.
+        if let Some(f) = family_of("rejected") {
+            if bits & (1 << f) != 0
+                && (lower.contains("recipient address rejected")
+                    || lower.contains("sender ip address rejected")
+                    || lower.contains("5.1.0 address rejected"))
+            {
+                bits &= !(1 << f);
+            }
+        }
+        Hits(bits)
+    }
+
+    pub fn has(self, reason: &str) -> bool {
+        family_of(reason).is_some_and(|f| self.0 & (1 << f) != 0)
+    }
+}
+
+/// Phrases grouped by their first two bytes, so one pass over a text tries only the phrases
+/// that can start at each position (linear in the text, whatever the table size).
+struct PhraseIndex {
+    offsets: Vec<u32>,
+    entries: Vec<(u32, &'static str)>,
+}
+
+const BUCKETS: usize = 4096;
+
+fn bucket(a: u8, b: u8) -> usize {
+    (usize::from(a) * 31 + usize::from(b)) % BUCKETS
+}
+
+fn phrase_index() -> &'static PhraseIndex {
+    static INDEX: std::sync::OnceLock<PhraseIndex> = std::sync::OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut all: Vec<(usize, u32, &'static str)> = Vec::new();
+        for (f, (_, phrases)) in FAMILIES.iter().enumerate() {
+            for p in phrases.iter() {
+                let b = p.as_bytes();
+                if b.len() >= 2 {
+                    all.push((bucket(b[0], b[1]), f as u32, p));
+                }
+            }
+        }
+        all.sort_by_key(|e| e.0);
+        let mut offsets = vec![0u32; BUCKETS + 1];
+        for e in &all {
+            offsets[e.0 + 1] += 1;
+        }
+        for k in 0..BUCKETS {
+            offsets[k + 1] += offsets[k];
+        }
+        PhraseIndex {
+            offsets,
+            entries: all.into_iter().map(|e| (e.1, e.2)).collect(),
+        }
+    })
+}
+
+fn family_of(reason: &str) -> Option<usize> {
+    FAMILIES.iter().position(|(r, _)| *r == reason)
+}
+
+/// `phrase` starting at byte `at` of `text`; a `*` in the phrase stands for any text.
+fn phrase_at(text: &str, at: usize, phrase: &str) -> bool {
+    let rest = &text.as_bytes()[at..];
+    match phrase.split_once('*') {
+        None => rest.starts_with(phrase.as_bytes()),
+        Some((first, tail)) => {
+            rest.starts_with(first.as_bytes())
+                && contains_phrase(text.get(at + first.len()..).unwrap_or(""), tail)
+        }
+    }
 }
 
 /// Whether `lower` holds one of `reason`'s phrases.
 pub fn includes(reason: &str, lower: &str) -> bool {
-    if lower.is_empty() {
-        return false;
-    }
-    // "Recipient address rejected" and a refused client address are never about the sender.
-    if reason == "rejected"
-        && (lower.contains("recipient address rejected")
-            || lower.contains("sender ip address rejected")
-            || lower.contains("5.1.0 address rejected"))
-    {
-        return false;
-    }
-    phrases(reason).iter().any(|p| contains_phrase(lower, p))
+    !lower.is_empty() && Hits::of(lower).has(reason)
 }
 
 /// `phrase` in `text`, where `*` in the phrase stands for any (possibly empty) text.
@@ -914,10 +989,11 @@ fn contains_phrase(text: &str, phrase: &str) -> bool {
 /// The reason whose phrases first match `lower`, over the whole vocabulary: used for text that
 /// comes with no code and no command (an auto-reply's body, the prose of a paste).
 pub fn by_phrase(lower: &str) -> Option<&'static str> {
+    let hits = Hits::of(lower);
     FIRST_PASS
         .iter()
         .chain(SECOND_PASS)
-        .find(|r| includes(r, lower))
+        .find(|r| hits.has(r))
         .copied()
 }
 
@@ -978,7 +1054,7 @@ fn before_data(command: &str) -> bool {
 }
 
 /// Whether the first-pass cause `reason` is confirmed by the evidence.
-fn probe(reason: &str, e: &Evidence, named: Option<&'static str>) -> bool {
+fn probe(reason: &str, e: &Evidence, h: Hits, named: Option<&'static str>) -> bool {
     let d = e.diagnostic;
     match reason {
         // The code alone is enough for these.
@@ -994,18 +1070,18 @@ fn probe(reason: &str, e: &Evidence, named: Option<&'static str>) -> bool {
                 // something else (relaying, a block, a full box, the sender…).
                 !["norelaying", "blocked", "mailboxfull", "hasmoved", "rejected", "notaccept"]
                     .iter()
-                    .any(|r| includes(r, d))
+                    .any(|r| h.has(r))
             } else {
-                e.command == "RCPT" && includes("userunknown", d)
+                e.command == "RCPT" && h.has("userunknown")
             }
         }
         "filtered" => {
             if named == Some("suspend") {
                 false
             } else if named == Some("filtered") {
-                includes("userunknown", d) || includes("filtered", d)
+                h.has("userunknown") || h.has("filtered")
             } else {
-                !before_data(e.command) && (includes("filtered", d) || includes("userunknown", d))
+                !before_data(e.command) && (h.has("filtered") || h.has("userunknown"))
             }
         }
         "rejected" => {
@@ -1018,16 +1094,16 @@ fn probe(reason: &str, e: &Evidence, named: Option<&'static str>) -> bool {
                 "DATA" => named != Some("userunknown"),
                 _ => open,
             };
-            applies && includes("rejected", d)
+            applies && h.has("rejected")
         }
         // A destination with no mail exchanger at all accepts no mail (RFC 7505 spirit): that
         // is notaccept even under a 5.4.4 code.
-        "hostunknown" if includes("notaccept", d) => false,
+        "hostunknown" if h.has("notaccept") => false,
         "hostunknown" => {
             if named == Some("hostunknown") {
-                !includes("networkerror", d)
+                !h.has("networkerror")
             } else {
-                includes("hostunknown", d)
+                h.has("hostunknown")
             }
         }
         // A per-recipient size limit (5.2.3) is exceedlimit even when worded as "too large".
@@ -1036,9 +1112,9 @@ fn probe(reason: &str, e: &Evidence, named: Option<&'static str>) -> bool {
         "speeding" if d.contains("connection rate") => false,
         "norelaying" => {
             // Relay refusals answer RCPT; other stages mention relays in passing.
-            !matches!(e.command, "CONN" | "EHLO" | "HELO" | "DATA") && includes("norelaying", d)
+            !matches!(e.command, "CONN" | "EHLO" | "HELO" | "DATA") && h.has("norelaying")
         }
-        _ => includes(reason, d),
+        _ => h.has(reason),
     }
 }
 
@@ -1049,16 +1125,17 @@ pub fn decide(e: &Evidence) -> Option<&'static str> {
         return Some("delivered");
     }
     let named = e.status.and_then(status_reason);
+    let h = Hits::of(e.diagnostic);
     // Local delivery programs (`X-Unix`) speak no SMTP: their words are read by the fallbacks.
     let local = e.diagnostic_type.starts_with("x-unix");
     if !local {
-        if let Some(r) = FIRST_PASS.iter().find(|r| probe(r, e, named)) {
+        if let Some(r) = FIRST_PASS.iter().find(|r| probe(r, e, h, named)) {
             return Some(r);
         }
     }
     let open = named.is_none_or(|n| OPEN_REASONS.contains(&n));
     if open || local {
-        if let Some(r) = SECOND_PASS.iter().find(|r| includes(r, e.diagnostic)) {
+        if let Some(r) = SECOND_PASS.iter().find(|r| h.has(r)) {
             return Some(r);
         }
         if let Some(n) = named {
@@ -1074,7 +1151,7 @@ pub fn decide(e: &Evidence) -> Option<&'static str> {
         if e.diagnostic_type.starts_with("x-unix") {
             return Some("mailererror");
         }
-        if includes("syntaxerror", e.diagnostic) {
+        if h.has("syntaxerror") {
             return Some("syntaxerror");
         }
         if matches!(e.action, "delayed" | "expired") {
