@@ -120,6 +120,32 @@ pub fn parse_message(bytes: &[u8], base: usize) -> (Bounce, Vec<Note>) {
     (Bounce { span, records }, notes)
 }
 
+/// The messages of an mbox (split at `From ` lines that follow a blank line), or the whole file.
+pub fn mbox_messages(b: &[u8]) -> Vec<&[u8]> {
+    if !b.starts_with(b"From ") {
+        return vec![b];
+    }
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while let Some(rel) = b[i..]
+        .windows(7)
+        .position(|w| w == b"\n\nFrom " || w == b"\n\r\nFrom")
+    {
+        let cut = i + rel + 2;
+        let cut = if b.get(cut) == Some(&b'\n') {
+            cut + 1
+        } else {
+            cut
+        };
+        out.push(&b[start..cut]);
+        start = cut;
+        i = cut;
+    }
+    out.push(&b[start..]);
+    out
+}
+
 /// An mbox `From ` separator line is not part of the message.
 fn strip_mbox_line(b: &[u8]) -> &[u8] {
     if b.starts_with(b"From ") {
@@ -644,4 +670,18 @@ fn strip_html(s: &str) -> String {
         .replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&amp;", "&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mbox_is_split_at_from_lines() {
+        let m = b"From a@example.org Mon\nSubject: one\n\nbody\n\nFrom b@example.org Tue\nSubject: two\n\nx\n";
+        let parts = mbox_messages(m);
+        assert_eq!(parts.len(), 2);
+        assert!(parts[1].starts_with(b"From b@"));
+        assert_eq!(mbox_messages(b"Subject: x\n\nFrom here").len(), 1);
+    }
 }
