@@ -4,7 +4,7 @@
 //! walked lazily and classified in batches, so memory stays flat however many files there are,
 //! and output keeps the walk's order whatever the number of jobs.
 
-use mailtriage::bounce::{parse_message, BounceRecord};
+use mailtriage::bounce::{mbox_messages, parse_message, BounceRecord};
 use rayon::prelude::*;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -139,32 +139,6 @@ fn classify_file(path: &Path, format: BounceFormat) -> (String, bool) {
     (text, true)
 }
 
-/// The messages of an mbox (split at `From ` lines that follow a blank line), or the whole file.
-fn mbox_messages(b: &[u8]) -> Vec<&[u8]> {
-    if !b.starts_with(b"From ") {
-        return vec![b];
-    }
-    let mut out = Vec::new();
-    let mut start = 0;
-    let mut i = 0;
-    while let Some(rel) = b[i..]
-        .windows(7)
-        .position(|w| w == b"\n\nFrom " || w == b"\n\r\nFrom")
-    {
-        let cut = i + rel + 2;
-        let cut = if b.get(cut) == Some(&b'\n') {
-            cut + 1
-        } else {
-            cut
-        };
-        out.push(&b[start..cut]);
-        start = cut;
-        i = cut;
-    }
-    out.push(&b[start..]);
-    out
-}
-
 fn render(rec: &BounceRecord, format: BounceFormat, out: &mut String) {
     match format {
         BounceFormat::Jsonl => {
@@ -195,19 +169,5 @@ fn render(rec: &BounceRecord, format: BounceFormat, out: &mut String) {
             out.push_str(&line.join("\t"));
             out.push('\n');
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn mbox_is_split_at_from_lines() {
-        let m = b"From a@example.org Mon\nSubject: one\n\nbody\n\nFrom b@example.org Tue\nSubject: two\n\nx\n";
-        let parts = mbox_messages(m);
-        assert_eq!(parts.len(), 2);
-        assert!(parts[1].starts_with(b"From b@"));
-        assert_eq!(mbox_messages(b"Subject: x\n\nFrom here").len(), 1);
     }
 }

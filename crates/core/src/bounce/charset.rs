@@ -47,6 +47,9 @@ fn decode_other<'a>(bytes: &'a [u8], label: &str) -> (Cow<'a, str>, bool) {
 
 #[cfg(not(feature = "charsets"))]
 fn decode_other<'a>(bytes: &'a [u8], label: &str) -> (Cow<'a, str>, bool) {
+    if looks_like_iso2022(bytes) {
+        return (Cow::Owned(iso2022_ascii(bytes)), true);
+    }
     if label.starts_with("windows-125") || label.starts_with("iso-8859-") {
         // Single-byte charsets: their ASCII half is exact; Latin-1 is close for the rest.
         return (Cow::Owned(latin1(bytes)), true);
@@ -66,11 +69,52 @@ pub fn decode_unlabelled(bytes: &[u8]) -> Cow<'_, str> {
             let (t, _, _) = encoding_rs::ISO_2022_JP.decode(bytes);
             return Cow::Owned(t.into_owned());
         }
+        #[cfg(not(feature = "charsets"))]
+        return Cow::Owned(iso2022_ascii(bytes));
     }
     match std::str::from_utf8(bytes) {
         Ok(s) => Cow::Borrowed(s),
         Err(_) => Cow::Owned(latin1(bytes)),
     }
+}
+
+/// ISO-2022 text without a decoder: the ASCII runs kept exactly, each run in a two-byte set
+/// (after `ESC $ …`) replaced by one U+FFFD, escape sequences dropped.
+#[cfg(not(feature = "charsets"))]
+fn iso2022_ascii(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    let mut wide = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == 0x1b {
+            // ESC $ X, ESC $ ( X, ESC ( X: switch sets.
+            let next = bytes.get(i + 1).copied();
+            wide = next == Some(b'$');
+            let len = match (next, bytes.get(i + 2).copied()) {
+                (Some(b'$'), Some(b'(' | b')')) => 4,
+                (Some(_), Some(_)) => 3,
+                _ => 2,
+            };
+            if wide && !out.ends_with('\u{fffd}') {
+                out.push('\u{fffd}');
+            }
+            i += len;
+            continue;
+        }
+        if wide {
+            if b == b'\n' || b == b'\r' {
+                wide = false;
+                out.push(b as char);
+            }
+        } else if b.is_ascii() {
+            out.push(b as char);
+        } else {
+            out.push('\u{fffd}');
+        }
+        i += 1;
+    }
+    out
 }
 
 fn looks_like_iso2022(bytes: &[u8]) -> bool {
@@ -110,5 +154,8 @@ mod tests {
     fn other_charsets_are_lossy_but_kept() {
         let (t, lossy) = decode(b"550 \x83e\x83X\x83g user unknown", "shift_jis");
         assert!(lossy && t.contains("550") && t.contains("user unknown"));
+        let (t, lossy) = decode(b"550 \x1b$B%F%9%H\x1b(B user unknown", "iso-2022-jp");
+        assert!(lossy);
+        assert_eq!(t, "550 \u{fffd} user unknown");
     }
 }

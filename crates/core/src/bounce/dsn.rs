@@ -100,7 +100,10 @@ pub fn parse(text: &str) -> (PerMessage, Vec<DsnRecipient>) {
         // forget the blank line between recipients).
         let repeated = match f {
             "final" => !cur.final_recipient.is_empty(),
-            "original" => !cur.original_recipient.is_empty() || !cur.final_recipient.is_empty(),
+            "original" => {
+                !cur.original_recipient.is_empty()
+                    || !cur.final_recipient.is_empty() && !cur.status.is_empty()
+            }
             "action" => !cur.action.is_empty(),
             "status" => !cur.status.is_empty(),
             _ => false,
@@ -109,9 +112,9 @@ pub fn parse(text: &str) -> (PerMessage, Vec<DsnRecipient>) {
             out.push(std::mem::take(&mut cur));
         }
         let value = match f {
-            "final" | "original" | "actual" | "remote" | "reporting" | "received" | "sender" => {
-                typed_value(value).1.to_string()
-            }
+            "final" | "original" | "actual" | "sender" => typed_value(value).1.to_string(),
+            // `dns; mx.example.org. (192.0.2.7, the server for …)`: the host name alone.
+            "remote" | "reporting" | "received" => host_only(typed_value(value).1),
             "diag" => {
                 let (ty, rest) = typed_value(value);
                 cur.diagnostic_type = ty.to_ascii_lowercase();
@@ -177,6 +180,12 @@ fn typed_value(v: &str) -> (&str, &str) {
         }
         _ => ("", strip_angle(v.trim())),
     }
+}
+
+fn host_only(v: &str) -> String {
+    let first = v.split([' ', '(', '[']).next().unwrap_or("");
+    let host = first.trim_end_matches('.');
+    if host.is_empty() { v.trim() } else { host }.to_string()
 }
 
 fn strip_angle(s: &str) -> &str {

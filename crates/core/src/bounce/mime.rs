@@ -140,13 +140,26 @@ pub fn split_head(b: &[u8]) -> (&[u8], &[u8]) {
                 let body_start = skip_line(b, start);
                 return (&b[..start], &b[body_start..]);
             }
-        } else if !matches!(line.first(), Some(b' ') | Some(b'\t')) && !is_field_line(line) {
+        } else if !matches!(line.first(), Some(b' ') | Some(b'\t'))
+            && !is_field_line(line)
+            && !continues_parameters(b, start)
+        {
             // A line that is neither a field nor a continuation: the header ended without the
             // blank line (seen in hand-edited pastes). The body starts here.
             return (&b[..start], &b[start..]);
         }
     }
     (b, &[])
+}
+
+/// Whether the line starting at `start` carries on a parameter list that the line before left
+/// open with `;` (`Content-Type: multipart/alternative;` then `boundary="…"` unindented, as some
+/// gateways write it).
+fn continues_parameters(b: &[u8], start: usize) -> bool {
+    let before = b.get(..start).unwrap_or(&[]);
+    let before = trim_bytes(before);
+    let line = b.get(start..).unwrap_or(&[]);
+    before.ends_with(b";") && line.iter().take_while(|c| **c != b'\n').any(|c| *c == b'=')
 }
 
 /// Offset just past the line starting at `start`.
@@ -172,8 +185,10 @@ pub fn parse_header(head: &[u8]) -> Header {
             });
         }
     };
-    for (_, line) in byte_lines(head) {
-        if matches!(line.first(), Some(b' ') | Some(b'\t')) {
+    for (start, line) in byte_lines(head) {
+        if matches!(line.first(), Some(b' ') | Some(b'\t'))
+            || !is_field_line(line) && continues_parameters(head, start)
+        {
             if let Some((_, raw)) = cur.as_mut() {
                 raw.push(b' ');
                 raw.extend_from_slice(trim_bytes(line));
@@ -421,7 +436,8 @@ fn walk_into(
             if lossy && !w.lossy_charsets.iter().any(|c| c.eq_ignore_ascii_case(cs)) {
                 w.lossy_charsets.push(cs.to_string());
             }
-            let mime = if ct.mime.is_empty() {
+            // A multipart body whose boundary never occurs is read as plain text.
+            let mime = if ct.mime.is_empty() || ct.is_multipart() {
                 "text/plain".to_string()
             } else {
                 ct.mime.clone()

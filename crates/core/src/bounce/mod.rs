@@ -15,7 +15,7 @@ pub mod reason;
 
 use crate::facts::Failure;
 use crate::report::{Note, SegmentKind};
-use crate::smtp::reply::{find_reply_code, find_statuses, most_specific, EnhancedStatus};
+use crate::smtp::reply::{find_reply_code, find_statuses, EnhancedStatus};
 use crate::text::Span;
 use serde::Serialize;
 
@@ -120,6 +120,32 @@ pub fn parse_message(bytes: &[u8], base: usize) -> (Bounce, Vec<Note>) {
     (Bounce { span, records }, notes)
 }
 
+/// The messages of an mbox (split at `From ` lines that follow a blank line), or the whole file.
+pub fn mbox_messages(b: &[u8]) -> Vec<&[u8]> {
+    if !b.starts_with(b"From ") {
+        return vec![b];
+    }
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while let Some(rel) = b[i..]
+        .windows(7)
+        .position(|w| w == b"\n\nFrom " || w == b"\n\r\nFrom")
+    {
+        let cut = i + rel + 2;
+        let cut = if b.get(cut) == Some(&b'\n') {
+            cut + 1
+        } else {
+            cut
+        };
+        out.push(&b[start..cut]);
+        start = cut;
+        i = cut;
+    }
+    out.push(&b[start..]);
+    out
+}
+
 /// An mbox `From ` separator line is not part of the message.
 fn strip_mbox_line(b: &[u8]) -> &[u8] {
     if b.starts_with(b"From ") {
@@ -174,7 +200,22 @@ fn read_records(header: &mime::Header, walk: &mime::Walk) -> Vec<BounceRecord> {
     let mut dsn_text = String::new();
     let mut prose = String::new();
     let mut feedback = report_type == "feedback-report";
-    for leaf in walk.leaves.iter().filter(|l| !l.original) {
+    // A bounce forwarded as an attachment (a report about a report) keeps its delivery status
+    // inside the attached message: read it when the outer message has none of its own.
+    let outer_has_dsn = walk
+        .leaves
+        .iter()
+        .any(|l| !l.original && l.mime.contains("delivery-status"));
+    let nested_dsn = !outer_has_dsn
+        && walk
+            .leaves
+            .iter()
+            .any(|l| l.original && l.mime.contains("delivery-status"));
+    for leaf in walk
+        .leaves
+        .iter()
+        .filter(|l| !l.original || nested_dsn && l.mime.contains("delivery-status"))
+    {
         if leaf.mime.contains("delivery-status") {
             dsn_text.push_str(&leaf.text);
             dsn_text.push_str("\n\n");
@@ -309,7 +350,7 @@ fn read_records(header: &mime::Header, walk: &mime::Walk) -> Vec<BounceRecord> {
     }
 
     let auto_reply = is_auto_reply(header);
-    if drafts.is_empty() || (auto_reply && dsn_rcpts.is_empty() && text.found.is_empty()) {
+    if drafts.is_empty() || auto_reply && dsn_rcpts.is_empty() {
         if auto_reply && dsn_rcpts.is_empty() {
             return vec![BounceRecord {
                 recipient: header
@@ -355,67 +396,86 @@ fn classify(
     prose_lower: &str,
     looks_like_bounce: bool,
 ) -> BounceRecord {
-    let diag = collapse_spaces(&d.diagnostic);
+    let mut diag = collapse_spaces(&d.diagnostic);
+    if diag.is_empty() || !has_code(&diag) && reason::by_phrase(&diag.to_ascii_lowercase()).is_none() {
+        // The recipient's own lines say nothing usable: the prose's first line that reads like
+        // an error stands in (bounces that put the address and the reason in separate blocks).
+        if let Some(line) = plain::salient_line(prose) {
+            let line = collapse_spaces(line);
+            if !diag.contains(line.as_str()) {
+                if !diag.is_empty() {
+                    diag.push(' ');
+                }
+                diag.push_str(&line);
+            }
+        }
+    }
     let diag_lower = diag.to_ascii_lowercase();
-    // Statuses in the prose count when the recipient's own words hold none.
-    let mut status = most_specific(d.declared, &diag);
-    if status.is_none() {
-        status = find_statuses(prose)
+    let words = diagnostic_status(&diag);
+    // The reply code written with the chosen status ("421 4.4.2"), else the first one.
+    let reply_code = words
+        .and_then(|(_, at)| {
+            let before = diag.get(..at)?.trim_end();
+            let code = before.get(before.len().checked_sub(3)?..)?;
+            let ok = before.len() == 3
+                || !before.as_bytes()[before.len() - 4].is_ascii_alphanumeric();
+            code.parse::<u16>().ok().filter(|c| ok && (200..600).contains(c))
+        })
+        .or_else(|| find_reply_code(&diag).map(|c| c.0));
+    let status = preferred_status(d.declared, words.map(|w| w.0), reply_code).or_else(|| {
+        // Statuses in the prose count when the recipient's own words hold none.
+        find_statuses(prose)
             .into_iter()
             .map(|s| s.0)
-            .find(|s| !s.is_generic());
+            .find(|s| !s.is_generic())
+    });
+    let mut command = text.command.clone();
+    // A DSN's per-recipient SMTP diagnostic with no stage named is the answer to that
+    // recipient's RCPT: replies to the message itself are marked "after end of data" or
+    // "in reply to DATA", and the prose reader has found those.
+    if command.is_empty()
+        && !d.action.is_empty()
+        && matches!(d.diagnostic_type.as_str(), "smtp" | "")
+        && reply_code.is_some_and(|c| c >= 500)
+    {
+        command = "RCPT".into();
     }
-    let reply_code = find_reply_code(&diag).map(|c| c.0);
-    let command = text.command.clone();
     let remote_mta = if d.remote_mta.is_empty() {
         text.remote_mta.clone()
     } else {
         d.remote_mta.clone()
     };
-    let action = if d.action.is_empty() {
-        String::new()
-    } else {
-        d.action.clone()
-    };
+    let action = d.action.clone();
 
-    let mut reason: Option<&'static str> = None;
-    if matches!(action.as_str(), "delivered" | "relayed" | "expanded") {
-        reason = Some("delivered");
-    }
-    if reason.is_none() {
-        reason = status.and_then(reason::decisive);
-    }
-    if reason.is_none() && d.diagnostic_type == "x-unix" {
-        reason = Some("mailererror");
-    }
-    if reason.is_none() {
-        reason = reason::by_phrase(&diag_lower);
-    }
-    if reason.is_none() {
+    let mut reason = reason::decide(&reason::Evidence {
+        status,
+        diagnostic: &diag_lower,
+        command: &command,
+        action: &action,
+        diagnostic_type: &d.diagnostic_type,
+    });
+    if reason.is_none() && diag_lower.is_empty() {
         reason = reason::by_phrase(prose_lower);
     }
-    if reason.is_none() {
-        reason = status.and_then(reason::by_status);
+    if reason.is_none() && command == "MAIL" {
+        reason = Some("rejected");
     }
-    if reason.is_none() {
-        reason = match command.as_str() {
-            "MAIL" => Some("rejected"),
-            "HELO" | "EHLO" | "CONN" => Some("blocked"),
-            _ => None,
-        };
-    }
-    if reason.is_none() && action == "delayed" {
-        reason = Some("expired");
-    }
-    let reason = reason.unwrap_or(if looks_like_bounce {
+    let reason = reason.unwrap_or(if looks_like_bounce || !diag.is_empty() {
         "onhold"
     } else {
         "undefined"
     });
 
     let temporary = action == "delayed"
-        || status.is_some_and(|s| s.class == 4)
-        || status.is_none() && reply_code.is_some_and(|c| c / 100 == 4);
+        || status.map_or_else(
+            || {
+                reply_code.is_some_and(|c| c / 100 == 4)
+                    || [" temporar", " persistent", "delayed", "retried", "retry"]
+                        .iter()
+                        .any(|w| diag_lower.contains(w))
+            },
+            |s| s.class == 4,
+        );
     let permanent = !temporary;
     let status_text = match status {
         Some(s) => s.to_string(),
@@ -445,6 +505,69 @@ fn classify(
         subject: None,
         message_id: None,
     }
+}
+
+/// The status to report when the DSN's `Status` field and the diagnostic's words disagree: the
+/// more specific of the two, the one whose class matches the reply code, and the diagnostic's
+/// when the field holds a catch-all (`X.0.0`, `4.4.7`, `4.7.0`, `5.3.x`, `X.5.x`).
+fn preferred_status(
+    declared: Option<EnhancedStatus>,
+    found: Option<EnhancedStatus>,
+    reply_code: Option<u16>,
+) -> Option<EnhancedStatus> {
+    let (Some(field), Some(words)) = (declared, found) else {
+        return declared.or(found);
+    };
+    if field == words {
+        return Some(field);
+    }
+    if let Some(class) = reply_code.map(|c| (c / 100) as u8) {
+        if field.class != words.class {
+            if class == field.class {
+                return Some(field);
+            }
+            if class == words.class {
+                return Some(words);
+            }
+        }
+    }
+    let has_zero = |s: EnhancedStatus| s.subject == 0 || s.detail == 0;
+    if field.is_generic() {
+        return Some(if words.is_generic() { field } else { words });
+    }
+    if has_zero(field) && !has_zero(words) {
+        return Some(words);
+    }
+    if words.is_generic() {
+        return Some(field);
+    }
+    let vague = matches!((field.class, field.subject, field.detail), (4, 4, 7) | (4, 7, 0))
+        || field.class == 5 && field.subject == 3
+        || field.subject == 5 && matches!(field.detail, 1 | 2 | 4 | 5);
+    if vague {
+        return Some(words);
+    }
+    if (field.class, field.subject, field.detail) == (5, 1, 1) {
+        return Some(if has_zero(words) || words.subject == 5 { field } else { words });
+    }
+    if (field.class, field.subject, field.detail) == (5, 1, 3) && words.subject == 7 {
+        return Some(words);
+    }
+    Some(field)
+}
+
+/// The status code of a diagnostic and its offset: the first one, except that an expiry code
+/// (4.4.7) wrapping the code of the last real attempt yields to it.
+fn diagnostic_status(diag: &str) -> Option<(EnhancedStatus, usize)> {
+    let found = find_statuses(diag);
+    let first = *found.first()?;
+    let expiry = (first.0.class, first.0.subject, first.0.detail) == (4, 4, 7);
+    if expiry {
+        if let Some(inner) = found.iter().skip(1).find(|s| !s.0.is_generic() && s.0 != first.0) {
+            return Some(*inner);
+        }
+    }
+    Some(first)
 }
 
 fn has_code(s: &str) -> bool {
@@ -547,4 +670,18 @@ fn strip_html(s: &str) -> String {
         .replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&amp;", "&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mbox_is_split_at_from_lines() {
+        let m = b"From a@example.org Mon\nSubject: one\n\nbody\n\nFrom b@example.org Tue\nSubject: two\n\nx\n";
+        let parts = mbox_messages(m);
+        assert_eq!(parts.len(), 2);
+        assert!(parts[1].starts_with(b"From b@"));
+        assert_eq!(mbox_messages(b"Subject: x\n\nFrom here").len(), 1);
+    }
 }

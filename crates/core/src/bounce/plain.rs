@@ -46,6 +46,11 @@ pub fn original_start(text: &str) -> Option<(usize, usize)> {
         }
         let first = t.as_bytes().first().copied().unwrap_or(b' ');
         let decorated = matches!(first, b'-' | b'=' | b'*' | b'_' | b'[' | b'#');
+        // Undecorated markers all start with "below", "original" or "the original": skip the
+        // lowercase copy for every other line (this runs on each line of every bounce).
+        if !decorated && !matches!(first.to_ascii_lowercase(), b'b' | b'o' | b't') {
+            continue;
+        }
         let l = t.to_ascii_lowercase();
         let marker = l.contains("original message")
             || l.contains("copy of the message")
@@ -82,16 +87,19 @@ pub fn read(text: &str, exclude: &[&str]) -> Prose {
         let lt = t.to_ascii_lowercase();
         transcript(&lt, &mut last_verb, &mut p.command);
         // The line that names the reporting host ("mail system at host …") names no remote one.
-        let names_reporter =
-            lt.contains("mail system at host ") || lt.contains("qmail-send program at ");
-        if p.reporting_mta.is_empty() {
+        // Host names follow "host " or "program at " or "talking to ": look only on lines that
+        // have one of them.
+        let names_host = lt.contains("host ");
+        let names_qmail = lt.contains("qmail-send program at ");
+        let names_reporter = names_qmail || names_host && lt.contains("mail system at host ");
+        if p.reporting_mta.is_empty() && names_reporter {
             if let Some(h) = after_word(&lt, t, "mail system at host ")
                 .or_else(|| after_word(&lt, t, "qmail-send program at "))
             {
                 p.reporting_mta = h;
             }
         }
-        if p.remote_mta.is_empty() && !names_reporter {
+        if p.remote_mta.is_empty() && !names_reporter && (names_host || lt.contains("talking to ")) {
             if let Some(h) = after_word(&lt, t, "while talking to ")
                 .or_else(|| after_word(&lt, t, "host ").filter(|h| h.contains('.')))
             {
@@ -180,6 +188,34 @@ pub fn read(text: &str, exclude: &[&str]) -> Prose {
     p
 }
 
+/// Lines of prose read when looking for a stand-in diagnostic.
+const MAX_SALIENT_LINES: usize = 60;
+
+/// The first line of `text` that reads like an error (its wording names a reason, or it holds
+/// a reply or status code), for bounces that put the reason apart from the address.
+pub fn salient_line(text: &str) -> Option<&str> {
+    let mut coded = None;
+    for line in lines(text).take(MAX_SALIENT_LINES) {
+        let t = line.text.trim();
+        if t.len() < 6 || original_like(t) {
+            continue;
+        }
+        let lt = t.to_ascii_lowercase();
+        if is_header_line(&lt) || lt.starts_with("this is ") || lt.starts_with("the following") {
+            continue;
+        }
+        if super::reason::by_phrase(&lt).is_some() {
+            return Some(t);
+        }
+        if coded.is_none()
+            && crate::smtp::reply::parse_reply(t).is_some_and(|r| r.code.is_some_and(|c| c >= 400))
+        {
+            coded = Some(t);
+        }
+    }
+    coded
+}
+
 /// Follows a session transcript: the verb of the last `>>>` line is the command that the next
 /// `<<< 4xx/5xx` answers. Also reads the "(in reply to RCPT TO command)" family.
 fn transcript(lt: &str, last_verb: &mut &'static str, command: &mut String) {
@@ -198,20 +234,19 @@ fn transcript(lt: &str, last_verb: &mut &'static str, command: &mut String) {
     if !command.is_empty() {
         return;
     }
-    for (needle, after) in [
-        ("in reply to ", true),
-        ("after ", true),
-        ("error from remote mail server after ", true),
-    ] {
+    // "(in reply to RCPT TO command)", "SMTP error from remote mail server after MAIL FROM:".
+    for needle in ["in reply to ", "after "] {
         if let Some(pos) = lt.find(needle) {
-            let tail = &lt[pos + needle.len()..];
-            if let Some(v) = verb(tail) {
-                if after {
-                    *command = v.to_string();
-                    return;
-                }
+            if let Some(v) = verb(&lt[pos + needle.len()..]) {
+                *command = v.to_string();
+                return;
             }
         }
+    }
+    // Vendor shorthands for the stage: "[RCPT_TO]", "SMTP:RCPT host …".
+    if lt.contains("[rcpt_to]") || lt.contains("smtp:rcpt") || lt.contains("rcpt to command") {
+        *command = "RCPT".into();
+        return;
     }
     if lt.contains("after initial connection") || lt.contains("greeting") {
         *command = "CONN".into();

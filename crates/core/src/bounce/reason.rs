@@ -1,28 +1,56 @@
 //! Why a recipient failed, in Sisimai's vocabulary (kb/data/bounce-reasons.tsv).
 //!
-//! Three sources, in this order of trust:
-//! 1. status codes that name one cause only (`5.2.2` is a full mailbox whatever the words say);
-//! 2. the wording of the diagnostic, read against ordered phrase tables (lowercase substring
-//!    scans, no regex: this runs on every bounce in bulk). The first table that matches wins,
-//!    so more specific causes come first ("mailbox full: retry timeout exceeded" is a full
-//!    mailbox, not an expiry);
-//! 3. the remaining status codes, then the SMTP command that failed.
+//! The decision reads four facts: the enhanced status code, the diagnostic's wording, the SMTP
+//! command that drew the error, and the DSN `Action`. It follows the semantics that make
+//! Sisimai's reasons a shared vocabulary, in two passes:
+//!
+//! 1. **Specific causes** ([`FIRST_PASS`]), each confirmed by its own status code or by its
+//!    wording, in an order where the more specific cause wins (a full mailbox reported with
+//!    "retry timeout exceeded" is a full mailbox). Two rules tie wording to the command:
+//!    "no such user" is `userunknown` only when it answers `RCPT` (or the code is `5.1.x`);
+//!    after `DATA`, or when the command is unknown, the same words mean a recipient-side
+//!    `filtered`. A sender-address refusal (`rejected`) needs `MAIL`, `DATA`, or a code that
+//!    does not already point at the recipient.
+//! 2. **Fallbacks** ([`SECOND_PASS`]) when the code names only a vague or retryable cause
+//!    (`X.0.0`, `5.7.1`, `4.4.x`…): network, system, expiry and policy wording, then the
+//!    code's own meaning, then the class of the code, the command, and the `Action`.
+//!
+//! Phrase tables are lowercase substrings; a `*` inside a phrase stands for any text between
+//! the parts (`"user * unknown"`). No regexes: this runs on every bounce in bulk.
+//! Every family is written for this project; `tests/fixtures/bounce/` has examples, and the
+//! log at the end of this file says why each non-obvious rule exists.
 
 use crate::smtp::reply::EnhancedStatus;
 
-/// Ordered phrase tables: (reason, phrases). All phrases lowercase.
-static PHRASES: &[(&str, &[&str])] = &[
+/// What the decision reads.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Evidence<'a> {
+    pub status: Option<EnhancedStatus>,
+    /// The diagnostic, lowercased, whitespace collapsed.
+    pub diagnostic: &'a str,
+    /// `RCPT`, `MAIL`, `DATA`, `HELO`, `EHLO`, `CONN`, `STARTTLS` or empty.
+    pub command: &'a str,
+    /// DSN `Action` (lowercase) or empty.
+    pub action: &'a str,
+    /// DSN `Diagnostic-Code` type (lowercase: `smtp`, `x-unix`, `x-postfix`…) or empty.
+    pub diagnostic_type: &'a str,
+}
+
+/// Phrase families by reason. Lowercase; `*` joins parts that must appear in this order.
+static FAMILIES: &[(&str, &[&str])] = &[
     (
         "mailboxfull",
         &[
             "mailbox full",
             "mailbox is full",
-            "mailbox is over quota",
+            "mailbox*is over quota",
             "mailbox over quota",
             "mail box full",
             "mailbox has exceeded",
+            "mailbox exceeded",
             "mailbox size limit exceeded",
             "mailbox exceeds allowed size",
+            "mailbox would exceed",
             "mailfolder is full",
             "mail quota exceeded",
             "over quota",
@@ -32,25 +60,18 @@ static PHRASES: &[(&str, &[&str])] = &[
             "quota full",
             "exceeded storage allocation",
             "exceeds its quota",
-            "would exceed mailbox quota",
+            "exceed mailbox quota",
             "disk quota exceeded",
             "account is full",
             "user is over",
             "full mailbox",
-            "out of storage space",
-            "insufficient storage space for",
-            "not enough storage space",
+            "not enough storage space in",
             "maildir over quota",
-            "has exceeded the max emails per hour",
             "quota violation",
-        ],
-    ),
-    (
-        "exceedlimit",
-        &[
-            "message header size exceeds",
-            "exceeds the maximum size allowed by the recipient",
-            "message size exceeds recipient's limit",
+            "recipient's mailbox is full",
+            "is over its storage limit",
+            "mailbox has no more space",
+            "no space left in mailbox",
         ],
     ),
     (
@@ -70,51 +91,65 @@ static PHRASES: &[(&str, &[&str])] = &[
             "message size too large",
             "exceeded maximum message size",
             "larger than the current system limit",
+            "exceeds size limit",
+            "size limit exceeded",
+            "line limit exceeded",
+            "too many lines",
+            "email too large",
+            "message size*exceeds",
         ],
     ),
     (
-        "virusdetected",
-        &["virus", "malware", "infected", "malicious content"],
-    ),
-    (
-        "authfailure",
+        "exceedlimit",
         &[
-            "spf check failed",
-            "spf fail",
-            "spf validation",
-            "failed spf",
-            "sender policy framework",
-            "does not pass dmarc",
-            "dmarc policy",
-            "dmarc verification",
-            "failed dmarc",
-            "dmarc check",
-            "dkim signature failed",
-            "dkim check failed",
-            "mail is unauthenticated",
-            "message is not authenticated",
-            "not designate",
-            "is not allowed by spf",
+            "message header size exceeds",
+            "exceeds the maximum size allowed by the recipient",
+            "message size exceeds recipient's limit",
+            "per-recipient size limit",
         ],
     ),
     (
-        "requireptr",
+        "suspend",
         &[
-            "reverse dns",
-            "reverse-dns",
-            "reverse lookup",
-            "no ptr",
-            "ptr record",
-            "rdns",
-            "cannot find your hostname",
-            "cannot find your reverse hostname",
-            "no host name found for ip address",
-            "cannot resolve your address",
-            "unresolvable address",
-            "unresolvable ip",
-            "ip name lookup failed",
-            "does not resolve to",
-            "hostname of your server",
+            "is disabled",
+            "has been disabled",
+            "account disabled",
+            "account is disabled",
+            "account has been disabled",
+            "account has been suspended",
+            "account is suspended",
+            "account suspended",
+            "account is locked",
+            "account locked",
+            "account is inactive",
+            "account inactive",
+            "account has been deactivated",
+            "account is not active",
+            "mailbox disabled",
+            "mailbox is disabled",
+            "mailbox has been disabled",
+            "mailbox suspended",
+            "mailbox currently suspended",
+            "recipient suspended",
+            "user suspended",
+            "is suspended",
+            "has been suspended",
+            "deactivated",
+            "not an active",
+            "is frozen",
+            "temporarily disabled",
+            "account expired",
+            "service suspended",
+        ],
+    ),
+    (
+        "hasmoved",
+        &[
+            "has been replaced by",
+            "has moved to",
+            "address has changed",
+            "no longer at this address",
+            "moved permanently",
         ],
     ),
     (
@@ -137,8 +172,275 @@ static PHRASES: &[(&str, &[&str])] = &[
             "not a gateway",
             "relay prohibited",
             "relaying prohibited",
-            "relay attempt",
             "cannot relay",
+            "not configured to relay",
+            "relay not authorized",
+            "relaying to * denied",
+            "insecure mail relay",
+            "mail relay not",
+        ],
+    ),
+    (
+        "authfailure",
+        &[
+            "spf check failed",
+            "spf fail",
+            "spf validation",
+            "failed spf",
+            "sender policy framework",
+            "spf) domain authentication",
+            "does not pass dmarc",
+            "dmarc policy",
+            "dmarc verification",
+            "failed dmarc",
+            "dmarc check",
+            "dkim signature failed",
+            "dkim check failed",
+            "dkim verification failed",
+            "mail is unauthenticated",
+            "message is not authenticated",
+            "unauthenticated email",
+            "not designate",
+            "is not allowed by spf",
+            "spf record",
+            "authentication checks failed",
+        ],
+    ),
+    (
+        "userunknown",
+        &[
+            "not listed in",
+            "user unknown",
+            "unknown user",
+            "no such user",
+            "no such mailbox",
+            "no such recipient",
+            "no such address",
+            "no such account",
+            "no such local user",
+            "no such person",
+            "unknown recipient",
+            "recipient unknown",
+            "invalid recipient",
+            "recipient not found",
+            "recipient does not exist",
+            "recipient not exist",
+            "user not found",
+            "user not known",
+            "user does not exist",
+            "user doesn't exist",
+            "user not exist",
+            "mailbox not found",
+            "mailbox does not exist",
+            "mailbox not present",
+            "address does not exist",
+            "address not found",
+            "account does not exist",
+            "email account that you tried to reach does not exist",
+            "does not exist.",
+            "not a valid mailbox",
+            "is not a valid user",
+            "invalid mailbox",
+            "mailbox invalid",
+            "mailbox unavailable",
+            "mailbox is unavailable",
+            "mailbox not available",
+            "no mailbox",
+            "unknown mailbox",
+            "unknown address",
+            "address unknown",
+            "unknown local part",
+            "unknown local-part",
+            "bad destination mailbox",
+            "recipient name is not recognized",
+            "not a valid recipient",
+            "is not a known user",
+            "no account by that name",
+            "address rejected: access denied",
+            "unknown or illegal alias",
+            "no valid recipients",
+            "addressee unknown",
+            "mailbox unknown",
+            "invalid address",
+            "user reject",
+            "not a local address",
+            "recipient is not local",
+            "recipient not ok",
+            "no one at this address",
+            "unknown e-mail address",
+            "unknown email address",
+            "no longer valid",
+            "this user doesn't have a * account",
+            "user * does not exist",
+            "user * was not found",
+            "user * unknown",
+            "mailbox * does not exist",
+            "recipient * was not found",
+            "non-existent user",
+            "nonexistent user",
+            "badrcptto",
+            "validrcptto",
+            "address invalid",
+        ],
+    ),
+    (
+        "filtered",
+        &[
+            "not accepting mail from",
+            "is not accepting any mail",
+            "due to recipient preferences",
+            "recipient's preferences",
+            "by user's filter",
+            "due to recipient filter",
+            "message filtered",
+            "rejected by recipient",
+            "refused by recipient",
+            "blocked by the recipient",
+            "mailbox is not accepting",
+            "user refuses",
+            "refuse to receive",
+            "only accepting mail from",
+            "rejected due to user rules",
+            "user reject",
+            "restricted sms",
+        ],
+    ),
+    (
+        "requireptr",
+        &[
+            "reverse dns",
+            "reverse-dns",
+            "reverse lookup",
+            "no ptr",
+            "ptr record",
+            "rdns",
+            "cannot find your hostname",
+            "cannot find your reverse hostname",
+            "no host name found for ip address",
+            "cannot resolve your address",
+            "unresolvable address",
+            "unresolvable ip",
+            "ip name lookup failed",
+            "does not resolve to",
+            "hostname of your server",
+            "client host rejected: cannot find your",
+            "not match your ip",
+            "cannot resolve your host",
+        ],
+    ),
+    (
+        "notcompliantrfc",
+        &[
+            "rfc 5322",
+            "rfc5322",
+            "rfc 2822",
+            "rfc2822",
+            "not rfc compliant",
+            "not compliant with rfc",
+            "duplicate header",
+            "multiple from",
+            "multiple addresses in from",
+            "rfc 822",
+        ],
+    ),
+    (
+        "badreputation",
+        &[
+            "poor reputation",
+            "bad reputation",
+            "low reputation",
+            "reputation of",
+            "sender reputation",
+            "ip reputation",
+            "domain reputation",
+        ],
+    ),
+    (
+        "contenterror",
+        &[
+            "header error",
+            "bad header",
+            "invalid header",
+            "malformed header",
+            "header syntax",
+            "message format",
+            "8-bit data",
+            "8bit data",
+            "illegal character",
+            "invalid mime",
+            "mime error",
+            "improper use of 8-bit",
+        ],
+    ),
+    (
+        "rejected",
+        &[
+            "permission to post",
+            "recipient addresses rejected",
+            "not have permission to send",
+            "sender address rejected",
+            "sender rejected",
+            "sender was rejected",
+            "sender denied",
+            "sender verify failed",
+            "sender verification",
+            "invalid sender",
+            "sender is not allowed",
+            "domain of sender address",
+            "envelope sender",
+            "bad sender",
+            "unknown sender",
+            "sender blocked",
+            "sender address has been blacklisted",
+            "sender is in my black list",
+            "sender is spammer",
+            "sender not pre-approved",
+            "sender domain is empty",
+            "unroutable sender",
+            "unrouteable sender",
+            "address verification failed",
+            "your email address has been blacklisted",
+            "purported responsible address",
+            "null sender is not allowed",
+            "empty envelope sender",
+            "not allowed to post",
+            "not authorized to post",
+            "only members can post",
+            "only accepts mail from members",
+            "you are not allowed to send to this list",
+            "returned mail not accepted",
+            "does not accept mail from",
+            "mail from not owned by user",
+            "email address is not verified",
+            "batv",
+            "administrative prohibition",
+            "address rejected",
+            "bogus mail from",
+            "fully qualified email address required",
+        ],
+    ),
+    (
+        "hostunknown",
+        &[
+            "host unknown",
+            "unknown host",
+            "host or domain name not found",
+            "no such domain",
+            "unknown domain",
+            "domain does not exist",
+            "domain must exist",
+            "domain is not reachable",
+            "name or service not known",
+            "nonexistent domain",
+            "non-existent domain",
+            "unroutable domain",
+            "domain is not valid",
+            "not a valid domain",
+            "unrouteable address",
+            "unroutable address",
+            "domain may not exist",
+            "mail domain * is unknown",
+            "domain name not registered",
         ],
     ),
     (
@@ -152,6 +454,7 @@ static PHRASES: &[(&str, &[&str])] = &[
             "considered to be spam",
             "identified as spam",
             "rejected as spam",
+            "scored as spam",
             "looks like spam",
             "message is spam",
             "probable spam",
@@ -159,29 +462,22 @@ static PHRASES: &[(&str, &[&str])] = &[
             "spam message",
             "spam content",
             "spam score",
-            "spam filter",
             "spamassassin",
             "unsolicited",
             "bulk mail",
             "junk mail",
             "content filter rejection",
             "message content rejected",
-            "blocked by spam",
             "high probability of spam",
             "detected spam",
             "spam rejected",
             "contains spam",
-        ],
-    ),
-    (
-        "badreputation",
-        &[
-            "poor reputation",
-            "bad reputation",
-            "low reputation",
-            "reputation of",
-            "sender reputation",
-            "ip reputation",
+            "suspected spam",
+            "appears to be spam",
+            "spam-like",
+            "marked as spam",
+            "as spam",
+            "spam filter",
         ],
     ),
     (
@@ -196,11 +492,17 @@ static PHRASES: &[(&str, &[&str])] = &[
             "throttl",
             "too many messages from",
             "too fast",
+            "too many recipients this hour",
+            "sent to too many recipients",
+            "messages per hour",
+            "too many emails",
         ],
     ),
     (
         "toomanyconn",
         &[
+            "connection rate limit",
+            "connection rate exceeded",
             "too many connections",
             "too many concurrent",
             "too many recipients",
@@ -210,148 +512,16 @@ static PHRASES: &[(&str, &[&str])] = &[
             "too many smtp sessions",
             "too many errors",
             "maximum number of connections",
-        ],
-    ),
-    (
-        "suspend",
-        &[
-            "account disabled",
-            "account is disabled",
-            "account has been disabled",
-            "account has been suspended",
-            "account is suspended",
-            "account suspended",
-            "account is locked",
-            "account locked",
-            "account is inactive",
-            "account inactive",
-            "account has been deactivated",
-            "account is not active",
-            "mailbox disabled",
-            "mailbox is disabled",
-            "mailbox is inactive",
-            "mailbox has been disabled",
-            "mailbox suspended",
-            "recipient suspended",
-            "user suspended",
-            "is suspended",
-            "has been suspended",
-            "deactivated",
-            "is disabled",
-            "not an active",
-            "is frozen",
-        ],
-    ),
-    (
-        "hasmoved",
-        &[
-            "has been replaced by",
-            "has moved to",
-            "address has changed",
-            "no longer at this address",
-        ],
-    ),
-    (
-        "hostunknown",
-        &[
-            "host unknown",
-            "unknown host",
-            "host not found",
-            "domain not found",
-            "no such domain",
-            "unknown domain",
-            "domain does not exist",
-            "domain name not found",
-            "host or domain name not found",
-            "name or service not known",
-            "unrouteable mail domain",
-            "non-existent hosts",
-            "nonexistent domain",
-            "nxdomain",
-            "unroutable domain",
-            "domain is not valid",
-            "no route to domain",
-            "not a valid domain",
-        ],
-    ),
-    (
-        "userunknown",
-        &[
-            "user unknown",
-            "unknown user",
-            "no such user",
-            "no such mailbox",
-            "no such recipient",
-            "no such address",
-            "no such account",
-            "no such local user",
-            "unknown recipient",
-            "recipient unknown",
-            "invalid recipient",
-            "recipient not found",
-            "user not found",
-            "mailbox not found",
-            "address not found",
-            "does not exist",
-            "doesn't exist",
-            "doesn't have a",
-            "not a valid mailbox",
-            "invalid mailbox",
-            "mailbox unavailable",
-            "mailbox not available",
-            "no mailbox",
-            "unknown address",
-            "address unknown",
-            "unknown local part",
-            "unknown local-part",
-            "unrouteable address",
-            "bad destination mailbox",
-            "recipient name is not recognized",
-            "not a valid recipient",
-            "is not a known user",
-            "not our customer",
-            "no account by that name",
-            "account does not exist",
-            "address rejected: access denied",
-            "undeliverable address",
-            "unknown or illegal alias",
-            "address is not valid",
-            "no valid recipients",
-            "user doesn't exist",
-            "addressee unknown",
-            "mailbox unknown",
-            "not listed in",
-            "invalid address",
-            "user reject",
-        ],
-    ),
-    (
-        "rejected",
-        &[
-            "sender address rejected",
-            "sender rejected",
-            "sender denied",
-            "sender verify failed",
-            "sender verification",
-            "invalid sender",
-            "sender is not allowed",
-            "sender domain",
-            "domain of sender address",
-            "envelope sender",
-            "bad sender",
-            "unknown sender",
-            "sender blocked",
-            "address verification failed",
-            "your email address has been blacklisted",
-            "mail from",
-            "return path",
-            "from address",
+            "too many hosts",
         ],
     ),
     (
         "blocked",
         &[
-            "blocked",
+            "is listed in",
+            "are listed in",
+            "listed in the",
+            "was blocked by",
             "block list",
             "blocklist",
             "blacklist",
@@ -360,36 +530,59 @@ static PHRASES: &[(&str, &[&str])] = &[
             "spamhaus",
             "spamcop",
             "dnsbl",
-            "rbl",
+            " rbl",
+            "(rbl",
+            "rbl:",
             "client host rejected",
+            "client host * blocked",
             "your ip",
-            "your host",
-            "ip address",
+            "ip address * blocked",
+            "ip address * listed",
+            "sending ip",
+            "sender ip address rejected",
             "dynamic ip",
             "dial-up",
             "dialup",
+            "hosts with dynamic",
             "banned",
             "listed at",
             "listed on",
-            "not allowed to send",
-            "access denied",
             "connection refused by",
             "refused to talk to me",
+            "not accepting connections",
+            "please use the smtp server of your isp",
+            "use your provider",
+            "my name was rejected",
+            "helo command rejected",
+            "go away",
+            "you are not allowed to connect",
+            "no access from",
+            "access denied for ip",
+            "blocked using",
+            "blocked by",
+            "is blocked",
+            "ip blocked",
+            "messages from * weren't sent",
+            "messages from * temporarily deferred",
+            "unwanted messages have been sent from",
+            "service not available, closing transmission channel",
+            "not allowed to send mail from",
+            "your network",
+            "your server requires confirmation",
+            "open proxy",
+            "(bl)",
+            "smtp error from remote mail server after initial connection",
         ],
     ),
     (
-        "filtered",
+        "virusdetected",
         &[
-            "not accepting mail from",
-            "recipient's preferences",
-            "by user's filter",
-            "due to recipient filter",
-            "rejected by recipient",
-            "refused by recipient",
-            "blocked by the recipient",
-            "delivery not authorized",
-            "mailbox is not accepting",
-            "permission denied",
+            "virus",
+            "malware",
+            "infected",
+            "malicious content",
+            "trojan",
+            "worm found",
         ],
     ),
     (
@@ -399,12 +592,144 @@ static PHRASES: &[(&str, &[&str])] = &[
             "violates our",
             "violation of our",
             "content policy",
-            "prohibited",
             "not permitted by policy",
             "policy reasons",
             "local policy",
+            "protocol violation",
+            "its content presents a potential",
             "attachment",
+            "prohibited",
             "restricted",
+            "policy rejection",
+            "message rejected due to content",
+            "delivery not authorized, message refused",
+        ],
+    ),
+    (
+        "systemerror",
+        &[
+            "system error",
+            "server error",
+            "internal error",
+            "local error",
+            "configuration error",
+            "temporary local problem",
+            "mail system error",
+            "system config error",
+            "requested action aborted",
+            "unable to contact ldap",
+            "ldap server",
+            "server configuration",
+            "misconfigured",
+            "local configuration",
+            "mail for * loops back to myself",
+            "loops back to myself",
+            "internal server error",
+            "resources temporarily unavailable",
+            "interrupted system call",
+            "service unavailable",
+            "unable to handle",
+        ],
+    ),
+    (
+        "networkerror",
+        &[
+            "network is unreachable",
+            "no route to host",
+            "host is unreachable",
+            "host not found, try again",
+            "host name lookup failure",
+            "malformed or unexpected name server reply",
+            "malformed name server reply",
+            "dns error",
+            "dns lookup",
+            "dns query failed",
+            "dns type",
+            "temporary dns",
+            "could not connect and send",
+            "dns records for the destination",
+            "mail loop",
+            "mail forwarding loop",
+            "routing loop",
+            "too many hops",
+            "hop count exceeded",
+            "message looping",
+            "unable to resolve route",
+            "unrouteable mail domain",
+            "lost connection",
+            "connection reset",
+        ],
+    ),
+    (
+        "systemfull",
+        &[
+            "insufficient system storage",
+            "insufficient disk space",
+            "no space left on device",
+            "disk full",
+            "out of disk space",
+            "system storage",
+            "file system full",
+            "mail system full",
+            "not enough disk space",
+        ],
+    ),
+    (
+        "notaccept",
+        &[
+            "find a mail exchanger",
+            "does not accept mail",
+            "doesn't accept mail",
+            "null mx",
+            "not accept any mail",
+            "accepts no mail",
+            "no smtp service",
+            "no mail exchanger",
+            "no mx record",
+            "no mx or a record",
+            "does not have an mx",
+            "has no mx",
+        ],
+    ),
+    (
+        "expired",
+        &[
+            "retry timeout exceeded",
+            "requests to connect",
+            "message expired",
+            "delivery expired",
+            "envelope expired",
+            "delivery time expired",
+            "queue lifetime",
+            "too long in the queue",
+            "in queue too long",
+            "in the queue too long",
+            "could not be delivered within",
+            "was not delivered within",
+            "could not be delivered for * days",
+            "gave up",
+            "giving up",
+            "failing for a long time",
+            "after a long failure period",
+            "delivery attempts failed",
+            "has been delayed",
+            "delivery is delayed",
+            "will be retried",
+            "will retry",
+            "will keep trying",
+            "has not yet been delivered",
+            "has not been delivered",
+            "delivery to the following recipients has been delayed",
+            "connection timed out",
+            "message timed out",
+            "server did not respond",
+            "unable to deliver message after",
+            "multiple retries",
+            "allowed queue period",
+            "could not be delivered for more than",
+            "not been collected after",
+            "could not find a gateway for",
+            "delivery attempts will continue",
         ],
     ),
     (
@@ -415,6 +740,8 @@ static PHRASES: &[(&str, &[&str])] = &[
             "tls handshake",
             "tls required",
             "tls is required",
+            "requiretls",
+            "must issue a starttls",
         ],
     ),
     (
@@ -429,27 +756,19 @@ static PHRASES: &[(&str, &[&str])] = &[
             "encryption required",
             "certificate",
             "insecure",
+            "access denied",
+            "security policy",
+            "sender address is not authorized",
+            "authorization required",
+            "user not authorized",
         ],
     ),
     (
-        "notaccept",
+        "suppressed",
         &[
-            "does not accept mail",
-            "doesn't accept mail",
-            "null mx",
-            "not accept any mail",
-            "accepts no mail",
-        ],
-    ),
-    (
-        "systemfull",
-        &[
-            "insufficient system storage",
-            "no space left",
-            "disk full",
-            "out of disk space",
-            "system storage",
-            "file system full",
+            "suppression list",
+            "on the suppression",
+            "suppressed",
         ],
     ),
     (
@@ -462,184 +781,394 @@ static PHRASES: &[(&str, &[&str])] = &[
             "procmail",
             "maildrop",
             "unknown mailer error",
-            "service unavailable (in reply to end of data",
             "x-unix",
             "pipe to |",
-        ],
-    ),
-    (
-        "contenterror",
-        &[
-            "header error",
-            "bad header",
-            "invalid header",
-            "malformed header",
-            "message format",
-            "8-bit data",
-            "8bit data",
-            "line too long",
-            "illegal character",
-            "invalid mime",
-            "mime error",
-        ],
-    ),
-    (
-        "notcompliantrfc",
-        &[
-            "rfc 5322",
-            "rfc5322",
-            "rfc 2822",
-            "rfc2822",
-            "not rfc compliant",
-            "duplicate header",
-            "multiple from",
+            "command output:",
+            "returned code",
         ],
     ),
     (
         "syntaxerror",
         &[
+            "improper sequence",
+            "sequence of commands",
             "syntax error",
             "command unrecognized",
             "unrecognized command",
             "bad sequence of commands",
             "command not recognized",
+            "command not implemented",
+            "invalid command",
         ],
     ),
     (
-        "networkerror",
+        "vacation",
         &[
-            "network is unreachable",
-            "no route to host",
-            "connection refused",
-            "connection reset",
-            "connection timed out",
-            "lost connection",
-            "could not connect",
-            "unable to connect",
-            "couldn't connect",
-            "mail loop",
-            "loops back to myself",
-            "routing loop",
-            "too many hops",
-            "hop count exceeded",
-            "name server",
-            "dns lookup",
-            "dns error",
-            "temporary dns",
-            "timeout",
-            "timed out",
-            "unreachable",
-            "malformed or unexpected name server reply",
-        ],
-    ),
-    (
-        "expired",
-        &[
-            "retry timeout exceeded",
-            "message expired",
-            "delivery time expired",
-            "queue lifetime",
-            "too long in the queue",
-            "in queue too long",
-            "in the queue too long",
-            "could not be delivered within",
-            "was not delivered within",
-            "gave up",
-            "giving up",
-            "delivery attempts failed",
-            "has been delayed",
-            "delivery is delayed",
-            "will be retried",
-            "will retry",
-            "will keep trying",
-            "retry time not reached",
-            "has not yet been delivered",
-            "delivery to the following recipients has been delayed",
-            "deferred",
-        ],
-    ),
-    (
-        "systemerror",
-        &[
-            "system error",
-            "server error",
-            "internal error",
-            "local error",
-            "configuration error",
-            "temporary local problem",
-            "mail system error",
-            "system config error",
-            "temporary failure",
-            "requested action aborted",
-            "try again later",
-            "service unavailable",
+            "out of the office",
+            "out of office",
+            "on vacation",
+            "i am away",
+            "i'm away",
+            "away from my",
+            "auto-reply",
+            "automatic reply",
         ],
     ),
 ];
 
-/// The reason whose phrases first match `lower` (lowercased text), by table order.
-pub fn by_phrase(lower: &str) -> Option<&'static str> {
-    if lower.is_empty() {
-        return None;
+/// The first pass: specific causes, most specific first.
+pub const FIRST_PASS: &[&str] = &[
+    "mailboxfull",
+    "mesgtoobig",
+    "exceedlimit",
+    "suspend",
+    "hasmoved",
+    "norelaying",
+    "authfailure",
+    "userunknown",
+    "filtered",
+    "requireptr",
+    "notcompliantrfc",
+    "badreputation",
+    "contenterror",
+    "rejected",
+    "hostunknown",
+    "spamdetected",
+    "speeding",
+    "toomanyconn",
+    "blocked",
+];
+
+/// The second pass, for codes that leave the cause open.
+pub const SECOND_PASS: &[&str] = &[
+    "mailboxfull",
+    "authfailure",
+    "badreputation",
+    "speeding",
+    "spamdetected",
+    "virusdetected",
+    "policyviolation",
+    "norelaying",
+    "systemerror",
+    "networkerror",
+    "suspend",
+    "contenterror",
+    "systemfull",
+    "notaccept",
+    "expired",
+    "failedstarttls",
+    "securityerror",
+    "suppressed",
+    "mailererror",
+];
+
+/// Reasons a status code may name that still deserve a look at the wording.
+const OPEN_REASONS: &[&str] = &[
+    "onhold",
+    "systemerror",
+    "securityerror",
+    "expired",
+    "networkerror",
+    "hostunknown",
+    "userunknown",
+];
+
+/// Which families' phrases occur in one text: one bit per entry of [`FAMILIES`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Hits(u64);
+
+impl Hits {
+    /// Scans `lower` once against every phrase of every family.
+    pub fn of(lower: &str) -> Hits {
+        let index = phrase_index();
+        let b = lower.as_bytes();
+        let mut bits = 0u64;
+        for i in 0..b.len().saturating_sub(1) {
+            let key = bucket(b[i], b[i + 1]);
+            let (from, to) = (index.offsets[key] as usize, index.offsets[key + 1] as usize);
+            for &(family, phrase) in &index.entries[from..to] {
+                if bits & (1 << family) == 0 && phrase_at(lower, i, phrase) {
+                    bits |= 1 << family;
+                }
+            }
+        }
+        // "Recipient address rejected" and a refused client address are never about the sender.
+        if let Some(f) = family_of("rejected") {
+            if bits & (1 << f) != 0
+                && (lower.contains("recipient address rejected")
+                    || lower.contains("sender ip address rejected")
+                    || lower.contains("5.1.0 address rejected"))
+            {
+                bits &= !(1 << f);
+            }
+        }
+        Hits(bits)
     }
-    PHRASES
-        .iter()
-        .find(|(_, phrases)| phrases.iter().any(|p| lower.contains(p)))
-        .map(|(r, _)| *r)
+
+    pub fn has(self, reason: &str) -> bool {
+        family_of(reason).is_some_and(|f| self.0 & (1 << f) != 0)
+    }
 }
 
-/// Status codes that name one cause whatever the words say.
-pub fn decisive(st: EnhancedStatus) -> Option<&'static str> {
+/// Phrases grouped by their first two bytes, so one pass over a text tries only the phrases
+/// that can start at each position (linear in the text, whatever the table size).
+struct PhraseIndex {
+    offsets: Vec<u32>,
+    entries: Vec<(u32, &'static str)>,
+}
+
+const BUCKETS: usize = 4096;
+
+fn bucket(a: u8, b: u8) -> usize {
+    (usize::from(a) * 31 + usize::from(b)) % BUCKETS
+}
+
+fn phrase_index() -> &'static PhraseIndex {
+    static INDEX: std::sync::OnceLock<PhraseIndex> = std::sync::OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut all: Vec<(usize, u32, &'static str)> = Vec::new();
+        for (f, (_, phrases)) in FAMILIES.iter().enumerate() {
+            for p in phrases.iter() {
+                let b = p.as_bytes();
+                if b.len() >= 2 {
+                    all.push((bucket(b[0], b[1]), f as u32, p));
+                }
+            }
+        }
+        all.sort_by_key(|e| e.0);
+        let mut offsets = vec![0u32; BUCKETS + 1];
+        for e in &all {
+            offsets[e.0 + 1] += 1;
+        }
+        for k in 0..BUCKETS {
+            offsets[k + 1] += offsets[k];
+        }
+        PhraseIndex {
+            offsets,
+            entries: all.into_iter().map(|e| (e.1, e.2)).collect(),
+        }
+    })
+}
+
+fn family_of(reason: &str) -> Option<usize> {
+    FAMILIES.iter().position(|(r, _)| *r == reason)
+}
+
+/// `phrase` starting at byte `at` of `text`; a `*` in the phrase stands for any text.
+fn phrase_at(text: &str, at: usize, phrase: &str) -> bool {
+    let rest = &text.as_bytes()[at..];
+    match phrase.split_once('*') {
+        None => rest.starts_with(phrase.as_bytes()),
+        Some((first, tail)) => {
+            rest.starts_with(first.as_bytes())
+                && contains_phrase(text.get(at + first.len()..).unwrap_or(""), tail)
+        }
+    }
+}
+
+/// Whether `lower` holds one of `reason`'s phrases.
+pub fn includes(reason: &str, lower: &str) -> bool {
+    !lower.is_empty() && Hits::of(lower).has(reason)
+}
+
+/// `phrase` in `text`, where `*` in the phrase stands for any (possibly empty) text.
+fn contains_phrase(text: &str, phrase: &str) -> bool {
+    if !phrase.contains('*') {
+        return text.contains(phrase);
+    }
+    let mut rest = text;
+    for part in phrase.split('*') {
+        match rest.find(part) {
+            Some(i) => rest = &rest[i + part.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+/// The reason whose phrases first match `lower`, over the whole vocabulary: used for text that
+/// comes with no code and no command (an auto-reply's body, the prose of a paste).
+pub fn by_phrase(lower: &str) -> Option<&'static str> {
+    let hits = Hits::of(lower);
+    FIRST_PASS
+        .iter()
+        .chain(SECOND_PASS)
+        .find(|r| hits.has(r))
+        .copied()
+}
+
+/// What an enhanced status code means by itself (RFC 3463 and its registry), in this
+/// vocabulary. `None` for codes that name no cause (`X.0.0`, `4.3.0`, `4.7.0`…).
+pub fn status_reason(st: EnhancedStatus) -> Option<&'static str> {
+    let temp = st.class == 4;
     Some(match (st.subject, st.detail) {
+        _ if st.class == 2 => "delivered",
+        (1, 0) | (1, 1) | (1, 3) if !temp => "userunknown",
+        (1, 2) if !temp => "hostunknown",
+        (1, 4) if !temp => "filtered",
+        (1, 6) => "hasmoved",
+        (1, 7) | (1, 8) => "rejected",
+        (1, 9) => "systemerror",
+        (1, 10) => "notaccept",
+        // A disabled mailbox: refused for now (4.2.1 usually throttles), or for good.
+        (2, 1) if temp => "blocked",
+        (2, 0) | (2, 1) | (2, 4) => "filtered",
         (2, 2) => "mailboxfull",
         (2, 3) => "exceedlimit",
+        (3, 0) if !temp => "systemerror",
+        (3, 1) => "systemfull",
+        (3, 2) => "notaccept",
+        (3, 3) | (3, 5) => "systemerror",
         (3, 4) => "mesgtoobig",
-        (1, 6) | (7, 17) | (7, 18) => "hasmoved",
-        (1, 7) | (1, 8) => "rejected",
-        (1, 10) | (7, 27) => "notaccept",
+        (4, 0) if !temp => "networkerror",
+        (4, 1) | (4, 7) if temp => "expired",
+        (4, 2) | (4, 4) | (4, 6) | (4, 8) if temp => "networkerror",
+        (4, 3) => "systemerror",
+        (4, 4) => "hostunknown",
+        (4, 5) => "systemfull",
+        (5, 2) | (5, 6) if !temp => "syntaxerror",
+        (5, 3) if temp => "systemerror",
+        (5, 3) => "toomanyconn",
+        (5, 4) | (5, 5) => "systemerror",
+        (6, 0) | (6, 1) | (6, 2) | (6, 3) | (6, 5) | (6, 6) | (6, 7) | (6, 8) | (6, 9) => {
+            "contenterror"
+        }
+        (7, 1) | (7, 2) if temp => "blocked",
+        (7, 0) if temp => return None,
+        (7, 0..=12) | (7, 14) | (7, 15) | (7, 19) => "securityerror",
+        (7, 13) => "suspend",
+        (7, 16) => "mesgtoobig",
+        (7, 17) | (7, 18) => "hasmoved",
         (7, 20..=24) | (7, 26) | (7, 29) => "authfailure",
         (7, 25) => "requireptr",
-        (7, 13) => "suspend",
-        (7, 9) => "policyviolation",
-        (7, 16) => "mesgtoobig",
-        (4, 7) => "expired",
-        (3, 1) | (4, 5) => "systemfull",
-        (5, 3) => "toomanyconn",
+        (7, 27) => "notaccept",
+        (7, 28) => "spamdetected",
+        (7, 30) => "failedstarttls",
         _ => return None,
     })
 }
 
-/// What a status code suggests when the words say nothing recognisable.
-pub fn by_status(st: EnhancedStatus) -> Option<&'static str> {
-    if let Some(r) = decisive(st) {
-        return Some(r);
+/// Commands sent before the message itself: a refusal there cannot be about its content.
+fn before_data(command: &str) -> bool {
+    matches!(command, "CONN" | "EHLO" | "HELO" | "MAIL" | "RCPT" | "STARTTLS")
+}
+
+/// Whether the first-pass cause `reason` is confirmed by the evidence.
+fn probe(reason: &str, e: &Evidence, h: Hits, named: Option<&'static str>) -> bool {
+    let d = e.diagnostic;
+    match reason {
+        // The code alone is enough for these.
+        "mailboxfull" | "mesgtoobig" | "exceedlimit" | "hasmoved" | "authfailure"
+        | "requireptr" | "spamdetected" | "toomanyconn" | "blocked"
+            if named == Some(reason) =>
+        {
+            true
+        }
+        "userunknown" => {
+            if named == Some("userunknown") {
+                // 5.1.1 says "no such user" unless the words say the refusal was about
+                // something else (relaying, a block, a full box, the sender…).
+                !["norelaying", "blocked", "mailboxfull", "hasmoved", "rejected", "notaccept"]
+                    .iter()
+                    .any(|r| h.has(r))
+            } else {
+                e.command == "RCPT" && h.has("userunknown")
+            }
+        }
+        "filtered" => {
+            if named == Some("suspend") {
+                false
+            } else if named == Some("filtered") {
+                h.has("userunknown") || h.has("filtered")
+            } else {
+                !before_data(e.command) && (h.has("filtered") || h.has("userunknown"))
+            }
+        }
+        "rejected" => {
+            if named == Some("rejected") {
+                return true;
+            }
+            let open = named.is_none_or(|n| matches!(n, "securityerror" | "systemerror"));
+            let applies = match e.command {
+                "MAIL" => true,
+                "DATA" => named != Some("userunknown"),
+                _ => open,
+            };
+            applies && h.has("rejected")
+        }
+        // A destination with no mail exchanger at all accepts no mail (RFC 7505 spirit): that
+        // is notaccept even under a 5.4.4 code.
+        "hostunknown" if h.has("notaccept") => false,
+        "hostunknown" => {
+            if named == Some("hostunknown") {
+                !h.has("networkerror")
+            } else {
+                h.has("hostunknown")
+            }
+        }
+        // A per-recipient size limit (5.2.3) is exceedlimit even when worded as "too large".
+        "mesgtoobig" if named == Some("exceedlimit") => false,
+        // Connection-rate limits are about concurrency, not the sending rate.
+        "speeding" if d.contains("connection rate") => false,
+        "norelaying" => {
+            // Relay refusals answer RCPT; other stages mention relays in passing.
+            !matches!(e.command, "CONN" | "EHLO" | "HELO" | "DATA") && h.has("norelaying")
+        }
+        _ => h.has(reason),
     }
-    Some(match (st.subject, st.detail) {
-        (1, 1) | (1, 0) | (1, 3) => "userunknown",
-        (1, 2) => "hostunknown",
-        (1, 4) => "filtered",
-        (1, 9) => "systemerror",
-        (2, 0) | (2, 4) => "filtered",
-        (2, 1) => "suspend",
-        (3, 0) | (3, 3) | (3, 5) => "systemerror",
-        (3, 2) => "notaccept",
-        (4, 1) => "expired",
-        (4, 4) if st.class == 5 => "hostunknown",
-        (4, 0) | (4, 2) | (4, 4) | (4, 6) => "networkerror",
-        (4, 3) => "systemerror",
-        (5, 2) | (5, 6) | (5, 0) | (5, 1) | (5, 5) | (5, 4) => "syntaxerror",
-        (6, _) => "contenterror",
-        (7, 5..=8) | (7, 12) => "securityerror",
-        (7, 10) | (7, 11) | (7, 30) => "failedstarttls",
-        (7, 28) => "blocked",
-        _ => return None,
-    })
+}
+
+/// The reason for one recipient, or `None` when nothing points anywhere (the caller then says
+/// `onhold` or `undefined`).
+pub fn decide(e: &Evidence) -> Option<&'static str> {
+    if matches!(e.action, "delivered" | "relayed" | "expanded") || e.status.is_some_and(|s| s.class == 2) {
+        return Some("delivered");
+    }
+    let named = e.status.and_then(status_reason);
+    let h = Hits::of(e.diagnostic);
+    // Local delivery programs (`X-Unix`) speak no SMTP: their words are read by the fallbacks.
+    let local = e.diagnostic_type.starts_with("x-unix");
+    if !local {
+        if let Some(r) = FIRST_PASS.iter().find(|r| probe(r, e, h, named)) {
+            return Some(r);
+        }
+    }
+    let open = named.is_none_or(|n| OPEN_REASONS.contains(&n));
+    if open || local {
+        if let Some(r) = SECOND_PASS.iter().find(|r| h.has(r)) {
+            return Some(r);
+        }
+        if let Some(n) = named {
+            return Some(n);
+        }
+        if let Some(st) = e.status {
+            match st.subject {
+                6 => return Some("contenterror"),
+                7 => return Some("securityerror"),
+                _ => {}
+            }
+        }
+        if e.diagnostic_type.starts_with("x-unix") {
+            return Some("mailererror");
+        }
+        if h.has("syntaxerror") {
+            return Some("syntaxerror");
+        }
+        if matches!(e.action, "delayed" | "expired") {
+            return Some("expired");
+        }
+        if matches!(e.command, "EHLO" | "HELO") {
+            return Some("blocked");
+        }
+        return None;
+    }
+    named
 }
 
 /// Hard bounces: the reasons that table marks `hard_by_default` (and `notaccept` when
 /// permanent). A temporary status is never hard.
 pub fn is_hard(reason: &str, permanent: bool) -> bool {
-    if !permanent {
+    if !permanent && reason == "notaccept" {
         return false;
     }
     match crate::tables::BOUNCE_REASONS
@@ -687,43 +1216,89 @@ pub fn side(reason: &str, remote_refused: bool) -> &'static str {
     }
 }
 
+// Rule log (why the non-obvious rules exist):
+// - userunknown needs RCPT or a 5.1.x code: the same "user unknown" words after DATA come from
+//   a content or recipient filter that runs once the message is in (Sisimai's `filtered`).
+// - filtered never applies before DATA unless the code is 5.2.x: a refusal at RCPT cannot have
+//   seen the message.
+// - rejected (sender address) is read at MAIL and DATA, and at RCPT only when the code does not
+//   already name the recipient; "recipient address rejected" is never the sender's fault.
+// - hostunknown yields to networkerror wording with a 5.4.4 code: a DNS lookup that failed is
+//   not proof the domain does not exist; temporary DNS errors (4.x) are networkerror.
+// - "connection timed out" is expired, not networkerror: the sending side retried until the
+//   queue lifetime ran out, which is what the bounce reports.
+// - 4.2.1 and 4.7.1 are blocks (throttling or a listed client), 5.2.1 is a disabled mailbox.
+// - a code that names a cause outside OPEN_REASONS settles the reason when no specific
+//   wording did (5.3.4 is mesgtoobig whatever else the words say).
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn st(s: &str) -> EnhancedStatus {
-        EnhancedStatus::parse(s).unwrap()
+    fn st(s: &str) -> Option<EnhancedStatus> {
+        EnhancedStatus::parse(s)
+    }
+
+    fn ev<'a>(status: &str, diag: &'a str, command: &'a str) -> Evidence<'a> {
+        Evidence {
+            status: st(status),
+            diagnostic: diag,
+            command,
+            ..Evidence::default()
+        }
     }
 
     #[test]
-    fn every_reason_in_the_tables_is_in_the_vocabulary() {
+    fn every_family_is_in_the_vocabulary_and_lowercase() {
         let known: Vec<&str> = crate::tables::BOUNCE_REASONS.iter().map(|r| r[0]).collect();
-        for (r, phrases) in PHRASES {
+        for (r, phrases) in FAMILIES {
             assert!(known.contains(r), "{r}");
             for p in *phrases {
                 assert_eq!(*p, p.to_ascii_lowercase(), "{p}");
             }
+        }
+        for r in FIRST_PASS.iter().chain(SECOND_PASS) {
+            assert!(known.contains(r), "{r}");
         }
     }
 
     #[test]
     fn specific_wording_wins_over_generic() {
         assert_eq!(
-            by_phrase("mailbox is full: retry timeout exceeded"),
+            decide(&ev("4.4.7", "mailbox is full: retry timeout exceeded", "")),
             Some("mailboxfull")
         );
-        assert_eq!(by_phrase("relay access denied"), Some("norelaying"));
-        assert_eq!(by_phrase("nothing to see"), None);
+        assert_eq!(decide(&ev("5.7.1", "relay access denied", "RCPT")), Some("norelaying"));
+        assert_eq!(decide(&ev("", "nothing to see", "")), None);
     }
 
     #[test]
-    fn statuses_and_pseudo_statuses() {
-        assert_eq!(by_status(st("5.1.1")), Some("userunknown"));
-        assert_eq!(decisive(st("4.2.2")), Some("mailboxfull"));
-        assert_eq!(by_status(st("5.7.1")), None);
+    fn unknown_user_depends_on_the_command() {
+        assert_eq!(decide(&ev("5.0.0", "550 user unknown", "RCPT")), Some("userunknown"));
+        assert_eq!(decide(&ev("5.0.0", "550 user unknown", "DATA")), Some("filtered"));
+        assert_eq!(decide(&ev("", "550 no such user", "")), Some("filtered"));
+        assert_eq!(decide(&ev("5.1.1", "550 5.1.1 no such user", "")), Some("userunknown"));
+        assert_eq!(
+            decide(&ev("5.1.1", "550 5.1.1 mailbox full", "")),
+            Some("mailboxfull")
+        );
+    }
+
+    #[test]
+    fn wildcard_phrases() {
+        assert!(contains_phrase("user kim@example.org unknown", "user * unknown"));
+        assert!(!contains_phrase("unknown user kim", "user * unknown"));
+    }
+
+    #[test]
+    fn codes_and_pseudo_codes() {
+        assert_eq!(status_reason(st("5.1.1").unwrap()), Some("userunknown"));
+        assert_eq!(status_reason(st("4.2.2").unwrap()), Some("mailboxfull"));
+        assert_eq!(decide(&ev("5.3.4", "rejected", "DATA")), Some("mesgtoobig"));
+        assert_eq!(decide(&ev("4.4.1", "", "")), Some("expired"));
         assert_eq!(pseudo_status("userunknown", true), Some("5.0.911"));
         assert_eq!(pseudo_status("mailboxfull", false), Some("4.0.922"));
-        assert!(is_hard("userunknown", true) && !is_hard("userunknown", false));
+        assert!(is_hard("userunknown", true) && !is_hard("notaccept", false));
         assert!(!is_hard("mailboxfull", true));
     }
 }
