@@ -218,3 +218,238 @@ fn every_entry_renders() {
         assert!(t.contains("Root causes") && t.contains("Fixes") && t.contains("References"));
     }
 }
+
+/// The config check ids an entry's root cause may name. Kept here, in one place, until the check
+/// registry (`crate::checks::CHECKS`) holds all of them; then this list gives way to the registry.
+const KNOWN_CHECK_IDS: &[&str] = &[
+    "postfix/open_relay_mynetworks",
+    "postfix/permit_before_unauth_destination",
+    "postfix/no_unauth_destination_guard",
+    "postfix/permit_mx_backup_used",
+    "postfix/relay_restrictions_without_sasl",
+    "postfix/sasl_auth_not_enabled",
+    "postfix/auth_only_after_starttls",
+    "postfix/submission_not_enabled",
+    "postfix/compatibility_level_old",
+    "postfix/domain_in_two_classes",
+    "postfix/domain_not_local",
+    "postfix/dnsbl_dead",
+    "postfix/spamhaus_without_reply_filter",
+    "postfix/mailbox_limit_below_message_limit",
+    "postfix/message_size_limit_small",
+    "postfix/weak_tls_protocols",
+    "postfix/tls_cert_missing",
+    "postfix/tls_encrypt_on_public_mx",
+    "postfix/inet_interfaces_loopback_only",
+    "postfix/relayhost_mx_lookup",
+    "postfix/smtp_sasl_without_tls",
+    "postfix/local_recipient_maps_empty",
+    "postfix/unknown_restriction",
+    "postfix/helo_restrictions_without_helo_required",
+    "postfix/myhostname_not_fqdn",
+    "postfix/unknown_parameter",
+    "postfix/deprecated_parameter",
+    "postfix/deprecated_restriction",
+    "dovecot/auth_socket_world_writable",
+    "dovecot/auth_socket_owner_mismatch",
+    "dovecot/sasl_path_mismatch",
+    "dovecot/lmtp_listener_missing",
+    "dovecot/plaintext_auth_without_tls",
+    "dovecot/ssl_disabled",
+    "dovecot/ssl_cert_missing",
+    "dovecot/weak_tls_protocols",
+    "dovecot/auth_mechanism_needs_plaintext_password",
+    "dovecot/duplicate_auth_database",
+    "dovecot/setting_renamed_in_2_4",
+    "dovecot/config_version_missing",
+    "dovecot/unknown_setting",
+    "dovecot/removed_setting",
+    "dovecot/auth_debug_passwords_enabled",
+    "dovecot/mail_location_unset",
+];
+
+#[test]
+fn every_cause_names_a_known_check() {
+    let unknown: Vec<String> = ENTRIES
+        .iter()
+        .flat_map(|e| e.causes.iter().map(move |c| (e.id, c.check)))
+        .filter(|(_, check)| !check.is_empty() && !KNOWN_CHECK_IDS.contains(check))
+        .map(|(id, check)| format!("{id}: {check}"))
+        .collect();
+    assert!(
+        unknown.is_empty(),
+        "unknown check ids:\n{}",
+        unknown.join("\n")
+    );
+    let used = ENTRIES
+        .iter()
+        .flat_map(|e| e.causes.iter())
+        .filter(|c| !c.check.is_empty())
+        .count();
+    assert!(used >= 40, "only {used} causes tied to a check");
+}
+
+/// Failures (entries with reply codes or statuses) classify into a Sisimai reason.
+#[test]
+fn failure_entries_carry_a_bounce_reason() {
+    let reasons: Vec<&str> = crate::tables::BOUNCE_REASONS.iter().map(|r| r[0]).collect();
+    for e in ENTRIES.iter().filter(|e| !e.generic) {
+        if !e.bounce_reason.is_empty() {
+            assert!(
+                reasons.contains(&e.bounce_reason),
+                "{}: {}",
+                e.id,
+                e.bounce_reason
+            );
+        }
+        if !e.reply_codes.is_empty() || !e.statuses.is_empty() {
+            assert!(
+                !e.bounce_reason.is_empty(),
+                "{} has codes but no bounce_reason",
+                e.id
+            );
+        }
+    }
+}
+
+#[test]
+fn the_knowledge_base_covers_the_common_areas() {
+    let count = |cat: &str| ENTRIES.iter().filter(|e| e.category == cat).count();
+    for (cat, at_least) in [
+        ("authentication", 6),
+        ("blocklist", 5),
+        ("dns", 8),
+        ("tls", 5),
+        ("auth", 8),
+        ("config", 6),
+        ("network", 5),
+        ("delivery", 4),
+        ("rate-limit", 3),
+    ] {
+        assert!(
+            count(cat) >= at_least,
+            "category {cat}: only {}",
+            count(cat)
+        );
+    }
+    for (lang, at_least) in [("de", 40), ("fr", 20), ("es", 8)] {
+        let n = ENTRIES
+            .iter()
+            .filter(|e| e.translation(lang).is_some())
+            .count();
+        assert!(n >= at_least, "{lang}: only {n} translations");
+    }
+}
+
+/// Texts that differ in a word or a code from a neighbouring entry's must still go to their own
+/// entry. None of these is an entry's example, so they test the ranking, not the examples.
+#[test]
+fn near_neighbours_go_to_the_right_entry() {
+    let cases = [
+        (
+            "host mx.example.org[192.0.2.7] said: 554 5.7.1 <x@example.org>: Relay access denied (in reply to RCPT TO command)",
+            "smtp/554-5.7.1-relay-access-denied",
+        ),
+        (
+            "host mx.example.org[192.0.2.7] said: 550 5.7.1 SPF fail - not authorized (in reply to MAIL FROM command)",
+            "smtp/550-5.7.1-spf-fail",
+        ),
+        (
+            "550 5.1.1 <x@example.org>: Recipient address rejected: User unknown",
+            "smtp/550-5.1.1-user-unknown",
+        ),
+        (
+            "550 5.1.2 <x@example.invalid>: Host unknown",
+            "smtp/550-5.1.2-host-unknown",
+        ),
+        (
+            "554 5.7.1 Service unavailable; Client host [203.0.113.4] blocked using zen.spamhaus.org; https://www.spamhaus.org/query/ip/203.0.113.4",
+            "smtp/554-5.7.1-blocked-using-spamhaus",
+        ),
+        (
+            "554 5.7.1 Service unavailable; Client host [203.0.113.4] blocked using zen.spamhaus.org; Error: open resolver; https://www.spamhaus.org/returnc/pub/198.51.100.53",
+            "postfix/dnsbl-open-resolver",
+        ),
+        (
+            "554 5.7.1 Service unavailable; Client host [203.0.113.4] blocked using rbl.example.net",
+            "smtp/554-5.7.1-blocked-using-dnsbl",
+        ),
+        (
+            "450 4.7.1 Client host rejected: cannot find your hostname, [203.0.113.4]",
+            "postfix/450-4.7.1-cannot-find-your-hostname",
+        ),
+        (
+            "450 4.7.1 Client host rejected: cannot find your reverse hostname, [203.0.113.4]",
+            "postfix/450-4.7.1-cannot-find-your-reverse-hostname",
+        ),
+        (
+            "504 5.5.2 <box>: Helo command rejected: need fully-qualified hostname",
+            "postfix/504-5.5.2-helo-need-fqdn",
+        ),
+        (
+            "504 5.5.2 <box>: Sender address rejected: need fully-qualified address",
+            "postfix/need-fully-qualified-address",
+        ),
+        (
+            "450 4.1.2 <x@example.invalid>: Recipient address rejected: Domain not found",
+            "postfix/recipient-address-rejected-domain-not-found",
+        ),
+        (
+            "450 4.1.8 <x@example.invalid>: Sender address rejected: Domain not found",
+            "postfix/sender-address-rejected-domain-not-found",
+        ),
+        (
+            "SASL authentication failed; server smtp.example.net[203.0.113.25] said: 535 5.7.8 Error: authentication failed: UGFzc3dvcmQ6",
+            "postfix/sasl-authentication-failed-relayhost",
+        ),
+        (
+            "warning: unknown[203.0.113.4]: SASL PLAIN authentication failed: ",
+            "postfix/535-5.7.8-authentication-failed",
+        ),
+        (
+            "SASL authentication failed; server smtp.gmail.com[203.0.113.26] said: 535-5.7.8 Username and Password not accepted.",
+            "gmail/535-5.7.8-credentials-not-accepted",
+        ),
+        (
+            "status=deferred (connect to mail.example.com[private/dovecot-lmtp]: Permission denied)",
+            "postfix/lmtp-socket-missing",
+        ),
+        (
+            "status=deferred (connect to mx.example.net[203.0.113.5]:25: Connection refused)",
+            "smtp/connection-refused",
+        ),
+        (
+            "status=bounced (unknown user: \"lee\")",
+            "postfix/local-unknown-user",
+        ),
+        (
+            "554 5.7.9 Message not accepted for policy reasons.",
+            "yahoo/554-5.7.9-dmarc-policy",
+        ),
+        (
+            "534-5.7.9 Application-specific password required.",
+            "gmail/534-5.7.9-application-specific-password",
+        ),
+        (
+            "450 4.2.0 <x@example.com>: Recipient address rejected: Greylisted for 300 seconds",
+            "smtp/450-4.2.0-greylisted",
+        ),
+        (
+            "warning: TLS library problem: error:0A00006C:SSL routines::bad key share",
+            "postfix/tls-handshake-failed",
+        ),
+        (
+            "554 5.4.6 Hop count exceeded - possible mail loop",
+            "smtp/554-5.4.6-too-many-hops",
+        ),
+    ];
+    let mut wrong = Vec::new();
+    for (text, want) in cases {
+        assert!(find(want).is_some(), "no entry {want}");
+        let got = search(text).first().map(|e| e.id).unwrap_or("nothing");
+        if got != want {
+            wrong.push(format!("{text:?}: {got}, want {want}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
