@@ -32,6 +32,14 @@ pub static CHECKS: &[&Check] = &[
     &postfix::deprecated_parameter::CHECK,
     &postfix::deprecated_restriction::CHECK,
     &postfix::duplicate_parameter::CHECK,
+    &postfix::open_relay_mynetworks::CHECK,
+    &postfix::permit_before_unauth_destination::CHECK,
+    &postfix::no_unauth_destination_guard::CHECK,
+    &postfix::permit_mx_backup_used::CHECK,
+    &postfix::relay_restrictions_without_sasl::CHECK,
+    &postfix::sasl_auth_not_enabled::CHECK,
+    &postfix::auth_only_after_starttls::CHECK,
+    &postfix::submission_not_enabled::CHECK,
 ];
 
 /// Runs every check over the facts.
