@@ -40,6 +40,9 @@ pub static CHECKS: &[&Check] = &[
     &postfix::sasl_auth_not_enabled::CHECK,
     &postfix::auth_only_after_starttls::CHECK,
     &postfix::submission_not_enabled::CHECK,
+    &postfix::compatibility_level_old::CHECK,
+    &postfix::domain_in_two_classes::CHECK,
+    &postfix::domain_not_local::CHECK,
 ];
 
 /// Runs every check over the facts.

@@ -12,6 +12,9 @@ pub mod relay_restrictions_without_sasl;
 pub mod sasl_auth_not_enabled;
 pub mod auth_only_after_starttls;
 pub mod submission_not_enabled;
+pub mod compatibility_level_old;
+pub mod domain_in_two_classes;
+pub mod domain_not_local;
 
 use crate::facts::Facts;
 use crate::postfix::{Override, PostfixConfig, Version};
@@ -376,19 +379,33 @@ pub(crate) fn mydomain(cfg: &PostfixConfig) -> Option<String> {
     h.split_once('.').map(|(_, d)| d.to_ascii_lowercase())
 }
 
-/// The domain names (not tables, files or unresolved `$names`) a domain-list parameter holds.
-pub(crate) fn domain_names(cfg: &PostfixConfig, name: &str) -> Vec<crate::postfix::ListItem> {
+/// A domain-list parameter's items, `$mydomain` left unexpanded (its default depends on the
+/// host) derived from myhostname as Postfix does.
+fn domain_list_items(cfg: &PostfixConfig, name: &str) -> Vec<crate::postfix::ListItem> {
+    let derived = mydomain(cfg);
     cfg.list(name)
         .into_iter()
-        .filter(|i| {
-            let t = &i.text;
-            !t.is_empty()
-                && !t.contains('$')
-                && !t.starts_with('/')
-                && !t.starts_with('!')
-                && crate::postfix::value::table_ref(t).is_none()
-                && !t.contains('{')
+        .map(|mut i| {
+            if let Some(d) = &derived {
+                i.text = i.text.replace("${mydomain}", d).replace("$mydomain", d);
+            }
+            i
         })
+        .collect()
+}
+
+fn is_opaque(t: &str) -> bool {
+    t.contains('$')
+        || t.starts_with('/')
+        || t.contains('{')
+        || crate::postfix::value::table_ref(t).is_some()
+}
+
+/// The domain names (not tables, files or unresolved `$names`) a domain-list parameter holds.
+pub(crate) fn domain_names(cfg: &PostfixConfig, name: &str) -> Vec<crate::postfix::ListItem> {
+    domain_list_items(cfg, name)
+        .into_iter()
+        .filter(|i| !i.text.is_empty() && !i.text.starts_with('!') && !is_opaque(&i.text))
         .map(|mut i| {
             i.text = i.text.trim_end_matches('.').to_ascii_lowercase();
             i
@@ -396,13 +413,12 @@ pub(crate) fn domain_names(cfg: &PostfixConfig, name: &str) -> Vec<crate::postfi
         .collect()
 }
 
-/// Whether a domain-list parameter holds something this paste cannot see into (a table, a file).
+/// Whether a domain-list parameter holds something this paste cannot see into (a table, a file,
+/// an unresolved `$name`).
 pub(crate) fn has_opaque_entries(cfg: &PostfixConfig, name: &str) -> bool {
-    cfg.list(name).iter().any(|i| {
-        i.text.starts_with('/')
-            || crate::postfix::value::table_ref(&i.text).is_some()
-            || i.text.contains('$')
-    })
+    domain_list_items(cfg, name)
+        .iter()
+        .any(|i| is_opaque(&i.text))
 }
 
 /// The four address classes Postfix routes recipient domains by.
