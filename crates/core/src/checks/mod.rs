@@ -43,6 +43,10 @@ pub static CHECKS: &[&Check] = &[
     &postfix::compatibility_level_old::CHECK,
     &postfix::domain_in_two_classes::CHECK,
     &postfix::domain_not_local::CHECK,
+    &postfix::dnsbl_dead::CHECK,
+    &postfix::spamhaus_without_reply_filter::CHECK,
+    &postfix::mailbox_limit_below_message_limit::CHECK,
+    &postfix::message_size_limit_small::CHECK,
 ];
 
 /// Runs every check over the facts.

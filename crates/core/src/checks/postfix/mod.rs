@@ -15,6 +15,10 @@ pub mod submission_not_enabled;
 pub mod compatibility_level_old;
 pub mod domain_in_two_classes;
 pub mod domain_not_local;
+pub mod dnsbl_dead;
+pub mod spamhaus_without_reply_filter;
+pub mod mailbox_limit_below_message_limit;
+pub mod message_size_limit_small;
 
 use crate::facts::Facts;
 use crate::postfix::{Override, PostfixConfig, Version};
@@ -548,4 +552,108 @@ pub(crate) fn smtpd_tls(cfg: &PostfixConfig, svc: &Smtpd<'_>) -> SmtpdTls {
         wrapper,
         cert,
     }
+}
+
+/// A DNS list named in the configuration.
+pub(crate) struct DnsblUse {
+    /// The zone, lower-cased, without reply filter or weight.
+    pub zone: String,
+    /// `127.0.0.[2..11]` from `zone=127.0.0.[2..11]`.
+    pub filter: Option<String>,
+    /// As written.
+    pub text: String,
+    /// The list item, else the line holding it.
+    pub span: Span,
+    pub param: String,
+    /// `reject_rbl_client`, `reject_rhsbl_sender`, … or `postscreen_dnsbl_sites`.
+    pub how: String,
+}
+
+impl DnsblUse {
+    /// Whether a listing there blocks (as opposed to an allow list such as permit_dnswl_client or
+    /// a negative postscreen weight).
+    pub fn blocks(&self) -> bool {
+        if self.how.starts_with("permit_") {
+            return false;
+        }
+        if self.how == "postscreen_dnsbl_sites" {
+            return !self
+                .text
+                .rsplit_once('*')
+                .is_some_and(|(_, w)| w.trim().starts_with('-'));
+        }
+        true
+    }
+}
+
+const DNSBL_RESTRICTIONS: &[&str] = &[
+    "reject_rbl_client",
+    "reject_rbl",
+    "reject_rhsbl_client",
+    "reject_rhsbl_sender",
+    "reject_rhsbl_recipient",
+    "reject_rhsbl_helo",
+    "reject_rhsbl_reverse_client",
+    "permit_dnswl_client",
+    "permit_rhswl_client",
+];
+
+/// `zone=filter` or `zone=filter*weight` (postscreen) → (zone, filter).
+fn split_dnsbl(text: &str) -> (String, Option<String>) {
+    let body = text.split('*').next().unwrap_or(text);
+    let (zone, filter) = match body.split_once('=') {
+        Some((z, f)) => (z, Some(f.trim().to_owned()).filter(|f| !f.is_empty())),
+        None => (body, None),
+    };
+    (zone.trim().trim_end_matches('.').to_ascii_lowercase(), filter)
+}
+
+/// Every DNS list the paste's restriction lists and `postscreen_dnsbl_sites` use.
+pub(crate) fn dnsbl_uses(facts: &Facts, cfg: &PostfixConfig) -> Vec<DnsblUse> {
+    let mut out = Vec::new();
+    for w in written_restrictions(facts, cfg) {
+        let r = &w.restriction;
+        let lname = r.name.to_ascii_lowercase();
+        if !DNSBL_RESTRICTIONS.contains(&lname.as_str()) {
+            continue;
+        }
+        let Some(arg) = r.args.first() else { continue };
+        let (zone, filter) = split_dnsbl(&arg.text);
+        out.push(DnsblUse {
+            zone,
+            filter,
+            text: arg.text.clone(),
+            span: arg.span.or(r.span).unwrap_or(w.line),
+            param: w.list.clone(),
+            how: lname,
+        });
+    }
+    if let Some(p) = cfg.get("postscreen_dnsbl_sites") {
+        for item in cfg.list("postscreen_dnsbl_sites") {
+            let (zone, filter) = split_dnsbl(&item.text);
+            out.push(DnsblUse {
+                zone,
+                filter,
+                text: item.text.clone(),
+                span: item.span.unwrap_or(p.span),
+                param: "postscreen_dnsbl_sites".into(),
+                how: "postscreen_dnsbl_sites".into(),
+            });
+        }
+    }
+    out
+}
+
+/// The `dnsbl-status.tsv` row for a zone (a parent-domain row covers the zones under it):
+/// `[zone, status, since, replacement, behaviour]`.
+pub(crate) fn dnsbl_status(zone: &str) -> Option<&'static [&'static str; 5]> {
+    let z = zone.trim_end_matches('.').to_ascii_lowercase();
+    crate::tables::DNSBL_STATUS
+        .iter()
+        .find(|r| r[0] == z)
+        .or_else(|| {
+            crate::tables::DNSBL_STATUS
+                .iter()
+                .find(|r| z.ends_with(&format!(".{}", r[0])))
+        })
 }
