@@ -47,6 +47,10 @@ pub static CHECKS: &[&Check] = &[
     &postfix::spamhaus_without_reply_filter::CHECK,
     &postfix::mailbox_limit_below_message_limit::CHECK,
     &postfix::message_size_limit_small::CHECK,
+    &postfix::weak_tls_protocols::CHECK,
+    &postfix::tls_cert_missing::CHECK,
+    &postfix::tls_encrypt_on_public_mx::CHECK,
+    &postfix::inet_interfaces_loopback_only::CHECK,
 ];
 
 /// Runs every check over the facts.

@@ -19,6 +19,10 @@ pub mod dnsbl_dead;
 pub mod spamhaus_without_reply_filter;
 pub mod mailbox_limit_below_message_limit;
 pub mod message_size_limit_small;
+pub mod weak_tls_protocols;
+pub mod tls_cert_missing;
+pub mod tls_encrypt_on_public_mx;
+pub mod inet_interfaces_loopback_only;
 
 use crate::facts::Facts;
 use crate::postfix::{Override, PostfixConfig, Version};
@@ -655,5 +659,52 @@ pub(crate) fn dnsbl_status(zone: &str) -> Option<&'static [&'static str; 5]> {
             crate::tables::DNSBL_STATUS
                 .iter()
                 .find(|r| z.ends_with(&format!(".{}", r[0])))
+        })
+}
+
+/// Domains the configuration receives mail for beyond the host's own names: explicit virtual
+/// and relay domains, and `mydestination` entries other than localhost and `$myhostname`.
+pub(crate) fn hosted_domains(cfg: &PostfixConfig) -> Vec<(&'static str, crate::postfix::ListItem)> {
+    let mut out = Vec::new();
+    let host = cfg
+        .effective("myhostname")
+        .map(|h| h.trim().trim_end_matches('.').to_ascii_lowercase());
+    for class in ADDRESS_CLASSES {
+        if *class != "mydestination" && !cfg.is_explicit(class) {
+            continue;
+        }
+        let all = cfg.list(class);
+        let names = domain_names(cfg, class);
+        let opaque_tables = all.iter().filter(|i| {
+            crate::postfix::value::table_ref(&i.text).is_some() || i.text.starts_with('/')
+        });
+        if *class != "mydestination" {
+            for t in opaque_tables {
+                out.push((*class, t.clone()));
+            }
+        }
+        for i in names {
+            let d = i.text.as_str();
+            let local = d == "localhost"
+                || d.starts_with("localhost.")
+                || host.as_deref() == Some(d);
+            if *class == "mydestination" && local {
+                continue;
+            }
+            out.push((*class, i));
+        }
+    }
+    out
+}
+
+/// `inet_interfaces` limits smtpd to loopback addresses.
+pub(crate) fn inet_interfaces_loopback(cfg: &PostfixConfig) -> bool {
+    let items = cfg.list("inet_interfaces");
+    !items.is_empty()
+        && items.iter().all(|i| {
+            let t = i.text.trim().to_ascii_lowercase();
+            t == "loopback-only"
+                || t == "localhost"
+                || crate::postfix::network::parse_ip(&t).is_some_and(|ip| ip.is_loopback())
         })
 }
