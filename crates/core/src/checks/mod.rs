@@ -51,6 +51,12 @@ pub static CHECKS: &[&Check] = &[
     &postfix::tls_cert_missing::CHECK,
     &postfix::tls_encrypt_on_public_mx::CHECK,
     &postfix::inet_interfaces_loopback_only::CHECK,
+    &postfix::relayhost_mx_lookup::CHECK,
+    &postfix::smtp_sasl_without_tls::CHECK,
+    &postfix::local_recipient_maps_empty::CHECK,
+    &postfix::unknown_restriction::CHECK,
+    &postfix::helo_restrictions_without_helo_required::CHECK,
+    &postfix::myhostname_not_fqdn::CHECK,
 ];
 
 /// Runs every check over the facts.

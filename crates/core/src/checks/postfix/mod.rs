@@ -23,6 +23,12 @@ pub mod weak_tls_protocols;
 pub mod tls_cert_missing;
 pub mod tls_encrypt_on_public_mx;
 pub mod inet_interfaces_loopback_only;
+pub mod relayhost_mx_lookup;
+pub mod smtp_sasl_without_tls;
+pub mod local_recipient_maps_empty;
+pub mod unknown_restriction;
+pub mod helo_restrictions_without_helo_required;
+pub mod myhostname_not_fqdn;
 
 use crate::facts::Facts;
 use crate::postfix::{Override, PostfixConfig, Version};
