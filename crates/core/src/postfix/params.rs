@@ -275,7 +275,7 @@ pub fn did_you_mean(name: &str) -> Option<&'static str> {
 }
 
 /// Optimal string alignment distance, stopping early once every cell exceeds `cap`.
-fn edit_distance(a: &[u8], b: &[u8], cap: usize) -> usize {
+pub(crate) fn edit_distance(a: &[u8], b: &[u8], cap: usize) -> usize {
     let n = b.len();
     let mut prev2 = vec![0usize; n + 1];
     let mut prev: Vec<usize> = (0..=n).collect();

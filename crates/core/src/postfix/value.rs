@@ -169,6 +169,7 @@ pub fn restriction_arity(name: &str) -> usize {
     let takes_one = matches!(
         name,
         "check_policy_service"
+            | "sleep"
             | "reject_rbl_client"
             | "reject_rhsbl_client"
             | "reject_rhsbl_sender"
@@ -302,6 +303,13 @@ mod tests {
         assert_eq!(r[2].arg(), Some("zone.example.net=127.0.0.[2..11]"));
         assert!(r[3].is_table());
         assert_eq!(r[4].arg(), Some("inet:127.0.0.1:10023, timeout=10s"));
+    }
+
+    #[test]
+    fn sleep_takes_its_seconds() {
+        let r = Value::single("sleep 1, reject_unauth_pipelining", 0).restrictions();
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[0].arg(), Some("1"));
     }
 
     #[test]
