@@ -54,8 +54,12 @@ service auth {
 };
 
 fn run(facts: &Facts, out: &mut Vec<Finding>) {
-    // The Postfix account (`mail_owner`), and the queue directory its sockets live in.
-    let pf = facts.postfix.first();
+    // The Postfix account (`mail_owner`), and the queue directory its sockets live in; Postfix's
+    // defaults unless the paste holds exactly one Postfix configuration.
+    let pf = match &facts.postfix[..] {
+        [one] => Some(one),
+        _ => None,
+    };
     let pf_user = pf
         .and_then(|p| p.effective("mail_owner"))
         .filter(|u| !u.is_empty() && !u.contains('$'))
@@ -109,7 +113,7 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                         l.name
                     ))
                     .confidence(0.9)
-                    .param("service auth")
+                    .param("unix_listener")
                     .evidence(l.section.header_span, "socket Postfix connects to");
                 for key in ["mode", "user", "group"] {
                     if let Some(s) = l.setting(key) {

@@ -110,7 +110,7 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                         l.name, mode
                     ))
                     .confidence(conf)
-                    .param("service auth")
+                    .param("unix_listener")
                     .param(mode_setting.map_or("mode", |s| s.key.as_str()));
                 if let Some(s) = mode_setting {
                     f = f.evidence(s.line_span, "socket mode lets every local user connect");

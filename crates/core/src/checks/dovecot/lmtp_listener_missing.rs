@@ -88,7 +88,10 @@ fn served(cfg: &DovecotConfig, t: &Target) -> bool {
 }
 
 fn run(facts: &Facts, out: &mut Vec<Finding>) {
-    for pf in &facts.postfix {
+    let Some((pf, cfg)) = super::config_pair(facts) else {
+        return;
+    };
+    {
         for name in ["virtual_transport", "mailbox_transport", "local_transport"] {
             let Some(p) = pf.get(name) else { continue };
             let value = pf.effective(name).unwrap_or_else(|| p.value.text.clone());
@@ -99,7 +102,7 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                 Target::Unix(path) => format!("`{path}`"),
                 Target::Inet(port) => format!("TCP port {port}"),
             };
-            for cfg in &facts.dovecot {
+            {
                 let protocols = super::protocols(cfg);
                 let no_lmtp = protocols.as_ref().filter(|p| !p.has("lmtp"));
                 let has_service = cfg.service("lmtp").is_some();
@@ -138,7 +141,7 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                     }
                 }
                 if missing_listener {
-                    f = f.param("service lmtp");
+                    f = f.param("unix_listener");
                     match cfg.service("lmtp") {
                         Some(svc) => {
                             f = f.evidence(svc.section.header_span, "Dovecot LMTP service");

@@ -125,12 +125,23 @@ pub(crate) fn with_ref(f: Finding, r: (&str, &str)) -> Finding {
 
 /// Whether the text is a whole configuration as `doveconf` prints it, so that a setting or
 /// section missing from it is really missing. A pasted `dovecot.conf` or `conf.d` file is not:
-/// the rest may sit in other files.
+/// the rest may sit in other files. Nor is `doveconf -n` output without any `passdb`: Dovecot
+/// cannot run without one and `doveconf` always prints it, so such a paste was trimmed.
 pub(crate) fn is_complete(cfg: &DovecotConfig) -> bool {
     matches!(
         cfg.kind,
         Some(SegmentKind::DoveconfN | SegmentKind::DoveconfFull)
-    )
+    ) && !cfg.passdbs().is_empty()
+}
+
+/// The one Postfix and the one Dovecot configuration of a paste, for checks comparing the two.
+/// A paste holding several of either (a forum thread with configurations of different people)
+/// cannot tell which belong together, so cross checks stay silent on it.
+pub(crate) fn config_pair(facts: &Facts) -> Option<(&PostfixConfig, &DovecotConfig)> {
+    match (&facts.postfix[..], &facts.dovecot[..]) {
+        ([pf], [dc]) => Some((pf, dc)),
+        _ => None,
+    }
 }
 
 /// The text for the configuration's syntax.
@@ -446,7 +457,7 @@ mod tests {
     #[test]
     fn protocols_come_from_the_setting_the_list_or_the_2_3_default() {
         let (c, _) = crate::dovecot::parse(
-            "# 2.3.16 (7e2e900c1a): /etc/dovecot/dovecot.conf\nssl = yes\n",
+            "# 2.3.16 (7e2e900c1a): /etc/dovecot/dovecot.conf\npassdb {\n  driver = pam\n}\nssl = yes\n",
             0,
             SegmentKind::DoveconfN,
             &Default::default(),

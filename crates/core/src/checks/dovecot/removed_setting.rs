@@ -164,13 +164,13 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
             }
         }
         if cfg.syntax == Syntax::V2_4 {
-            for (_, s, scoped) in super::setting_renamed_in_2_4::scoped_settings(&cfg.root) {
+            for (sec, s, scoped) in super::setting_renamed_in_2_4::scoped_settings(&cfg.root) {
                 let Some(info) = crate::dovecot::setting_info(&scoped) else {
                     continue;
                 };
                 if info.in_2_3 && !info.in_2_4 && info.renamed_to_2_4.is_none() {
                     let why = info.note.unwrap_or("removed in 2.4").to_owned();
-                    report(s, &scoped, why, None);
+                    report(s, &format!("{}` in `{}", s.key, sec.title()), why, None);
                 }
             }
         }

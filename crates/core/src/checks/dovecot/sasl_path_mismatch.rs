@@ -90,16 +90,15 @@ fn matches(cfg: &DovecotConfig, t: &Target) -> bool {
 }
 
 fn run(facts: &Facts, out: &mut Vec<Finding>) {
-    let dovecots: Vec<&DovecotConfig> = facts
-        .dovecot
-        .iter()
-        .filter(|c| knows_auth_listeners(c))
-        .collect();
-    if dovecots.is_empty() {
+    let Some((pf, dc)) = super::config_pair(facts) else {
+        return;
+    };
+    if !knows_auth_listeners(dc) {
         return;
     }
+    let dovecots = [dc];
     let mut reported: Vec<(String, Option<Span>)> = Vec::new();
-    for pf in &facts.postfix {
+    {
         for ctx in super::smtpd_contexts(facts) {
             let enabled = super::postfix_value(pf, ctx, "smtpd_sasl_auth_enable")
                 .is_some_and(|v| v.value.trim().eq_ignore_ascii_case("yes"));
@@ -221,7 +220,7 @@ fn mismatch(
         ))
         .confidence(if super::is_complete(cfg) { 0.9 } else { 0.65 })
         .param("smtpd_sasl_path")
-        .param("service auth");
+        .param("unix_listener");
     match (path.span, kind.span) {
         (Some(s), _) => f = f.evidence(s, "where Postfix looks for the socket"),
         (None, Some(s)) => f = f.evidence(s, "Dovecot SASL, default socket path"),

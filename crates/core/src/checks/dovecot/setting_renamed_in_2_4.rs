@@ -125,19 +125,24 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
         let conf = super::confidence(cfg, 0.95);
         let mut report = |s: &Setting, shown: &str, info: SettingInfo, new: &str| {
             let note = info.note.map(|n| format!(" ({n})")).unwrap_or_default();
+            let new_words = new
+                .split(", ")
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(" + ");
             let f = Finding::new(CHECK.id, CHECK.severity, CHECK.title)
                 .summary(format!(
-                    "`{shown}` is a Dovecot 2.3 name; 2.4 calls it `{new}`{note}. Dovecot 2.4 \
+                    "`{shown}` is a Dovecot 2.3 name; 2.4 uses {new_words}{note}. Dovecot 2.4 \
                      stops with \"Unknown setting\" and does not start."
                 ))
                 .confidence(conf)
                 .param(s.key.as_str())
-                .param(new)
                 .evidence(s.line_span, "2.3 setting name")
                 .fix(
                     format!("Replace `{}` with its 2.4 form.", s.key),
                     Some(converted(s, &info, new)),
                 );
+            let f = new.split(", ").fold(f, |f, n| f.param(n));
             out.push(with_ref(f, doc::UPGRADE_24));
         };
         for (_, s) in super::global_settings(cfg) {
@@ -148,12 +153,12 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                 report(s, &s.key, info, new);
             }
         }
-        for (_, s, scoped) in scoped_settings(&cfg.root) {
+        for (sec, s, scoped) in scoped_settings(&cfg.root) {
             let Some(info) = crate::dovecot::setting_info(&scoped) else {
                 continue;
             };
             if let (true, false, Some(new)) = (info.in_2_3, info.in_2_4, info.renamed_to_2_4) {
-                report(s, &scoped, info, new);
+                report(s, &format!("{}` in `{}", s.key, sec.title()), info, new);
             }
         }
         for kind in ["passdb", "userdb"] {

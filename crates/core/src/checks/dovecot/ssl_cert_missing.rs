@@ -2,7 +2,7 @@ use super::{doc, doc_for, with_ref};
 use crate::checks::Check;
 use crate::dovecot::{DovecotConfig, Setting, Syntax};
 use crate::facts::Facts;
-use crate::report::{Finding, Severity};
+use crate::report::{Finding, SegmentKind, Severity};
 
 pub static CHECK: Check = Check {
     id: "dovecot/ssl_cert_missing",
@@ -45,9 +45,9 @@ ssl_server_key_file = /etc/ssl/private/mail.key
 - Dovecot 2.4 SSL/TLS configuration: https://doc.dovecot.org/latest/core/config/ssl.html
 "#,
     fail: &[
-        "# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\n# OS: Linux 6.1.0-18-amd64 x86_64 Debian 12.5 ext4\nmail_location = maildir:~/Maildir\nprotocols = \" imap\"\nssl = required\n",
+        "# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\n# OS: Linux 6.1.0-18-amd64 x86_64 Debian 12.5 ext4\nmail_location = maildir:~/Maildir\npassdb {\n  driver = pam\n}\nprotocols = \" imap\"\nssl = required\n",
         "# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\nmail_location = maildir:~/Maildir\nprotocols = \" imap\"\nssl = yes\nssl_cert = /etc/ssl/certs/imap.example.org.pem\nssl_key = # hidden, use -P to show it\n",
-        "# 2.4.1 (7a6d3e3d11): /etc/dovecot/dovecot.conf\ndovecot_config_version = 2.4.1\ndovecot_storage_version = 2.4.1\nprotocols = imap\nssl = required\nssl_server_cert_file = /etc/ssl/certs/imap.example.org.pem\n",
+        "# 2.4.1 (7a6d3e3d11): /etc/dovecot/dovecot.conf\ndovecot_config_version = 2.4.1\ndovecot_storage_version = 2.4.1\npassdb pam {\n}\nprotocols = imap\nssl = required\nssl_server_cert_file = /etc/ssl/certs/imap.example.org.pem\n",
     ],
     pass: &[
         "# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\nmail_location = maildir:~/Maildir\nprotocols = \" imap\"\nssl = required\nssl_cert = </etc/ssl/certs/imap.example.org.pem\nssl_key = # hidden, use -P to show it\n",
@@ -60,12 +60,12 @@ ssl_server_key_file = /etc/ssl/private/mail.key
 const CERT: &[&str] = &["ssl_cert", "ssl_server_cert_file"];
 const KEY: &[&str] = &["ssl_key", "ssl_server_key_file"];
 
-/// Whether a missing setting is really missing: complete `doveconf` output, or a file that
-/// includes nothing else.
+/// Whether a missing setting is really missing: complete `doveconf` output, or (less sure) a
+/// raw file that includes nothing else. Trimmed `doveconf -n` output says nothing.
 fn absence_counts(cfg: &DovecotConfig) -> Option<f32> {
     if super::is_complete(cfg) {
         Some(0.9)
-    } else if cfg.includes.is_empty() {
+    } else if cfg.kind == Some(SegmentKind::DovecotConf) && cfg.includes.is_empty() {
         Some(0.6)
     } else {
         None
