@@ -3,6 +3,7 @@ use crate::checks::Check;
 use crate::dovecot::{Section, Syntax};
 use crate::facts::Facts;
 use crate::report::{Finding, Severity};
+use std::collections::{HashMap, HashSet};
 
 pub static CHECK: Check = Check {
     id: "dovecot/duplicate_auth_database",
@@ -88,46 +89,48 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
         scopes.extend(super::filters(cfg));
         for scope in scopes {
             for kind in ["passdb", "userdb"] {
-                let dbs: Vec<&Section> = scope.children_of(kind).collect();
-                let mut seen: Vec<(&Section, (String, Vec<(String, String)>))> = Vec::new();
-                for db in dbs {
+                // Identity → the first block with it (a map keeps this linear in the blocks).
+                let mut seen: HashMap<(String, Vec<(String, String)>), &Section> = HashMap::new();
+                let mut names: HashSet<&str> = HashSet::new();
+                for db in scope.children_of(kind) {
+                    // 2.4 merges blocks of the same name into one: only the first counts.
+                    if cfg.syntax == Syntax::V2_4 {
+                        if let Some(n) = db.name.as_deref() {
+                            if !names.insert(n) {
+                                continue;
+                            }
+                        }
+                    }
                     let Some(id) = identity(db, cfg.syntax) else {
                         continue;
                     };
-                    let earlier = seen.iter().find(|(e, eid)| {
-                        *eid == id
-                            // 2.4 merges blocks of the same name into one.
-                            && !(cfg.syntax == Syntax::V2_4 && e.name.is_some() && e.name == db.name)
-                    });
-                    if let Some((first, _)) = earlier {
-                        let f = Finding::new(CHECK.id, CHECK.severity, CHECK.title)
-                            .summary(format!(
-                                "The {kind} with driver `{}` is declared twice with the same \
-                                 settings{}: Dovecot consults both, so every failed login is \
-                                 checked twice and logged twice.",
-                                id.0,
-                                if scope.kind.is_empty() {
-                                    String::new()
-                                } else {
-                                    format!(" inside `{}`", scope.title())
-                                }
-                            ))
-                            .confidence(0.9)
-                            .param(kind)
-                            .evidence(first.span, format!("first {kind}"))
-                            .evidence(db.span, format!("same {kind} again"))
-                            .fix(
-                                format!(
-                                    "Delete one of the two; if one comes from `!include \
-                                     auth-system.conf.ext` (or another `auth-*.conf.ext`), \
-                                     comment out that include instead."
-                                ),
-                                None,
-                            );
-                        out.push(with_ref(f, doc_for(cfg, doc::PASSDB_23, doc::PASSDB_24)));
-                    } else {
-                        seen.push((db, id));
-                    }
+                    let driver = id.0.clone();
+                    let Some(first) = seen.get(&id).copied() else {
+                        seen.insert(id, db);
+                        continue;
+                    };
+                    let f = Finding::new(CHECK.id, CHECK.severity, CHECK.title)
+                        .summary(format!(
+                            "The {kind} with driver `{driver}` is declared twice with the same \
+                             settings{}: Dovecot consults both, so every failed login is checked \
+                             twice and logged twice.",
+                            if scope.kind.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" inside `{}`", scope.title())
+                            }
+                        ))
+                        .confidence(0.9)
+                        .param(kind)
+                        .evidence(first.span, format!("first {kind}"))
+                        .evidence(db.span, format!("same {kind} again"))
+                        .fix(
+                            "Delete one of the two; if one comes from `!include \
+                             auth-system.conf.ext` (or another `auth-*.conf.ext`), comment out \
+                             that include instead.",
+                            None,
+                        );
+                    out.push(with_ref(f, doc_for(cfg, doc::PASSDB_23, doc::PASSDB_24)));
                 }
             }
         }

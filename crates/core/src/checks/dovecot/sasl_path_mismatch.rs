@@ -241,9 +241,14 @@ fn mismatch(
                 .strip_prefix(&format!("{queue}/"))
                 .unwrap_or_default()
                 .to_owned();
+            let snippet = if path.origin.starts_with("master.cf") {
+                format!("  -o smtpd_sasl_path={rel}")
+            } else {
+                format!("smtpd_sasl_path = {rel}")
+            };
             f.fix(
                 "Point Postfix at the socket Dovecot creates, then `postfix reload`.",
-                Some(format!("smtpd_sasl_path = {rel}")),
+                Some(snippet),
             )
         }
         (_, Target::Unix(p)) => f.fix(
