@@ -75,6 +75,11 @@ fn target(pf: &crate::postfix::PostfixConfig, value: &str) -> Option<Target> {
 }
 
 fn served(cfg: &DovecotConfig, t: &Target) -> bool {
+    if let Target::Unix(p) = t {
+        if super::default_sockets(cfg, "lmtp").contains(p) {
+            return true;
+        }
+    }
     cfg.services()
         .into_iter()
         .filter(|s| s.name == "lmtp")

@@ -298,12 +298,57 @@ pub(crate) fn listens_publicly(cfg: &DovecotConfig) -> bool {
     }
 }
 
+/// Whether a protocol's login service has a listener open to the network: Dovecot's default
+/// listeners when the paste does not configure `service <protocol>-login`, else any listener
+/// with a port other than 0 and an address that is not the loopback.
+pub(crate) fn served_publicly(cfg: &DovecotConfig, protocol: &str) -> bool {
+    if !listens_publicly(cfg) {
+        return false;
+    }
+    let login = format!("{protocol}-login");
+    let services: Vec<_> = cfg
+        .services()
+        .into_iter()
+        .filter(|s| s.name == login)
+        .collect();
+    let listeners: Vec<_> = services.iter().flat_map(|s| s.inet_listeners()).collect();
+    if listeners.is_empty() {
+        return true;
+    }
+    listeners.iter().any(|l| {
+        l.port != Some(0)
+            && !["address", "listen"]
+                .iter()
+                .filter_map(|k| l.setting(k))
+                .any(|a| {
+                    a.value
+                        .split([',', ' '])
+                        .filter(|x| !x.trim().is_empty())
+                        .all(is_loopback)
+                })
+    })
+}
+
 /// `base_dir`, where relative socket names live.
 pub(crate) fn base_dir(cfg: &DovecotConfig) -> String {
     cfg.value("base_dir")
         .map(|v| v.trim_end_matches('/').to_owned())
         .filter(|v| !v.is_empty())
         .unwrap_or_else(|| "/var/run/dovecot".to_owned())
+}
+
+/// Sockets a service has without any configuration (`auth-client` for `service auth`, `lmtp`
+/// for `service lmtp`), as absolute paths.
+pub(crate) fn default_sockets(cfg: &DovecotConfig, service: &str) -> Vec<String> {
+    let names: &[&str] = match service {
+        "auth" => &["auth-client", "auth-userdb", "auth-login"],
+        "lmtp" => &["lmtp"],
+        _ => &[],
+    };
+    names
+        .iter()
+        .map(|n| normalise_path(&format!("{}/{n}", base_dir(cfg))))
+        .collect()
 }
 
 /// A unix listener's socket as an absolute path (relative names are under `base_dir`).

@@ -63,13 +63,17 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
         if !super::listens_publicly(cfg) {
             continue;
         }
-        if let Some(p) = super::protocols(cfg) {
-            if !["imap", "pop3", "submission", "sieve"]
-                .iter()
-                .any(|x| p.has(x))
-            {
-                continue;
-            }
+        let protocols = super::protocols(cfg);
+        let public = ["imap", "pop3", "submission", "managesieve"]
+            .iter()
+            .any(|x| {
+                protocols
+                    .as_ref()
+                    .is_none_or(|p| p.has(x) || *x == "managesieve" && p.has("sieve"))
+                    && super::served_publicly(cfg, x)
+            });
+        if !public {
+            continue;
         }
         let ssl = cfg.get("ssl");
         let ssl_value = ssl.map_or("yes", |s| s.value.trim());

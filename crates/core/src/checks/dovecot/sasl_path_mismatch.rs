@@ -49,6 +49,7 @@ smtpd_sasl_path = private/auth
         "postconf -n\nbiff = no\ncompatibility_level = 3.6\nmyhostname = mail.example.org\nsmtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination\nsmtpd_sasl_auth_enable = yes\nsmtpd_tls_security_level = may\n\ndoveconf -n\n# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\n# OS: Linux 6.1.0-18-amd64 x86_64 Debian 12.5 ext4\nauth_mechanisms = plain login\nmail_location = maildir:~/Maildir\npassdb {\n  driver = pam\n}\nservice auth {\n  unix_listener /var/spool/postfix/private/auth {\n    group = postfix\n    mode = 0660\n    user = postfix\n  }\n}\nuserdb {\n  driver = passwd\n}\n",
     ],
     pass: &[
+        "postconf -n\nbiff = no\ncompatibility_level = 3.6\nmyhostname = mail.example.org\nsmtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination\nsmtpd_sasl_auth_enable = yes\nsmtpd_sasl_path = /run/dovecot/auth-client\nsmtpd_sasl_type = dovecot\n\ndoveconf -n\n# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\nmail_location = maildir:~/Maildir\npassdb {\n  driver = pam\n}\nuserdb {\n  driver = passwd\n}\n",
         "postconf -n\nbiff = no\ncompatibility_level = 3.6\nmyhostname = mail.example.org\nsmtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination\nsmtpd_sasl_auth_enable = yes\nsmtpd_sasl_path = private/auth\nsmtpd_sasl_type = dovecot\n\ndoveconf -n\n# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\n# OS: Linux 6.1.0-18-amd64 x86_64 Debian 12.5 ext4\nauth_mechanisms = plain login\nmail_location = maildir:~/Maildir\npassdb {\n  driver = pam\n}\nservice auth {\n  unix_listener /var/spool/postfix/private/auth {\n    group = postfix\n    mode = 0660\n    user = postfix\n  }\n}\nuserdb {\n  driver = passwd\n}\n",
         "postconf -n\nbiff = no\ncompatibility_level = 3.6\nmyhostname = mail.example.org\nsmtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination\nsmtpd_sasl_auth_enable = yes\nsmtpd_sasl_path = inet:127.0.0.1:12345\nsmtpd_sasl_type = dovecot\n\ndoveconf -n\n# 2.4.1 (7a6d3e3d11): /etc/dovecot/dovecot.conf\ndovecot_config_version = 2.4.1\ndovecot_storage_version = 2.4.1\nservice auth {\n  inet_listener sasl {\n    listen = 127.0.0.1\n    port = 12345\n  }\n}\n",
     ],
@@ -77,6 +78,11 @@ fn knows_auth_listeners(cfg: &DovecotConfig) -> bool {
 }
 
 fn matches(cfg: &DovecotConfig, t: &Target) -> bool {
+    if let Target::Unix(p) = t {
+        if super::default_sockets(cfg, "auth").contains(p) {
+            return true;
+        }
+    }
     cfg.services()
         .into_iter()
         .filter(|s| s.name == "auth")

@@ -45,6 +45,7 @@ ssl_key = </etc/letsencrypt/live/mail.example.org/privkey.pem
         "# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\nmail_location = maildir:~/Maildir\nprotocols = \" imap pop3\"\nssl = required\nssl_cert = </etc/ssl/certs/imap.example.org.pem\nssl_key = # hidden, use -P to show it\n",
         "# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\nlisten = 127.0.0.1\nmail_location = maildir:~/Maildir\nprotocols = \" imap\"\nssl = no\n",
         "# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\nprotocols = \" lmtp\"\nssl = no\n",
+        "# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\nmail_location = maildir:~/Maildir\npassdb {\n  driver = pam\n}\nprotocols = \" imap\"\nservice imap-login {\n  inet_listener imap {\n    address = 127.0.0.1\n  }\n}\nssl = no\n",
     ],
     run,
 };
@@ -61,9 +62,13 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
         let served: Vec<&str> = match &protocols {
             Some(p) => ["imap", "pop3", "submission"]
                 .into_iter()
-                .filter(|x| p.has(x))
+                .filter(|x| p.has(x) && super::served_publicly(cfg, x))
                 .collect(),
-            None => vec!["imap"],
+            None => ["imap", "pop3"]
+                .into_iter()
+                .filter(|x| super::served_publicly(cfg, x))
+                .take(1)
+                .collect(),
         };
         if served.is_empty() {
             continue;

@@ -41,17 +41,87 @@ Run `doveconf -n` after editing: it prints the error with the file and line.
         "dovecot_config_version = 2.4.1\ndovecot_storage_version = 2.4.1\nmail_driver = maildir\nmail_path = ~/Maildir\nauth_alow_cleartext = no\n",
     ],
     pass: &[
+        "driver = pgsql\nconnect = host=/run/postgresql dbname=mail user=dovecot\ndefault_pass_scheme = SHA512-CRYPT\npassword_query = SELECT email AS user, password FROM mailbox WHERE email = '%u'\nuser_query = SELECT maildir AS home FROM mailbox WHERE email = '%u'\n",
         "auth_mechanisms = plain login\ndisable_plaintext_auth = yes\nmail_location = maildir:~/Maildir\nssl = required\nssl_cert = </etc/ssl/certs/imap.example.org.pem\nssl_key = </etc/ssl/private/imap.example.org.key\nprotocol imap {\n  mail_max_userip_connections = 20\n}\n",
         "dovecot_config_version = 2.4.1\ndovecot_storage_version = 2.4.1\nmail_driver = maildir\nmail_path = ~/Maildir\nauth_allow_cleartext = no\n",
     ],
     run,
 };
 
+/// Keys of the files a passdb/userdb points to (`dovecot-sql.conf.ext`, `dovecot-ldap.conf.ext`,
+/// `dovecot-oauth2.conf.ext`, dict files): pasted next to `dovecot.conf` they are not its
+/// settings.
+const EXT_FILE_KEYS: &[&str] = &[
+    "driver",
+    "connect",
+    "password_query",
+    "user_query",
+    "iterate_query",
+    "default_pass_scheme",
+    "update_query",
+    "hosts",
+    "uris",
+    "dn",
+    "dnpass",
+    "sasl_bind",
+    "sasl_mech",
+    "sasl_realm",
+    "sasl_authz_id",
+    "tls",
+    "tls_ca_cert_file",
+    "tls_ca_cert_dir",
+    "tls_cipher_suite",
+    "tls_cert_file",
+    "tls_key_file",
+    "tls_require_cert",
+    "ldaprc_path",
+    "debug_level",
+    "auth_bind",
+    "auth_bind_userdn",
+    "ldap_version",
+    "base",
+    "deref",
+    "scope",
+    "user_attrs",
+    "user_filter",
+    "pass_attrs",
+    "pass_filter",
+    "iterate_attrs",
+    "iterate_filter",
+    "blocking",
+    "uri",
+];
+
+/// A pasted SQL/LDAP/OAuth2 side file rather than `dovecot.conf`.
+fn looks_like_ext_file(cfg: &crate::dovecot::DovecotConfig) -> bool {
+    cfg.root.settings.iter().any(|s| {
+        matches!(
+            s.key.as_str(),
+            "password_query"
+                | "user_query"
+                | "pass_attrs"
+                | "user_attrs"
+                | "pass_filter"
+                | "user_filter"
+                | "dnpass"
+                | "tokeninfo_url"
+                | "introspection_url"
+        )
+    })
+}
+
 fn run(facts: &Facts, out: &mut Vec<Finding>) {
-    for cfg in facts.dovecot.iter().filter(|c| !super::is_complete(c)) {
+    for cfg in facts
+        .dovecot
+        .iter()
+        .filter(|c| !super::is_complete(c) && !looks_like_ext_file(c))
+    {
         for (_, s) in super::global_settings(cfg) {
             let name = s.key.as_str();
-            if name.starts_with(['$', '@']) {
+            if name.starts_with(['$', '@'])
+                || EXT_FILE_KEYS.contains(&name)
+                || crate::dovecot::setting_info(&format!("oauth2/{name}")).is_some()
+            {
                 continue;
             }
             if super::removed_setting::REMOVED_IN_2_3
