@@ -49,6 +49,7 @@ pub static CHECKS: &[&Check] = &[
     &dovecot::removed_setting::CHECK,
     &dovecot::auth_debug_passwords_enabled::CHECK,
     &dovecot::mail_location_unset::CHECK,
+    &dovecot::uid_outside_valid_range::CHECK,
 ];
 
 /// Runs every check over the facts.

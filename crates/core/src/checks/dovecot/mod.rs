@@ -21,6 +21,7 @@ pub mod sasl_path_mismatch;
 pub mod setting_renamed_in_2_4;
 pub mod ssl_cert_missing;
 pub mod ssl_disabled;
+pub mod uid_outside_valid_range;
 pub mod unknown_setting;
 pub mod weak_tls_protocols;
 
