@@ -9,8 +9,9 @@ pub static CHECK: Check = Check {
     title: "Dovecot 2.4 configuration without dovecot_config_version first",
     severity: Severity::Error,
     doc: r#"## What it does
-For a Dovecot 2.4 configuration, checks that the first setting is `dovecot_config_version`
-and that `dovecot_storage_version` is set.
+For a Dovecot 2.4 `dovecot.conf` (a pasted file, not `doveconf` output, which Dovecot only
+prints for a configuration it accepted), checks that the first setting is
+`dovecot_config_version` and that `dovecot_storage_version` is set.
 
 ## Why is this bad?
 Dovecot 2.4 refuses to start when the first setting of `dovecot.conf` is anything other than
@@ -46,11 +47,10 @@ protocols = imap lmtp
     run,
 };
 
-/// Whether the text is the main file, which must start with the version: `doveconf` output, a
-/// file that holds the version setting, or one that pulls in `conf.d`.
+/// Whether the text is the main file, which must start with the version: a file that holds the
+/// version setting, or one that pulls in `conf.d`.
 fn is_main_file(cfg: &DovecotConfig) -> bool {
-    super::is_complete(cfg)
-        || cfg.get("dovecot_config_version").is_some()
+    cfg.get("dovecot_config_version").is_some()
         || cfg.includes.iter().any(|i| i.path.contains("conf.d"))
 }
 
@@ -63,6 +63,11 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
             .messages
             .iter()
             .find(|m| m.text.contains("dovecot_config_version"));
+        // `doveconf` output comes from a configuration Dovecot accepted; only its own error
+        // message says otherwise.
+        if cfg.kind != Some(SegmentKind::DovecotConf) && fatal_message.is_none() {
+            continue;
+        }
         if !(told_2_4 || fatal_message.is_some() || cfg.syntax == Syntax::V2_4 && is_main_file(cfg))
         {
             continue;
@@ -116,7 +121,7 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
             out.push(with_ref(f, doc::UPGRADE_24));
         }
         if cfg.get("dovecot_storage_version").is_none()
-            && (super::is_complete(cfg) || cfg.kind == Some(SegmentKind::DovecotConf))
+            && cfg.kind == Some(SegmentKind::DovecotConf)
             && (cv.is_some() || !first_ok)
         {
             let mut f = Finding::new(

@@ -1,6 +1,5 @@
-use super::{doc, doc_for, with_ref};
+use super::{doc, doc_for, with_ref, Endpoint};
 use crate::checks::Check;
-use crate::dovecot::DovecotConfig;
 use crate::facts::Facts;
 use crate::report::{Finding, Severity};
 
@@ -10,7 +9,7 @@ pub static CHECK: Check = Check {
     severity: Severity::Error,
     doc: r#"## What it does
 Reads Postfix's `virtual_transport`, `mailbox_transport` and `local_transport`; when one is
-`lmtp:unix:<path>` or `lmtp:inet:<host>:<port>`, looks for the matching listener in Dovecot's
+`lmtp:unix:<path>` or `lmtp:inet:<host>:<port>` on this machine, looks for the matching listener in Dovecot's
 `service lmtp` (a relative Postfix path is under `queue_directory`, a relative Dovecot name
 under `base_dir`), and checks that `lmtp` is among Dovecot's `protocols`.
 
@@ -57,39 +56,9 @@ service lmtp {
     run,
 };
 
-enum Target {
-    Unix(String),
-    Inet(u16),
-}
-
 /// `lmtp:unix:private/dovecot-lmtp`, `lmtp:inet:127.0.0.1:24`, `lmtp:[192.0.2.7]:24`.
-fn target(pf: &crate::postfix::PostfixConfig, value: &str) -> Option<Target> {
-    let rest = value.trim().strip_prefix("lmtp:")?;
-    if let Some(p) = rest.strip_prefix("unix:") {
-        return (!p.is_empty() && !p.contains('$'))
-            .then(|| Target::Unix(super::postfix_socket(pf, p)));
-    }
-    let inet = rest.strip_prefix("inet:").unwrap_or(rest);
-    let (_, port) = inet.rsplit_once(':')?;
-    port.parse().ok().map(Target::Inet)
-}
-
-fn served(cfg: &DovecotConfig, t: &Target) -> bool {
-    if let Target::Unix(p) = t {
-        if super::default_sockets(cfg, "lmtp").contains(p) {
-            return true;
-        }
-    }
-    cfg.services()
-        .into_iter()
-        .filter(|s| s.name == "lmtp")
-        .any(|s| match t {
-            Target::Unix(p) => s
-                .unix_listeners()
-                .iter()
-                .any(|l| super::socket_path(cfg, l) == *p),
-            Target::Inet(port) => s.inet_listeners().iter().any(|l| l.port == Some(*port)),
-        })
+fn target(pf: &crate::postfix::PostfixConfig, value: &str) -> Option<Endpoint> {
+    super::postfix_endpoint(pf, value.trim().strip_prefix("lmtp:")?, false)
 }
 
 fn run(facts: &Facts, out: &mut Vec<Finding>) {
@@ -100,18 +69,17 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
         for name in ["virtual_transport", "mailbox_transport", "local_transport"] {
             let Some(p) = pf.get(name) else { continue };
             let value = pf.effective(name).unwrap_or_else(|| p.value.text.clone());
-            let Some(t) = target(pf, &value) else {
+            // Another machine's Dovecot need not be the one pasted.
+            let Some(t) = target(pf, &value).filter(|t| !t.is_remote()) else {
                 continue;
             };
-            let wanted = match &t {
-                Target::Unix(path) => format!("`{path}`"),
-                Target::Inet(port) => format!("TCP port {port}"),
-            };
+            let wanted = t.describe();
             {
                 let protocols = super::protocols(cfg);
                 let no_lmtp = protocols.as_ref().filter(|p| !p.has("lmtp"));
                 let has_service = cfg.service("lmtp").is_some();
-                let missing_listener = (super::is_complete(cfg) || has_service) && !served(cfg, &t);
+                let missing_listener = (super::is_complete(cfg) || has_service)
+                    && !super::service_serves(cfg, "lmtp", &t);
                 if no_lmtp.is_none() && !missing_listener {
                     continue;
                 }
@@ -167,10 +135,10 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                 }
                 if missing_listener {
                     snippet.push_str(&match &t {
-                        Target::Unix(path) => format!(
+                        Endpoint::Unix(path) => format!(
                             "service lmtp {{\n  unix_listener {path} {{\n    mode = 0600\n    user = postfix\n    group = postfix\n  }}\n}}"
                         ),
-                        Target::Inet(port) => format!(
+                        Endpoint::Inet { port, .. } => format!(
                             "service lmtp {{\n  inet_listener lmtp {{\n    {} = 127.0.0.1\n    port = {port}\n  }}\n}}",
                             super::pick(cfg, "address", "listen")
                         ),

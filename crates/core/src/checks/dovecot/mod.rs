@@ -389,14 +389,21 @@ pub(crate) enum AuthSocketKind {
 }
 
 pub(crate) fn auth_socket_kind(l: &Listener<'_>) -> AuthSocketKind {
-    if let Some(t) = l.section.value("type") {
-        match t.trim() {
-            "master" => return AuthSocketKind::Master,
-            "userdb" => return AuthSocketKind::Userdb,
-            "login" | "token-login" => return AuthSocketKind::Login,
-            "" => {}
-            _ => return AuthSocketKind::Client,
-        }
+    if let Some(t) = l
+        .section
+        .value("type")
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        return if t.ends_with("master") {
+            AuthSocketKind::Master
+        } else if t.ends_with("userdb") {
+            AuthSocketKind::Userdb
+        } else if t.contains("login") {
+            AuthSocketKind::Login
+        } else {
+            AuthSocketKind::Client
+        };
     }
     let name = l.path().rsplit('/').next().unwrap_or("");
     if name.ends_with("-master") || name == "master" {
@@ -459,6 +466,72 @@ pub(crate) fn smtpd_contexts(facts: &Facts) -> Vec<Option<(&str, &[Override])>> 
     out
 }
 
+/// Where a Postfix client connects: a unix socket (absolute path) or a TCP port.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Endpoint {
+    Unix(String),
+    Inet { host: String, port: u16 },
+}
+
+impl Endpoint {
+    /// `` `/var/spool/postfix/private/auth` `` or `TCP port 24`, for summaries.
+    pub fn describe(&self) -> String {
+        match self {
+            Endpoint::Unix(p) => format!("`{p}`"),
+            Endpoint::Inet { port, .. } => format!("TCP port {port}"),
+        }
+    }
+    /// A TCP endpoint on another machine, whose Dovecot may not be the one pasted.
+    pub fn is_remote(&self) -> bool {
+        matches!(self, Endpoint::Inet { host, .. } if !is_loopback(host))
+    }
+}
+
+/// A Postfix destination as `smtpd_sasl_path` or an LMTP nexthop writes it: `unix:path`,
+/// `inet:host:port`, or without a prefix a socket path (`bare_is_unix`, as for
+/// `smtpd_sasl_path`) or `host:port` (as for `lmtp:`). Relative paths are under the queue
+/// directory. `None` for what cannot be resolved (`$name`, no port).
+pub(crate) fn postfix_endpoint(
+    pf: &PostfixConfig,
+    dest: &str,
+    bare_is_unix: bool,
+) -> Option<Endpoint> {
+    let d = dest.trim();
+    let unix = |p: &str| {
+        (!p.is_empty() && !p.contains('$')).then(|| Endpoint::Unix(postfix_socket(pf, p)))
+    };
+    if let Some(p) = d.strip_prefix("unix:") {
+        return unix(p);
+    }
+    let inet = match d.strip_prefix("inet:") {
+        Some(rest) => rest,
+        None if bare_is_unix => return unix(d),
+        None => d,
+    };
+    let (host, port) = inet.rsplit_once(':')?;
+    Some(Endpoint::Inet {
+        host: host.trim_matches(['[', ']']).to_owned(),
+        port: port.parse().ok()?,
+    })
+}
+
+/// Whether Dovecot's `service <name>` listens at the endpoint (its configured listeners or the
+/// ones the service has by default).
+pub(crate) fn service_serves(cfg: &DovecotConfig, service: &str, e: &Endpoint) -> bool {
+    if let Endpoint::Unix(p) = e {
+        if default_sockets(cfg, service).contains(p) {
+            return true;
+        }
+    }
+    cfg.services()
+        .into_iter()
+        .filter(|s| s.name == service)
+        .any(|s| match e {
+            Endpoint::Unix(p) => s.unix_listeners().iter().any(|l| socket_path(cfg, l) == *p),
+            Endpoint::Inet { port, .. } => s.inet_listeners().iter().any(|l| l.port == Some(*port)),
+        })
+}
+
 /// The Postfix queue directory, which relative socket paths in Postfix are under.
 pub(crate) fn queue_directory(pf: &PostfixConfig) -> String {
     pf.effective("queue_directory")
@@ -491,6 +564,36 @@ mod tests {
             "/var/run/dovecot/auth-userdb"
         );
         assert!(is_loopback("127.0.0.1") && is_loopback("[::1]") && !is_loopback("*"));
+    }
+
+    #[test]
+    fn postfix_destinations_resolve_under_the_queue_directory() {
+        let (pf, _) = crate::postfix::parse_main_cf(
+            "queue_directory = /var/spool/postfix\n",
+            0,
+            SegmentKind::MainCf,
+            &Default::default(),
+        );
+        let unix = |p: &str| Endpoint::Unix(p.to_owned());
+        assert_eq!(
+            postfix_endpoint(&pf, "private/auth", true),
+            Some(unix("/var/spool/postfix/private/auth"))
+        );
+        assert_eq!(
+            postfix_endpoint(&pf, "unix:private/dovecot-lmtp", false),
+            Some(unix("/var/spool/postfix/private/dovecot-lmtp"))
+        );
+        let e = postfix_endpoint(&pf, "inet:[192.0.2.25]:24", false).unwrap();
+        assert_eq!(
+            e,
+            Endpoint::Inet {
+                host: "192.0.2.25".into(),
+                port: 24
+            }
+        );
+        assert!(e.is_remote());
+        assert_eq!(postfix_endpoint(&pf, "$sasl_path", true), None);
+        assert_eq!(postfix_endpoint(&pf, "inet:localhost", true), None);
     }
 
     #[test]

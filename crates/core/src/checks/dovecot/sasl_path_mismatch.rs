@@ -1,4 +1,4 @@
-use super::{doc, with_ref, AuthSocketKind, PostfixValue};
+use super::{doc, with_ref, AuthSocketKind, Endpoint, PostfixValue};
 use crate::checks::Check;
 use crate::dovecot::DovecotConfig;
 use crate::facts::Facts;
@@ -56,43 +56,9 @@ smtpd_sasl_path = private/auth
     run,
 };
 
-/// Where Postfix looks, resolved.
-enum Target {
-    Unix(String),
-    Inet(u16),
-}
-
-fn target(pf: &crate::postfix::PostfixConfig, path: &str) -> Option<Target> {
-    let p = path.trim();
-    if let Some(rest) = p.strip_prefix("inet:") {
-        let port = rest.rsplit_once(':')?.1.parse().ok()?;
-        return Some(Target::Inet(port));
-    }
-    let p = p.strip_prefix("unix:").unwrap_or(p);
-    (!p.is_empty() && !p.contains('$')).then(|| Target::Unix(super::postfix_socket(pf, p)))
-}
-
 /// Whether a Dovecot configuration says anything about its auth listeners.
 fn knows_auth_listeners(cfg: &DovecotConfig) -> bool {
     super::is_complete(cfg) || cfg.service("auth").is_some()
-}
-
-fn matches(cfg: &DovecotConfig, t: &Target) -> bool {
-    if let Target::Unix(p) = t {
-        if super::default_sockets(cfg, "auth").contains(p) {
-            return true;
-        }
-    }
-    cfg.services()
-        .into_iter()
-        .filter(|s| s.name == "auth")
-        .any(|s| match t {
-            Target::Unix(p) => s
-                .unix_listeners()
-                .iter()
-                .any(|l| super::socket_path(cfg, l) == *p),
-            Target::Inet(port) => s.inet_listeners().iter().any(|l| l.port == Some(*port)),
-        })
 }
 
 fn run(facts: &Facts, out: &mut Vec<Finding>) {
@@ -119,10 +85,17 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
             match kind.value.trim() {
                 "dovecot" => {
                     let Some(path) = path else { continue };
-                    let Some(t) = target(pf, &path.value) else {
+                    let Some(t) = super::postfix_endpoint(pf, &path.value, true) else {
                         continue;
                     };
-                    if dovecots.iter().any(|c| matches(c, &t)) {
+                    // Another machine's Dovecot need not be the one pasted.
+                    if t.is_remote() {
+                        continue;
+                    }
+                    if dovecots
+                        .iter()
+                        .any(|c| super::service_serves(c, "auth", &t))
+                    {
                         continue;
                     }
                     let k = (path.value.clone(), path.span);
@@ -194,7 +167,7 @@ fn mismatch(
     pf: &crate::postfix::PostfixConfig,
     kind: &PostfixValue,
     path: &PostfixValue,
-    t: &Target,
+    t: &Endpoint,
     cfg: &DovecotConfig,
 ) -> Finding {
     let queue = super::queue_directory(pf);
@@ -209,10 +182,7 @@ fn mismatch(
         super::auth_socket_kind(l) == AuthSocketKind::Client
             && super::socket_path(cfg, l).starts_with(&format!("{queue}/"))
     });
-    let wanted = match t {
-        Target::Unix(p) => format!("`{p}`"),
-        Target::Inet(port) => format!("TCP port {port}"),
-    };
+    let wanted = t.describe();
     let path_words = if path.span.is_some() {
         format!("`smtpd_sasl_path = {}` ({})", path.value, path.origin)
     } else {
@@ -242,7 +212,7 @@ fn mismatch(
         None => f = f.evidence(cfg.span, "Dovecot configuration without `service auth`"),
     }
     f = match (candidate, t) {
-        (Some(l), Target::Unix(_)) => {
+        (Some(l), Endpoint::Unix(_)) => {
             let rel = super::socket_path(cfg, l)
                 .strip_prefix(&format!("{queue}/"))
                 .unwrap_or_default()
@@ -257,13 +227,13 @@ fn mismatch(
                 Some(snippet),
             )
         }
-        (_, Target::Unix(p)) => f.fix(
+        (_, Endpoint::Unix(p)) => f.fix(
             "Create the socket in Dovecot where Postfix looks, then reload Dovecot.",
             Some(format!(
                 "service auth {{\n  unix_listener {p} {{\n    mode = 0660\n    user = postfix\n    group = postfix\n  }}\n}}"
             )),
         ),
-        (_, Target::Inet(port)) => f.fix(
+        (_, Endpoint::Inet { port, .. }) => f.fix(
             "Add a TCP listener to Dovecot's auth service on the port Postfix uses (reachable \
              only from the Postfix host).",
             Some(format!(
