@@ -111,6 +111,55 @@ pub fn clip(s: &str, max: usize) -> &str {
     &s[..end]
 }
 
+/// The candidate closest to a misspelt `name` for did-you-mean hints: optimal string alignment
+/// distance (edits and transpositions) at most 1 for names shorter than 8 bytes, 2 otherwise;
+/// the first of equally close candidates wins. Used for Postfix parameters and Dovecot settings.
+pub fn closest_name<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let max = if name.len() < 8 { 1 } else { 2 };
+    let mut best: Option<(usize, &'a str)> = None;
+    for cand in candidates {
+        if cand.len().abs_diff(name.len()) > max {
+            continue;
+        }
+        let d = edit_distance(name.as_bytes(), cand.as_bytes(), max);
+        if d <= max && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, cand));
+        }
+    }
+    best.map(|(_, n)| n)
+}
+
+/// Optimal string alignment distance, giving up (returning `cap + 1`) once a whole row exceeds
+/// `cap`, so a long pasted word costs O(len × len) at worst and usually far less.
+pub fn edit_distance(a: &[u8], b: &[u8], cap: usize) -> usize {
+    let n = b.len();
+    let mut prev2 = vec![0usize; n + 1];
+    let mut prev: Vec<usize> = (0..=n).collect();
+    let mut cur = vec![0usize; n + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        let mut row_min = cur[0];
+        for j in 1..=n {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(prev2[j - 2] + 1);
+            }
+            cur[j] = v;
+            row_min = row_min.min(v);
+        }
+        if row_min > cap {
+            return cap + 1;
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[n]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -132,6 +181,30 @@ mod tests {
         let last = lines(text).last().unwrap();
         assert_eq!(last.next, text.len());
         assert_eq!(lines_at("x\ny", 10).nth(1).unwrap().start, 12);
+    }
+
+    #[test]
+    fn closest_name_allows_one_edit_for_short_names_and_two_for_long_ones() {
+        assert_eq!(
+            edit_distance(b"abcd", b"abdc", 2),
+            1,
+            "a transposition is one edit"
+        );
+        assert_eq!(edit_distance(b"kitten", b"sitting", 5), 3);
+        assert_eq!(
+            edit_distance(b"aaaaaaaa", b"bbbbbbbb", 2),
+            3,
+            "gives up past the cap"
+        );
+        let names = ["myhostname", "mydomain", "relayhost"];
+        assert_eq!(closest_name("myhostnmae", names), Some("myhostname"));
+        assert_eq!(
+            closest_name("mydoman", names),
+            None,
+            "short names: one edit only"
+        );
+        assert_eq!(closest_name("relayhots", names), Some("relayhost"));
+        assert_eq!(closest_name("", names), None);
     }
 
     #[test]

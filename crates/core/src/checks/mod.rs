@@ -9,6 +9,7 @@
 use crate::facts::Facts;
 use crate::report::{Finding, Severity};
 
+pub mod dovecot;
 pub mod postfix;
 
 pub struct Check {
@@ -57,6 +58,23 @@ pub static CHECKS: &[&Check] = &[
     &postfix::unknown_restriction::CHECK,
     &postfix::helo_restrictions_without_helo_required::CHECK,
     &postfix::myhostname_not_fqdn::CHECK,
+    &dovecot::auth_socket_world_writable::CHECK,
+    &dovecot::auth_socket_owner_mismatch::CHECK,
+    &dovecot::sasl_path_mismatch::CHECK,
+    &dovecot::lmtp_listener_missing::CHECK,
+    &dovecot::plaintext_auth_without_tls::CHECK,
+    &dovecot::ssl_disabled::CHECK,
+    &dovecot::ssl_cert_missing::CHECK,
+    &dovecot::weak_tls_protocols::CHECK,
+    &dovecot::auth_mechanism_needs_plaintext_password::CHECK,
+    &dovecot::duplicate_auth_database::CHECK,
+    &dovecot::setting_renamed_in_2_4::CHECK,
+    &dovecot::config_version_missing::CHECK,
+    &dovecot::unknown_setting::CHECK,
+    &dovecot::removed_setting::CHECK,
+    &dovecot::auth_debug_passwords_enabled::CHECK,
+    &dovecot::mail_location_unset::CHECK,
+    &dovecot::uid_outside_valid_range::CHECK,
 ];
 
 /// Runs every check over the facts.

@@ -19,7 +19,7 @@
 
 pub mod settings;
 
-pub use settings::{did_you_mean, setting_info, SettingInfo};
+pub use settings::{did_you_mean, name_in_2_3, setting_info, SettingInfo};
 
 use crate::facts::Options;
 use crate::report::{Note, SegmentKind};

@@ -52,54 +52,28 @@ pub fn all_settings() -> impl Iterator<Item = SettingInfo> {
     DOVECOT_SETTINGS.iter().map(row)
 }
 
+/// The 2.3 name of a setting 2.4 renamed (`ssl_server_cert_file` → `ssl_cert`), from the
+/// table's `renamed_to_2_4` column; top-level names only (scoped `a/b` rows are skipped).
+pub fn name_in_2_3(name_2_4: &str) -> Option<&'static str> {
+    all_settings()
+        .filter(|i| i.in_2_3 && !i.name.contains('/'))
+        .find(|i| {
+            i.renamed_to_2_4
+                .is_some_and(|r| r.split(", ").any(|n| n == name_2_4))
+        })
+        .map(|i| i.name)
+}
+
 /// The known top-level name of `syntax` closest to a misspelt `name`: edit distance (with
 /// transpositions) at most 1 for short names, 2 otherwise. Scoped (`a/b`) and wildcard rows are
 /// not candidates.
 pub fn did_you_mean(name: &str, syntax: super::Syntax) -> Option<&'static str> {
-    let max = if name.len() < 8 { 1 } else { 2 };
-    let mut best: Option<(usize, &'static str)> = None;
-    for info in all_settings() {
-        let cand = info.name;
-        if !info.exists_in(syntax)
-            || cand.contains(['/', '*'])
-            || cand.len().abs_diff(name.len()) > max
-        {
-            continue;
-        }
-        let d = edit_distance(name.as_bytes(), cand.as_bytes(), max);
-        if d <= max && best.is_none_or(|(bd, _)| d < bd) {
-            best = Some((d, cand));
-        }
-    }
-    best.map(|(_, n)| n)
-}
-
-/// Optimal string alignment distance, giving up (returning `cap + 1`) once a whole row exceeds
-/// `cap`, so a long pasted word costs O(len × cap-band) rather than a full table.
-fn edit_distance(a: &[u8], b: &[u8], cap: usize) -> usize {
-    let n = b.len();
-    let mut prev2 = vec![0usize; n + 1];
-    let mut prev: Vec<usize> = (0..=n).collect();
-    let mut cur = vec![0usize; n + 1];
-    for i in 1..=a.len() {
-        cur[0] = i;
-        let mut row_min = cur[0];
-        for j in 1..=n {
-            let cost = usize::from(a.get(i - 1) != b.get(j - 1));
-            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-            if i > 1 && j > 1 && a.get(i - 1) == b.get(j - 2) && a.get(i - 2) == b.get(j - 1) {
-                v = v.min(prev2[j - 2] + 1);
-            }
-            cur[j] = v;
-            row_min = row_min.min(v);
-        }
-        if row_min > cap {
-            return cap + 1;
-        }
-        std::mem::swap(&mut prev2, &mut prev);
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[n]
+    crate::text::closest_name(
+        name,
+        all_settings()
+            .filter(|info| info.exists_in(syntax) && !info.name.contains(['/', '*', '<', '@']))
+            .map(|info| info.name),
+    )
 }
 
 #[cfg(test)]
@@ -128,5 +102,12 @@ mod tests {
             Some("disable_plaintext_auth")
         );
         assert_eq!(did_you_mean("zzzzzzzzzzzz", Syntax::V2_3), None);
+    }
+
+    #[test]
+    fn renamed_settings_are_found_by_their_2_4_name() {
+        assert_eq!(name_in_2_3("ssl_server_cert_file"), Some("ssl_cert"));
+        assert_eq!(name_in_2_3("mail_path"), Some("mail_location"));
+        assert_eq!(name_in_2_3("ssl"), None);
     }
 }

@@ -259,46 +259,7 @@ pub fn deprecated(name: &str) -> Option<Deprecation> {
 /// 1 for short names and 2 otherwise), e.g. `smptd_recipient_restrictions` →
 /// `smtpd_recipient_restrictions`.
 pub fn did_you_mean(name: &str) -> Option<&'static str> {
-    let max = if name.len() < 8 { 1 } else { 2 };
-    let mut best: Option<(usize, &'static str)> = None;
-    for r in POSTFIX_PARAMS {
-        let cand = r[0];
-        if cand.len().abs_diff(name.len()) > max {
-            continue;
-        }
-        let d = edit_distance(name.as_bytes(), cand.as_bytes(), max);
-        if d <= max && best.is_none_or(|(bd, _)| d < bd) {
-            best = Some((d, cand));
-        }
-    }
-    best.map(|(_, n)| n)
-}
-
-/// Optimal string alignment distance, stopping early once every cell exceeds `cap`.
-pub(crate) fn edit_distance(a: &[u8], b: &[u8], cap: usize) -> usize {
-    let n = b.len();
-    let mut prev2 = vec![0usize; n + 1];
-    let mut prev: Vec<usize> = (0..=n).collect();
-    let mut cur = vec![0usize; n + 1];
-    for i in 1..=a.len() {
-        cur[0] = i;
-        let mut row_min = cur[0];
-        for j in 1..=n {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(prev2[j - 2] + 1);
-            }
-            cur[j] = v;
-            row_min = row_min.min(v);
-        }
-        if row_min > cap {
-            return cap + 1;
-        }
-        std::mem::swap(&mut prev2, &mut prev);
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[n]
+    crate::text::closest_name(name, POSTFIX_PARAMS.iter().map(|r| r[0]))
 }
 
 #[cfg(test)]

@@ -138,7 +138,7 @@ fn did_you_mean(name: &str) -> Option<&'static str> {
     let max = if l.len() < 10 { 1 } else { 3 };
     KNOWN
         .iter()
-        .map(|k| (params::edit_distance(l.as_bytes(), k.as_bytes(), max), *k))
+        .map(|k| (crate::text::edit_distance(l.as_bytes(), k.as_bytes(), max), *k))
         .filter(|(d, _)| *d <= max)
         .min_by_key(|(d, _)| *d)
         .map(|(_, k)| k)
