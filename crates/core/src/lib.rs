@@ -11,6 +11,7 @@ pub mod facts;
 pub mod kb;
 pub mod log;
 pub mod postfix;
+pub mod relay;
 pub mod render;
 pub mod report;
 pub mod segment;
