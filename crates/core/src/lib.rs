@@ -43,6 +43,7 @@ pub fn analyze(input: &str, opts: &Options) -> Report {
             .flat_map(|b| b.records.iter().cloned())
             .collect(),
         notes,
+        relay_trace: relay::paste_trace(&facts),
     };
     report.sort_findings();
     report

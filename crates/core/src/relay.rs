@@ -12,7 +12,7 @@
 //! server's own addresses when `mynetworks` is unset) is never guessed silently: such a step is
 //! marked `assumed` with the assumption in its reason.
 
-use crate::facts::Failure;
+use crate::facts::{Facts, Failure};
 use crate::postfix::network::{list_contains, parse_ip, NetworkEntry};
 use crate::postfix::value::table_ref;
 use crate::postfix::{params, MasterCf, Override, PostfixConfig, Restriction, Service, Version};
@@ -42,6 +42,10 @@ pub struct RelayQuery {
     /// Whether the session was encrypted (STARTTLS or implicit TLS); `None` when not known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tls: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sender: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub helo: Option<String>,
     pub recipient: String,
 }
 
@@ -236,7 +240,10 @@ pub fn trace(cfg: &PostfixConfig, master: Option<&MasterCf>, query: &RelayQuery)
             w.notes.first().cloned().unwrap_or_default()
         } else {
             let mut r = match w.deciding_step() {
-                Some(s) => format!("{} in {}: {}", s.restriction, s.list, s.reason),
+                Some(s) if w.decision == Decision::Permit => {
+                    format!("{} in {} permits: {}", s.restriction, s.list, s.reason)
+                }
+                Some(s) => format!("{} in {} refuses", s.restriction, s.list),
                 None => "no restriction refused the recipient".into(),
             };
             // Why logging in did not help, when it did not.
@@ -385,10 +392,20 @@ fn walk(cfg: &PostfixConfig, master: Option<&MasterCf>, q: &RelayQuery) -> Relay
     let has_relay_list = version.is_none_or(|v| v >= Version::new(2, 10, 0));
     let relay_first =
         has_relay_list && yes(cfg.effective_in("smtpd_relay_before_recipient_restrictions", ov));
-    let mut lists = vec!["smtpd_recipient_restrictions"];
+    // Client, HELO and sender restrictions refuse the same RCPT (at RCPT time with
+    // smtpd_delay_reject = yes, earlier without); their defaults are empty.
+    let mut lists: Vec<&str> = [
+        "smtpd_client_restrictions",
+        "smtpd_helo_restrictions",
+        "smtpd_sender_restrictions",
+    ]
+    .into_iter()
+    .filter(|l| !cfg.restrictions_in(l, ov).is_empty())
+    .collect();
+    lists.push("smtpd_recipient_restrictions");
     if has_relay_list {
         if relay_first {
-            lists.insert(0, "smtpd_relay_restrictions");
+            lists.insert(lists.len() - 1, "smtpd_relay_restrictions");
         } else {
             lists.push("smtpd_relay_restrictions");
         }
@@ -487,8 +504,7 @@ pub fn domain_class(cfg: &PostfixConfig, ov: &[Override], domain: &str) -> Domai
                 continue;
             }
             if text.contains('$') {
-                out.unseen
-                    .push(format!("{class}: {text} (its value is not in the paste)"));
+                out.unseen.push(format!("{class}: {text}"));
                 continue;
             }
             let pat = text.to_ascii_lowercase();
@@ -681,7 +697,7 @@ fn walk_list(ctx: &mut Ctx, list: &str, rs: &[Restriction], depth: usize) -> Lis
                         format!(
                             "{domain} is in none of mydestination, virtual_alias_domains, \
                              virtual_mailbox_domains, relay_domains as far as the paste shows \
-                             (assumed absent from {})",
+                             (assumed absent from what it does not show: {})",
                             d.unseen.join(", ")
                         ),
                     ),
@@ -731,8 +747,7 @@ fn walk_list(ctx: &mut Ctx, list: &str, rs: &[Restriction], depth: usize) -> Lis
             "reject" => {
                 let i = step(ctx, list, r, true, false, "always matches".into());
                 let code = code_of(ctx, "reject_code", 554);
-                let reply =
-                    format!("{code} 5.7.1 <{rcpt}>: Recipient address rejected: Access denied");
+                let reply = format!("{code} 5.7.1 {}: Access denied", rejected_what(ctx, list));
                 let d = if code / 100 == 4 {
                     Decision::Defer
                 } else {
@@ -743,8 +758,7 @@ fn walk_list(ctx: &mut Ctx, list: &str, rs: &[Restriction], depth: usize) -> Lis
             "defer" => {
                 let i = step(ctx, list, r, true, false, "always matches".into());
                 let code = code_of(ctx, "defer_code", 450);
-                let reply =
-                    format!("{code} 4.7.1 <{rcpt}>: Recipient address rejected: Access denied");
+                let reply = format!("{code} 4.7.1 {}: Access denied", rejected_what(ctx, list));
                 return refuse(ctx, i, Decision::Defer, reply);
             }
             "reject_non_fqdn_recipient" => {
@@ -758,6 +772,40 @@ fn walk_list(ctx: &mut Ctx, list: &str, rs: &[Restriction], depth: usize) -> Lis
                 if m {
                     let code = code_of(ctx, "non_fqdn_reject_code", 504);
                     let reply = format!("{code} 5.5.2 <{rcpt}>: Recipient address rejected: need fully-qualified address");
+                    return refuse(ctx, i, Decision::Reject, reply);
+                }
+            }
+            "reject_non_fqdn_sender"
+            | "reject_non_fqdn_helo_hostname"
+            | "reject_non_fqdn_hostname"
+                if (name == "reject_non_fqdn_sender" && ctx.q.sender.is_some())
+                    || (name != "reject_non_fqdn_sender" && ctx.q.helo.is_some()) =>
+            {
+                let (what, value, part) = if name == "reject_non_fqdn_sender" {
+                    let s = ctx.q.sender.clone().unwrap_or_default();
+                    let d = s
+                        .rsplit_once('@')
+                        .map_or(String::new(), |(_, d)| d.to_owned());
+                    ("sender", s, d)
+                } else {
+                    let h = ctx.q.helo.clone().unwrap_or_default();
+                    ("HELO name", h.clone(), h)
+                };
+                // The null sender `<>` is always allowed.
+                let m = !value.is_empty() && !part.trim_end_matches('.').contains('.');
+                let why = if m {
+                    format!("the {what} {value} is not fully qualified")
+                } else {
+                    format!("the {what} {value} is fully qualified (or empty)")
+                };
+                let i = step(ctx, list, r, m, false, why);
+                if m {
+                    let code = code_of(ctx, "non_fqdn_reject_code", 504);
+                    let reply = if what == "sender" {
+                        format!("{code} 5.5.2 <{value}>: Sender address rejected: need fully-qualified address")
+                    } else {
+                        format!("{code} 5.5.2 <{value}>: Helo command rejected: need fully-qualified hostname")
+                    };
                     return refuse(ctx, i, Decision::Reject, reply);
                 }
             }
@@ -843,6 +891,29 @@ fn walk_list(ctx: &mut Ctx, list: &str, rs: &[Restriction], depth: usize) -> Lis
         }
     }
     ListResult::Dunno
+}
+
+/// The object of a generic refusal, as smtpd names it for each list.
+fn rejected_what(ctx: &Ctx, list: &str) -> String {
+    let q = ctx.q;
+    match list {
+        "smtpd_client_restrictions" => format!(
+            "<{}[{}]>: Client host rejected",
+            q.client_host.as_deref().unwrap_or("unknown"),
+            q.client_ip.as_deref().unwrap_or("")
+        ),
+        "smtpd_helo_restrictions" => {
+            format!(
+                "<{}>: Helo command rejected",
+                q.helo.as_deref().unwrap_or("")
+            )
+        }
+        "smtpd_sender_restrictions" => format!(
+            "<{}>: Sender address rejected",
+            q.sender.as_deref().unwrap_or("")
+        ),
+        _ => format!("<{}>: Recipient address rejected", q.recipient),
+    }
 }
 
 /// `permit_mynetworks` for the query's client: (matched, assumed, reason).
@@ -955,8 +1026,183 @@ pub fn query_from_failure(f: &Failure) -> Option<RelayQuery> {
         port: f.port,
         service: f.service.clone(),
         tls: f.tls,
+        sender: f.sender.clone(),
+        helo: f.helo.clone(),
         recipient,
     })
+}
+
+/// Byte distance between two spans (0 when they overlap).
+fn gap(a: Span, b: Span) -> usize {
+    if a.end <= b.start {
+        b.start - a.end
+    } else if b.end <= a.start {
+        a.start - b.end
+    } else {
+        0
+    }
+}
+
+/// How far a config is from a failure for joining them: people describe what failed, then
+/// paste the config ("here is my postconf -n"), so a config before the failure counts three
+/// times its distance.
+fn reading_distance(config: Span, failure: Span) -> usize {
+    let d = gap(config, failure);
+    if config.end <= failure.start {
+        d.saturating_mul(3)
+    } else {
+        d
+    }
+}
+
+/// The Postfix configuration that goes with `near` in the paste (see [`reading_distance`]).
+pub fn nearest_config(facts: &Facts, near: Span) -> Option<usize> {
+    facts
+        .postfix
+        .iter()
+        .enumerate()
+        .min_by_key(|(_, c)| reading_distance(c.span, near))
+        .map(|(i, _)| i)
+}
+
+fn nearest_master(facts: &Facts, near: Span) -> Option<&MasterCf> {
+    facts.master.iter().min_by_key(|m| gap(m.span, near))
+}
+
+/// Most configurations a failure is traced against.
+const MAX_CONFIGS: usize = 16;
+
+/// A relay failure joined with the configuration that explains it.
+#[derive(Clone, Debug)]
+pub struct RelayJoin {
+    pub trace: RelayTrace,
+    /// Index into `facts.postfix`.
+    pub config: usize,
+    /// The failure, with what another source in the paste tells about the same rejection (a
+    /// client dialog's port and TLS, a log line's client address and service).
+    pub failure: Failure,
+}
+
+impl RelayJoin {
+    /// The trace gives the outcome the failure reports.
+    pub fn reproduces(&self) -> bool {
+        reproduces(&self.trace, &self.failure)
+    }
+}
+
+/// The trace refuses the way the failure says: same class, and a relay refusal for a relay
+/// refusal (not a client or sender restriction).
+fn reproduces(t: &RelayTrace, f: &Failure) -> bool {
+    t.decision == wanted(f)
+        && (!is_relay_failure(f)
+            || t.reply
+                .as_deref()
+                .is_some_and(|r| r.to_ascii_lowercase().contains("relay access denied")))
+}
+
+fn wanted(f: &Failure) -> Decision {
+    let class = f
+        .reply_code
+        .map(|c| c / 100)
+        .or_else(|| f.status.as_deref().and_then(|s| s.get(..1)?.parse().ok()));
+    if class == Some(4) {
+        Decision::Defer
+    } else {
+        Decision::Reject
+    }
+}
+
+fn same_address(a: Option<&str>, b: Option<&str>) -> bool {
+    matches!((a, b), (Some(a), Some(b)) if a.eq_ignore_ascii_case(b))
+}
+
+/// `f` completed with what other failures of the same recipient say (the dialog knows the port,
+/// the log line the client's address).
+fn merged(facts: &Facts, f: &Failure) -> Failure {
+    let mut out = f.clone();
+    let rcpt = query_from_failure(f).map(|q| q.recipient);
+    let Some(rcpt) = rcpt else { return out };
+    for o in facts
+        .failures
+        .iter()
+        .filter(|o| *o != f && is_relay_failure(o))
+    {
+        let orcpt = query_from_failure(o).map(|q| q.recipient);
+        if !same_address(Some(rcpt.as_str()), orcpt.as_deref()) {
+            continue;
+        }
+        out.client_ip = out.client_ip.or_else(|| o.client_ip.clone());
+        out.client_host = out.client_host.or_else(|| o.client_host.clone());
+        out.service = out.service.or_else(|| o.service.clone());
+        out.sasl_username = out.sasl_username.or_else(|| o.sasl_username.clone());
+        out.helo = out.helo.or_else(|| o.helo.clone());
+        out.sender = out.sender.or_else(|| o.sender.clone());
+        out.port = out.port.or(o.port);
+        out.tls = out.tls.or(o.tls);
+    }
+    out
+}
+
+/// Traces a relay failure against the paste's Postfix configurations and keeps the one that
+/// reproduces it (nearest first among equals). `None` for other failures, without a recipient,
+/// or without a configuration.
+pub fn join(facts: &Facts, f: &Failure) -> Option<RelayJoin> {
+    if !is_relay_failure(f) || facts.postfix.is_empty() {
+        return None;
+    }
+    let f = merged(facts, f);
+    let q = query_from_failure(&f)?;
+    let mut best: Option<(bool, usize, RelayJoin)> = None;
+    for (i, cfg) in facts.postfix.iter().enumerate().take(MAX_CONFIGS) {
+        let mut t = trace(cfg, nearest_master(facts, cfg.span), &q);
+        t.failure_span = Some(f.span);
+        let hit = reproduces(&t, &f);
+        let d = reading_distance(cfg.span, f.span);
+        let better = match &best {
+            None => true,
+            Some((bh, bd, _)) => (hit && !bh) || (hit == *bh && d < *bd),
+        };
+        if better {
+            best = Some((
+                hit,
+                d,
+                RelayJoin {
+                    trace: t,
+                    config: i,
+                    failure: f.clone(),
+                },
+            ));
+        }
+    }
+    best.map(|(_, _, j)| j)
+}
+
+/// How much a failure tells a trace: a dialog's port and TLS, then a client address.
+fn informative(f: &Failure) -> u8 {
+    u8::from(f.port.is_some()) + u8::from(f.tls.is_some()) + u8::from(f.client_ip.is_some())
+}
+
+/// The relay failure that tells the most, among the first `limit` of `failures`.
+pub fn most_informative<'a>(
+    failures: impl Iterator<Item = &'a Failure>,
+    limit: usize,
+) -> Option<&'a Failure> {
+    let mut best: Option<&Failure> = None;
+    for f in failures
+        .filter(|f| is_relay_failure(f) && query_from_failure(f).is_some())
+        .take(limit)
+    {
+        if best.is_none_or(|b| informative(f) > informative(b)) {
+            best = Some(f);
+        }
+    }
+    best
+}
+
+/// The trace shown with the report: for the most informative relay failure of the paste.
+pub fn paste_trace(facts: &Facts) -> Option<RelayTrace> {
+    let f = most_informative(facts.failures.iter(), 64)?;
+    join(facts, f).map(|j| j.trace)
 }
 
 #[cfg(test)]
