@@ -468,7 +468,12 @@ fn auth_state(cfg: &PostfixConfig, ov: &[Override], q: &RelayQuery, service: &st
     let tls_auth_only = yes(cfg.effective_in("smtpd_tls_auth_only", ov));
     let wrapper = yes(cfg.effective_in("smtpd_tls_wrappermode", ov))
         || matches!(service, "smtps" | "submissions");
-    let session_tls = wrapper || q.tls == Some(true);
+    // A service that requires TLS (level encrypt) got to RCPT only over TLS.
+    let required = cfg
+        .effective_in("smtpd_tls_security_level", ov)
+        .is_some_and(|v| v.trim() == "encrypt")
+        || yes(cfg.effective_in("smtpd_enforce_tls", ov));
+    let session_tls = wrapper || q.tls == Some(true) || (q.tls.is_none() && required);
     let offered = sasl_enabled && (!tls_auth_only || session_tls);
     AuthState {
         sasl_enabled,

@@ -690,6 +690,7 @@ fn relay_diagnosis(facts: &Facts, j: &crate::relay::RelayJoin) -> RelayDiagnosis
     let auth_ok_587 = t
         .what_if(WHAT_IF_587_AUTH)
         .is_some_and(|w| w.decision == Decision::Permit);
+    let _ = WHAT_IF_587_AUTH;
     let auth_ok_here = t
         .what_if(WHAT_IF_AUTH)
         .is_some_and(|w| w.decision == Decision::Permit);
@@ -795,21 +796,35 @@ fn relay_diagnosis(facts: &Facts, j: &crate::relay::RelayJoin) -> RelayDiagnosis
             )
         },
     });
-    let sub_ok = t.what_if(WHAT_IF_587_AUTH);
-    if let Some(w) = sub_ok {
-        if w.decision == Decision::Permit {
-            verdicts.push(Verdict {
-                check: "postfix/relay_restrictions_without_sasl",
-                confirmed: false,
-                why: "a logged-in client on port 587 would be accepted".into(),
-            });
-        } else if w.decision != Decision::Unknown && a.sasl_enabled {
-            verdicts.push(Verdict {
+    // The outcome for a client that logs in: here when this service offers AUTH, else on 587.
+    let logged_in = if a.offered {
+        if a.authenticated {
+            Some((t.decision, String::new()))
+        } else {
+            t.what_if(WHAT_IF_AUTH)
+                .map(|w| (w.decision, w.reason.clone()))
+        }
+    } else {
+        t.what_if(WHAT_IF_587_AUTH)
+            .map(|w| (w.decision, w.reason.clone()))
+    };
+    match &logged_in {
+        Some((Decision::Permit, _)) => verdicts.push(Verdict {
+            check: "postfix/relay_restrictions_without_sasl",
+            confirmed: false,
+            why: "a client that logs in would be accepted".into(),
+        }),
+        Some((Decision::Reject | Decision::Defer, why)) if a.sasl_enabled || !a.offered => verdicts
+            .push(Verdict {
                 check: "postfix/relay_restrictions_without_sasl",
                 confirmed: true,
-                why: format!("even a logged-in client is refused: {}", w.reason),
-            });
-        }
+                why: if why.is_empty() {
+                    "the client logged in and was still refused".into()
+                } else {
+                    format!("even a client that logs in is refused: {why}")
+                },
+            }),
+        _ => {}
     }
     if t.service_defined.is_some() {
         let open = t.service == "submission"
