@@ -21,6 +21,8 @@ use serde::Serialize;
 
 /// Nesting depth of restriction classes followed.
 const MAX_CLASS_DEPTH: usize = 8;
+/// Most steps one trace records (classes that name each other could otherwise multiply).
+const MAX_STEPS: usize = 500;
 
 /// What is known about the session whose recipient is being decided.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -631,6 +633,14 @@ fn walk_list(ctx: &mut Ctx, list: &str, rs: &[Restriction], depth: usize) -> Lis
     let rcpt = ctx.q.recipient.clone();
     let domain = ctx.q.recipient_domain().to_owned();
     for r in rs {
+        if ctx.steps.len() >= MAX_STEPS {
+            if !ctx.notes.iter().any(|n| n.starts_with("trace stopped")) {
+                ctx.notes.push(format!(
+                    "trace stopped after {MAX_STEPS} steps (restriction classes that name each other)"
+                ));
+            }
+            return ListResult::Dunno;
+        }
         let name = r.name.as_str();
         let refuse = |ctx: &mut Ctx, i: usize, d: Decision, reply: String| {
             if let Some(s) = ctx.steps.get_mut(i) {
@@ -862,7 +872,19 @@ fn walk_list(ctx: &mut Ctx, list: &str, rs: &[Restriction], depth: usize) -> Lis
                 };
                 step(ctx, list, r, false, true, why);
             }
-            _ if depth < MAX_CLASS_DEPTH && is_restriction_class(ctx.cfg, name) => {
+            _ if depth >= MAX_CLASS_DEPTH && is_restriction_class(ctx.cfg, name) => {
+                step(
+                    ctx,
+                    list,
+                    r,
+                    false,
+                    true,
+                    format!(
+                        "restriction classes nested deeper than {MAX_CLASS_DEPTH}: not followed"
+                    ),
+                );
+            }
+            _ if is_restriction_class(ctx.cfg, name) => {
                 let inner = ctx.cfg.restrictions_in(name, ctx.ov);
                 step(
                     ctx,
@@ -1437,6 +1459,20 @@ mod tests {
         let c = cfg(&format!("{BASE}mynetworks = cidr:/etc/postfix/nets 192.0.2.0/24\nsmtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination\n"));
         let t = trace(&c, None, &q("192.0.2.7", "a@example.org"));
         assert!(t.steps[0].matched && t.steps[0].assumed);
+    }
+
+    #[test]
+    fn classes_naming_each_other_stop() {
+        let c = cfg("smtpd_restriction_classes = a, b\na = b, b, b, b\nb = a, a, a, a\nsmtpd_relay_restrictions = a, a, a\n");
+        let t = trace(&c, None, &q("203.0.113.9", "x@example.org"));
+        assert!(t.steps.len() <= MAX_STEPS);
+        assert!(
+            t.notes.iter().any(|n| n.starts_with("trace stopped")),
+            "{} {:?} {:?}",
+            t.steps.len(),
+            t.notes,
+            t.steps.first()
+        );
     }
 
     #[test]

@@ -432,6 +432,20 @@ fn explained(entry: &'static Entry, g: &Group, facts: &Facts, from_checks: &[Fin
         summary.push_str(&format!(" Likely causes: {}", ranked.join(" ")));
     }
     // What the checks and the trace say about the other causes.
+    let also: Vec<String> = entry
+        .causes
+        .iter()
+        .zip(&states)
+        .filter_map(|(c, st)| match st {
+            CauseState::Confirmed(why) if !from_checks.iter().any(|f| &f.id == why) => {
+                Some(format!("{} ({why})", c.text.trim_end_matches('.')))
+            }
+            _ => None,
+        })
+        .collect();
+    if !also.is_empty() {
+        summary.push_str(&format!(" The trace confirms: {}.", also.join("; ")));
+    }
     let mut ruled = Vec::new();
     let mut missing: Vec<&str> = Vec::new();
     for (c, st) in entry.causes.iter().zip(&states) {
@@ -757,7 +771,7 @@ fn relay_diagnosis(facts: &Facts, j: &crate::relay::RelayJoin) -> RelayDiagnosis
             confidence: 0.95,
         })
     } else {
-        if t.domain.unseen.is_empty() {
+        if !is_own {
             verdicts.push(Verdict {
                 check: "postfix/domain_not_local",
                 confirmed: false,
@@ -1073,5 +1087,133 @@ fn reply_label_of(code: Option<u16>, status: Option<&str>) -> String {
         (Some(c), None) => format!(" the reply {c}"),
         (None, Some(s)) => format!(" the status {s}"),
         (None, None) => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod join_tests {
+    use super::*;
+    use crate::kb::Cause;
+    use crate::report::SegmentKind;
+
+    fn facts_of(input: &str) -> Facts {
+        let (segs, _) = crate::segment::segment(input);
+        crate::facts::gather(input, &segs, &Default::default()).0
+    }
+
+    const CAUSE_TLS: Cause = Cause {
+        text: "AUTH only after STARTTLS",
+        likelihood: 0.3,
+        check: "postfix/auth_only_after_starttls",
+    };
+    const CAUSE_SUBMISSION: Cause = Cause {
+        text: "no submission",
+        likelihood: 0.2,
+        check: "postfix/submission_not_enabled",
+    };
+    const CAUSE_DUP: Cause = Cause {
+        text: "a parameter set twice",
+        likelihood: 0.4,
+        check: "postfix/duplicate_parameter",
+    };
+
+    const PASTE: &str = "Mar  1 10:00:00 mx postfix/smtpd[7]: NOQUEUE: reject: RCPT from c.example.org[198.51.100.9]: 554 5.7.1 <z@example.com>: Relay access denied; from=<a@example.net> to=<z@example.com> proto=ESMTP helo=<c.example.org>\n\nmyhostname = mx.example.net\nmynetworks = 127.0.0.0/8\nsmtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination\n";
+
+    #[test]
+    fn a_check_finding_confirms_only_when_it_points_into_the_joined_config() {
+        let facts = facts_of(PASTE);
+        let cfg = facts.postfix[0].span;
+        let inside = Finding::new(CAUSE_TLS.check, Severity::Error, "x")
+            .evidence(Span::new(cfg.start + 2, cfg.start + 9), "in the config");
+        let elsewhere = Finding::new(CAUSE_TLS.check, Severity::Error, "x")
+            .evidence(Span::new(0, 5), "in the log line");
+        assert_eq!(
+            cause_state(&CAUSE_TLS, &facts, &[inside], Some(cfg), &[]),
+            CauseState::Confirmed(CAUSE_TLS.check.into())
+        );
+        assert_eq!(
+            cause_state(
+                &CAUSE_TLS,
+                &facts,
+                std::slice::from_ref(&elsewhere),
+                Some(cfg),
+                &[]
+            ),
+            CauseState::Undecided,
+            "not a registered check in this build, and its evidence is not in the config"
+        );
+        // Without a joined config any finding of that id counts.
+        assert!(matches!(
+            cause_state(&CAUSE_TLS, &facts, &[elsewhere], None, &[]),
+            CauseState::Confirmed(_)
+        ));
+    }
+
+    #[test]
+    fn a_silent_registered_check_rules_its_cause_out() {
+        let facts = facts_of(PASTE);
+        let st = cause_state(&CAUSE_DUP, &facts, &[], Some(facts.postfix[0].span), &[]);
+        assert!(matches!(st, CauseState::RuledOut(ref w) if w.contains("ran on your config")));
+        assert!(adjusted(CAUSE_DUP.likelihood, &st) < CAUSE_DUP.likelihood / 2.0);
+        // Without any Postfix config it is not decided: paste it.
+        let none = Facts::default();
+        assert_eq!(
+            cause_state(&CAUSE_DUP, &none, &[], None, &[]),
+            CauseState::Missing("`postconf -n`")
+        );
+        assert_eq!(
+            cause_state(&CAUSE_SUBMISSION, &facts, &[], None, &[]),
+            CauseState::Missing("`postconf -M` (master.cf)")
+        );
+    }
+
+    #[test]
+    fn trace_verdicts_confirm_and_rule_out() {
+        let v = [Verdict {
+            check: CAUSE_TLS.check,
+            confirmed: false,
+            why: "smtpd_tls_auth_only is off".into(),
+        }];
+        let facts = facts_of(PASTE);
+        assert_eq!(
+            cause_state(&CAUSE_TLS, &facts, &[], None, &v),
+            CauseState::RuledOut("smtpd_tls_auth_only is off".into())
+        );
+    }
+
+    #[test]
+    fn a_relay_failure_joined_with_its_config_names_the_cause_in_it() {
+        // A foreign client relaying to a remote domain, SASL off: the fix is on the server.
+        let facts = facts_of(PASTE);
+        let out = diagnose(&facts, &[]);
+        let f = &out[0];
+        assert_eq!(f.id, "smtp/554-5.7.1-relay-access-denied");
+        assert_eq!(f.side, Some(Side::SenderServer));
+        assert!(
+            f.summary.contains("smtpd_sasl_auth_enable"),
+            "{}",
+            f.summary
+        );
+        assert!(f.summary.contains("Ruled out:"), "{}", f.summary);
+        let cfg = facts.postfix[0].span;
+        assert!(f
+            .evidence
+            .iter()
+            .any(|e| cfg.contains(Span::new(e.start, e.end))));
+        assert!(f.evidence.iter().any(|e| e.start == 0), "the log line");
+        assert!(f.confidence >= 0.9);
+    }
+
+    #[test]
+    fn configs_after_the_failure_are_preferred() {
+        let cfg_before = "myhostname = a.example.net\nmynetworks = 127.0.0.0/8\n\n";
+        let log = "Mar  1 10:00:00 mx postfix/smtpd[7]: NOQUEUE: reject: RCPT from c.example.org[198.51.100.9]: 554 5.7.1 <z@example.com>: Relay access denied; from=<a@example.net> to=<z@example.com> proto=ESMTP helo=<c.example.org>\n\n";
+        let cfg_after = "myhostname = b.example.net\nmynetworks = 127.0.0.0/8\n";
+        let paste = format!("{cfg_before}{log}{cfg_after}");
+        let facts = facts_of(&paste);
+        assert_eq!(facts.postfix.len(), 2);
+        let f = &facts.failures[0];
+        assert_eq!(f.source, Some(SegmentKind::MailLog));
+        assert_eq!(crate::relay::nearest_config(&facts, f.span), Some(1));
     }
 }
