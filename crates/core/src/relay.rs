@@ -268,7 +268,7 @@ pub fn trace(cfg: &PostfixConfig, master: Option<&MasterCf>, query: &RelayQuery)
         t.what_if.push(WhatIf {
             label: label.to_owned(),
             decision: w.decision,
-            changes: w.decision != t.decision,
+            changes: w.decision != t.decision && w.decision != Decision::Unknown,
             reply: w.reply,
             reason,
         });
@@ -1230,6 +1230,16 @@ pub fn most_informative<'a>(
 pub fn paste_trace(facts: &Facts) -> Option<RelayTrace> {
     let f = most_informative(facts.failures.iter(), 64)?;
     join(facts, f).map(|j| j.trace)
+}
+
+/// A trace of `query` against a paste's first Postfix configuration (with the nearest
+/// `master.cf`): "would this client, logged in or not, on this port, get this recipient
+/// through?" `None` when the paste holds no Postfix configuration.
+pub fn what_if(input: &str, opts: &crate::Options, query: &RelayQuery) -> Option<RelayTrace> {
+    let (segments, _) = crate::segment::segment(input);
+    let (facts, _) = crate::facts::gather(input, &segments, opts);
+    let cfg = facts.postfix.first()?;
+    Some(trace(cfg, nearest_master(&facts, cfg.span), query))
 }
 
 #[cfg(test)]

@@ -221,6 +221,20 @@ fn step_mark(st: &RelayStep) -> &'static str {
     }
 }
 
+/// A relay trace as terminal text (also used alone by `analyze --relay-to`).
+pub fn relay_trace_text(t: &RelayTrace, input: &str) -> String {
+    let mut s = String::new();
+    relay_text(&mut s, t, input);
+    s
+}
+
+/// A relay trace as Markdown.
+pub fn relay_trace_markdown(t: &RelayTrace, input: &str) -> String {
+    let mut s = String::new();
+    relay_markdown(&mut s, t, input);
+    s
+}
+
 fn relay_text(s: &mut String, t: &RelayTrace, input: &str) {
     let _ = writeln!(s, "relay trace: {}", relay_session(t));
     for st in &t.steps {
