@@ -8,14 +8,26 @@ fuzz_target!(|data: &[u8]| {
     let Some((&which, rest)) = data.split_first() else { return };
     let text = String::from_utf8_lossy(rest);
     let opts = Options::default();
-    match which % 8 {
+    match which % 9 {
         0 => drop(mailtriage::segment::segment(&text)),
         1 => drop(mailtriage::postfix::parse_main_cf(&text, 7, SegmentKind::MainCf, &opts)),
         2 => drop(mailtriage::postfix::parse_master_cf(&text, 7)),
         3 => drop(mailtriage::dovecot::parse(&text, 7, SegmentKind::DovecotConf, &opts)),
         4 => drop(mailtriage::log::parse(&text, 7)),
         5 => drop(mailtriage::smtp::parse_transcript(&text, 7).0.failures()),
-        6 => drop(mailtriage::client_error::parse(&text, 7)),
+        6 => drop(mailtriage::client_error::parse(&text, 7).0.failure()),
+        7 => {
+            // The relay trace over a config read from the input, for a fixed outside client.
+            let (cfg, _) = mailtriage::postfix::parse_main_cf(&text, 7, SegmentKind::MainCf, &opts);
+            let (master, _) = mailtriage::postfix::parse_master_cf(&text, 7);
+            let q = mailtriage::relay::RelayQuery {
+                client_ip: Some("198.51.100.7".into()),
+                recipient: "x@example.com".into(),
+                port: Some(25),
+                ..Default::default()
+            };
+            drop(mailtriage::relay::trace(&cfg, Some(&master), &q));
+        }
         _ => drop(mailtriage::bounce::parse_message(rest, 7)),
     }
 });

@@ -34,6 +34,8 @@ enum Command {
         /// Dovecot version to assume when the paste does not state one (e.g. 2.4).
         #[arg(long)]
         dovecot_version: Option<String>,
+        #[command(flatten)]
+        what_if: analyze::WhatIfArgs,
     },
     /// Classify bounces in bulk: one record per failed recipient (files, mboxes, folders).
     Bounces {
@@ -90,12 +92,16 @@ fn main() -> ExitCode {
             format,
             postfix_version,
             dovecot_version,
+            what_if,
         } => {
             let opts = mailtriage::Options {
                 postfix_version,
                 dovecot_version,
             };
-            analyze::run(&files, format, &opts)
+            match what_if.query() {
+                Some(q) => analyze::relay(&files, format, &opts, &q),
+                None => analyze::run(&files, format, &opts),
+            }
         }
         Command::Bounces {
             paths,

@@ -11,6 +11,7 @@ pub mod facts;
 pub mod kb;
 pub mod log;
 pub mod postfix;
+pub mod relay;
 pub mod render;
 pub mod report;
 pub mod segment;
@@ -42,6 +43,7 @@ pub fn analyze(input: &str, opts: &Options) -> Report {
             .flat_map(|b| b.records.iter().cloned())
             .collect(),
         notes,
+        relay_trace: relay::paste_trace(&facts),
     };
     report.sort_findings();
     report

@@ -1,6 +1,7 @@
 //! Plain-text and Markdown renderings of a report (CLI output, "Copy as Markdown" on the page).
 //! Pure functions of the report and the analysed text.
 
+use crate::relay::{RelayStep, RelayTrace};
 use crate::report::{Finding, Report};
 use crate::text::{clip, line_number, slice, Span};
 use std::fmt::Write as _;
@@ -63,6 +64,9 @@ pub fn markdown(report: &Report, input: &str) -> String {
                 .collect();
             let _ = writeln!(s, "References: {}\n", refs.join(", "));
         }
+    }
+    if let Some(t) = &report.relay_trace {
+        relay_markdown(&mut s, t, input);
     }
     if !report.bounces.is_empty() {
         s.push_str("### Bounced recipients\n\n| recipient | reason | hard | status | reply | remote MTA |\n|---|---|---|---|---|---|\n");
@@ -127,6 +131,9 @@ pub fn text(report: &Report, input: &str) -> String {
         }
         s.push('\n');
     }
+    if let Some(t) = &report.relay_trace {
+        relay_text(&mut s, t, input);
+    }
     for b in &report.bounces {
         let _ = writeln!(
             s,
@@ -173,4 +180,148 @@ fn lines_of(input: &str, span: Span) -> (usize, usize) {
 
 fn md_cell(s: &str) -> String {
     s.replace('|', "\\|")
+}
+
+/// What the trace knew about the session, in one line.
+fn relay_session(t: &RelayTrace) -> String {
+    let q = &t.query;
+    let mut parts = vec![format!("recipient {}", q.recipient)];
+    if let Some(ip) = &q.client_ip {
+        parts.push(format!("client {ip}"));
+    }
+    if let Some(p) = q.port {
+        parts.push(format!("port {p}"));
+    }
+    parts.push(format!("service {}", t.service));
+    parts.push(
+        match q.tls {
+            Some(true) => "TLS",
+            Some(false) => "no TLS",
+            None => "TLS not known",
+        }
+        .into(),
+    );
+    parts.push(
+        if q.authenticated {
+            "logged in"
+        } else {
+            "not logged in"
+        }
+        .into(),
+    );
+    parts.join(", ")
+}
+
+fn step_mark(st: &RelayStep) -> &'static str {
+    match (st.deciding, st.matched, st.assumed) {
+        (true, _, _) => "DECIDES",
+        (false, true, _) => "matches",
+        (false, false, true) => "no (assumed)",
+        (false, false, false) => "no",
+    }
+}
+
+/// A relay trace as terminal text (also used alone by `analyze --relay-to`).
+pub fn relay_trace_text(t: &RelayTrace, input: &str) -> String {
+    let mut s = String::new();
+    relay_text(&mut s, t, input);
+    s
+}
+
+/// A relay trace as Markdown.
+pub fn relay_trace_markdown(t: &RelayTrace, input: &str) -> String {
+    let mut s = String::new();
+    relay_markdown(&mut s, t, input);
+    s
+}
+
+fn relay_text(s: &mut String, t: &RelayTrace, input: &str) {
+    let _ = writeln!(s, "relay trace: {}", relay_session(t));
+    for st in &t.steps {
+        let at = st
+            .span()
+            .map(|sp| format!(" [line {}]", line_number(input, sp.start)))
+            .unwrap_or_else(|| " [default]".into());
+        let _ = writeln!(
+            s,
+            "  {:<30} {:<40} {:<12} {}{at}",
+            st.list,
+            clip(&st.restriction, 40),
+            step_mark(st),
+            st.reason
+        );
+    }
+    let _ = writeln!(
+        s,
+        "  decision: {}{}",
+        t.decision.as_str(),
+        t.reply
+            .as_deref()
+            .map(|r| format!(" — {r}"))
+            .unwrap_or_default()
+    );
+    for w in &t.what_if {
+        let _ = writeln!(
+            s,
+            "  what if {}: {}{} — {}",
+            w.label,
+            w.decision.as_str(),
+            if w.changes { " (changes)" } else { " (same)" },
+            w.reason
+        );
+    }
+    for n in &t.notes {
+        let _ = writeln!(s, "  note: {n}");
+    }
+    s.push('\n');
+}
+
+fn relay_markdown(s: &mut String, t: &RelayTrace, input: &str) {
+    let _ = writeln!(s, "### Relay trace\n\n{}\n", relay_session(t));
+    s.push_str("| list | restriction | result | why | line |\n|---|---|---|---|---|\n");
+    for st in &t.steps {
+        let line = st
+            .span()
+            .map(|sp| line_number(input, sp.start).to_string())
+            .unwrap_or_else(|| "default".into());
+        let _ = writeln!(
+            s,
+            "| {} | `{}` | {} | {} | {line} |",
+            st.list,
+            md_cell(&st.restriction),
+            if st.deciding {
+                "**decides**"
+            } else {
+                step_mark(st)
+            },
+            md_cell(&st.reason)
+        );
+    }
+    let _ = writeln!(
+        s,
+        "\n**Decision:** {}{}\n",
+        t.decision.as_str(),
+        t.reply
+            .as_deref()
+            .map(|r| format!(" — `{}`", md_cell(r)))
+            .unwrap_or_default()
+    );
+    for w in &t.what_if {
+        let _ = writeln!(
+            s,
+            "- What if {}: {}{} — {}",
+            w.label,
+            w.decision.as_str(),
+            if w.changes {
+                " (changes the outcome)"
+            } else {
+                ""
+            },
+            md_cell(&w.reason)
+        );
+    }
+    for n in &t.notes {
+        let _ = writeln!(s, "- Note: {}", md_cell(n));
+    }
+    s.push('\n');
 }

@@ -15,6 +15,9 @@ pub struct Report {
     pub bounces: Vec<crate::bounce::BounceRecord>,
     /// What the parsers could not read, each pointing at the text concerned.
     pub notes: Vec<Note>,
+    /// How Postfix decided the paste's relay refusal, step by step, when the paste holds one and
+    /// the config that made it (`null` otherwise).
+    pub relay_trace: Option<crate::relay::RelayTrace>,
 }
 
 /// What kind of text a stretch of the paste is.

@@ -6,6 +6,7 @@ use super::{ranked, Entry, Probe};
 use crate::facts::{Facts, Failure};
 use crate::report::{Finding, Fix, SegmentKind, Severity, Side};
 use crate::tables::{enhanced_status_title, reply_code_meaning};
+use crate::text::Span;
 use std::collections::HashMap;
 
 /// The entry used when no other entry explains a failure that has a reply code or status.
@@ -124,13 +125,26 @@ fn source_label(f: &Failure) -> &'static str {
 }
 
 fn count_phrase(failures: &[&Failure]) -> String {
-    let label = failures
-        .first()
-        .map(|f| source_label(f))
-        .unwrap_or("failure");
-    match failures.len() {
-        1 => format!("One {label}"),
-        n => format!("{n} {label}s"),
+    // Counts per kind of source, in order of first appearance: "2 log lines and 1 mail client error".
+    let mut counts: Vec<(&'static str, usize)> = Vec::new();
+    for f in failures {
+        let l = source_label(f);
+        match counts.iter_mut().find(|(k, _)| *k == l) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((l, 1)),
+        }
+    }
+    let parts: Vec<String> = counts
+        .iter()
+        .map(|(l, n)| match n {
+            1 => format!("1 {l}"),
+            n => format!("{n} {l}s"),
+        })
+        .collect();
+    match parts.len() {
+        0 => "One failure".into(),
+        1 if failures.len() == 1 => format!("One {}", counts[0].0),
+        _ => parts.join(" and "),
     }
 }
 
@@ -224,24 +238,147 @@ fn missing_inputs(entry: &Entry, facts: &Facts) -> bool {
     })
 }
 
+/// Where a KB root cause stands for this paste.
+#[derive(Clone, Debug, PartialEq)]
+enum CauseState {
+    /// A check's finding (its id) or the relay trace (reason) confirms it.
+    Confirmed(String),
+    /// The check ran on the pasted config and stayed silent, or the trace shows otherwise.
+    RuledOut(String),
+    /// The input the check needs is missing: what to paste.
+    Missing(&'static str),
+    /// Nothing in this build decides it.
+    Undecided,
+}
+
+/// Which inputs a check reads, from its id; what to paste for each.
+fn check_needs(check: &str) -> &'static [(&'static str, &'static str)] {
+    const POSTFIX: (&str, &str) = ("postfix", "`postconf -n`");
+    const MASTER: (&str, &str) = ("master", "`postconf -M` (master.cf)");
+    const DOVECOT: (&str, &str) = ("dovecot", "`doveconf -n`");
+    match check {
+        "postfix/submission_not_enabled" => &[POSTFIX, MASTER],
+        "dovecot/sasl_path_mismatch" | "dovecot/lmtp_listener_missing" => &[POSTFIX, DOVECOT],
+        c if c.starts_with("dovecot/") => &[DOVECOT],
+        _ => &[POSTFIX],
+    }
+}
+
+fn input_missing(facts: &Facts, input: &str) -> bool {
+    match input {
+        "postfix" => facts.postfix.is_empty(),
+        "master" => facts.master.is_empty(),
+        "dovecot" => facts.dovecot.is_empty(),
+        _ => false,
+    }
+}
+
+/// A check finding counts for this failure when its evidence lies in the config the failure was
+/// joined with (or in master.cf / Dovecot config, which have no competing copies to join), or
+/// when no config was joined.
+fn finding_joins(f: &Finding, facts: &Facts, config: Option<Span>) -> bool {
+    let Some(cfg) = config else { return true };
+    let others: Vec<Span> = facts
+        .master
+        .iter()
+        .map(|m| m.span)
+        .chain(facts.dovecot.iter().map(|d| d.span))
+        .collect();
+    f.evidence.is_empty()
+        || f.evidence.iter().any(|e| {
+            let s = Span::new(e.start, e.end);
+            cfg.contains(s) || others.iter().any(|o| o.contains(s))
+        })
+}
+
+fn cause_state(
+    cause: &super::Cause,
+    facts: &Facts,
+    from_checks: &[Finding],
+    config: Option<Span>,
+    verdicts: &[Verdict],
+) -> CauseState {
+    if cause.check.is_empty() {
+        return CauseState::Undecided;
+    }
+    if let Some(f) = from_checks
+        .iter()
+        .find(|f| f.id == cause.check && finding_joins(f, facts, config))
+    {
+        return CauseState::Confirmed(f.id.clone());
+    }
+    if let Some(v) = verdicts.iter().find(|v| v.check == cause.check) {
+        return if v.confirmed {
+            CauseState::Confirmed(v.why.clone())
+        } else {
+            CauseState::RuledOut(v.why.clone())
+        };
+    }
+    if let Some((_, paste)) = check_needs(cause.check)
+        .iter()
+        .find(|(i, _)| input_missing(facts, i))
+    {
+        return CauseState::Missing(paste);
+    }
+    if crate::checks::find(cause.check).is_some() {
+        return CauseState::RuledOut(format!(
+            "check {} ran on your config and found nothing",
+            cause.check
+        ));
+    }
+    CauseState::Undecided
+}
+
+/// A ruled-out cause keeps a quarter of its likelihood; a confirmed one is certain.
+fn adjusted(likelihood: f32, st: &CauseState) -> f32 {
+    match st {
+        CauseState::Confirmed(_) => 1.0,
+        CauseState::RuledOut(_) => likelihood * 0.25,
+        _ => likelihood,
+    }
+}
+
 fn explained(entry: &'static Entry, g: &Group, facts: &Facts, from_checks: &[Finding]) -> Finding {
     let first = g.failures.first().copied();
     let hint = first
         .and_then(|f| f.source)
         .and_then(|k| entry.hint(hint_source(k)));
-    let side = hint.and_then(|h| h.side).unwrap_or(entry.side);
+    let mut side = hint.and_then(|h| h.side).unwrap_or(entry.side);
     let mut severity = entry.severity;
     if severity == Severity::Error && is_temporary(&g.failures) {
         severity = Severity::Warning;
     }
 
+    // The join with the config: a relay trace for relay refusals, else the nearest config.
+    let relay_join = crate::relay::most_informative(g.failures.iter().copied(), 16)
+        .and_then(|f| crate::relay::join(facts, f));
+    let config_index = relay_join
+        .as_ref()
+        .map(|j| j.config)
+        .or_else(|| first.and_then(|f| crate::relay::nearest_config(facts, f.span)));
+    let cfg = config_index.and_then(|i| facts.postfix.get(i));
+    let diagnosis = relay_join
+        .as_ref()
+        .filter(|j| j.reproduces())
+        .map(|j| relay_diagnosis(facts, j));
+    let verdicts: &[Verdict] = diagnosis.as_ref().map_or(&[], |d| &d.verdicts[..]);
+
+    let states: Vec<CauseState> = entry
+        .causes
+        .iter()
+        .map(|c| cause_state(c, facts, from_checks, cfg.map(|c| c.span), verdicts))
+        .collect();
     // Causes a config check confirmed, each with the check's finding.
     let confirmed: Vec<(&super::Cause, &Finding)> = entry
         .causes
         .iter()
-        .filter(|c| !c.check.is_empty())
-        .filter_map(|c| from_checks.iter().find(|f| f.id == c.check).map(|f| (c, f)))
+        .zip(&states)
+        .filter_map(|(c, st)| match st {
+            CauseState::Confirmed(id) => from_checks.iter().find(|f| &f.id == id).map(|f| (c, f)),
+            _ => None,
+        })
         .collect();
+    let root = diagnosis.as_ref().and_then(|d| d.root.as_ref());
 
     let mut summary = format!(
         "{} {}: {}{}.",
@@ -254,7 +391,8 @@ fn explained(entry: &'static Entry, g: &Group, facts: &Facts, from_checks: &[Fin
         entry.title,
         first.map(reply_label).unwrap_or_default()
     );
-    if let Some(f) = first {
+    let context_of = relay_join.as_ref().map(|j| &j.failure).or(first);
+    if let Some(f) = context_of {
         summary.push_str(&session_context(f));
     }
     summary.push_str(&recipients(&g.failures));
@@ -264,44 +402,135 @@ fn explained(entry: &'static Entry, g: &Group, facts: &Facts, from_checks: &[Fin
             g.failures.len()
         ));
     }
-    if confirmed.is_empty() {
-        let mut causes: Vec<&super::Cause> = entry.causes.iter().collect();
-        causes.sort_by(|a, b| b.likelihood.total_cmp(&a.likelihood));
+    if let Some(r) = root {
+        summary.push_str(&format!(" Root cause in your config: {}", r.text));
+        summary.push_str(&format!(" Who must act: {}.", side_label(r.side)));
+    }
+    for (cause, f) in &confirmed {
+        summary.push_str(&format!(
+            " Confirmed in your config by {}: {} — {}",
+            f.id, f.title, cause.text
+        ));
+    }
+    if root.is_none() && confirmed.is_empty() {
+        if let Some(c) = cfg {
+            summary.push_str(&config_context(entry, c, first));
+        }
+        let mut causes: Vec<(&super::Cause, f32)> = entry
+            .causes
+            .iter()
+            .zip(&states)
+            .map(|(c, st)| (c, adjusted(c.likelihood, st)))
+            .collect();
+        causes.sort_by(|a, b| b.1.total_cmp(&a.1));
         let ranked: Vec<String> = causes
             .iter()
             .take(3)
             .enumerate()
-            .map(|(i, c)| format!("{}. {} ({}%)", i + 1, c.text, percent(c.likelihood)))
+            .map(|(i, (c, l))| format!("{}. {} ({}%)", i + 1, c.text, percent(*l)))
             .collect();
         summary.push_str(&format!(" Likely causes: {}", ranked.join(" ")));
-        if !entry.paste_next.is_empty() && (entry.needs.is_empty() || missing_inputs(entry, facts))
-        {
-            summary.push_str(&format!(" To decide: {}", entry.paste_next));
-        }
-    } else {
-        for (cause, f) in &confirmed {
-            summary.push_str(&format!(
-                " Confirmed in your config by {}: {} — {}",
-                f.id, f.title, cause.text
-            ));
+    }
+    // What the checks and the trace say about the other causes.
+    let also: Vec<String> = entry
+        .causes
+        .iter()
+        .zip(&states)
+        .filter_map(|(c, st)| match st {
+            CauseState::Confirmed(why) if !from_checks.iter().any(|f| &f.id == why) => {
+                Some(format!("{} ({why})", c.text.trim_end_matches('.')))
+            }
+            _ => None,
+        })
+        .collect();
+    if !also.is_empty() {
+        summary.push_str(&format!(" The trace confirms: {}.", also.join("; ")));
+    }
+    let mut ruled = Vec::new();
+    let mut missing: Vec<&str> = Vec::new();
+    for (c, st) in entry.causes.iter().zip(&states) {
+        match st {
+            CauseState::RuledOut(why) => {
+                ruled.push(format!("{} ({why})", c.text.trim_end_matches('.')))
+            }
+            CauseState::Missing(p) if !missing.contains(p) => missing.push(p),
+            _ => {}
         }
     }
+    if !ruled.is_empty() {
+        summary.push_str(&format!(" Ruled out: {}.", ruled.join("; ")));
+    }
+    let undecided_needs_paste = !entry.paste_next.is_empty()
+        && root.is_none()
+        && confirmed.is_empty()
+        && (entry.needs.is_empty() || missing_inputs(entry, facts));
+    if undecided_needs_paste {
+        summary.push_str(&format!(" To decide: {}", entry.paste_next));
+    } else if !missing.is_empty() {
+        summary.push_str(&format!(
+            " Not decided without {}: paste it next.",
+            missing.join(" and ")
+        ));
+    }
 
+    let confidence = if !confirmed.is_empty() {
+        1.0
+    } else if let Some(r) = root {
+        r.confidence
+    } else {
+        g.score
+    };
+    if let Some(r) = root {
+        side = r.side;
+    }
     let mut finding = Finding::new(entry.id, severity, entry.title)
         .summary(summary)
         .side(side)
-        .confidence(if confirmed.is_empty() { g.score } else { 1.0 });
+        .confidence(confidence);
     finding.why = match hint {
         Some(h) => format!("{}\n\n{}", entry.summary, h.text),
         None => entry.summary.to_owned(),
     };
     for (_, f) in &confirmed {
         severity_at_least(&mut finding, f.severity);
-        for e in &f.evidence {
-            finding.evidence.push(e.clone());
+    }
+    // The failure first, then the config lines that explain it.
+    let lead = relay_join
+        .as_ref()
+        .and_then(|j| g.failures.iter().position(|f| f.span == j.failure.span));
+    let mut ordered: Vec<&Failure> = g.failures.clone();
+    if let Some(i) = lead {
+        let f = ordered.remove(i);
+        ordered.insert(0, f);
+    }
+    finding = add_failure_evidence(finding, &ordered[..1.min(ordered.len())]);
+    if let Some(r) = root {
+        for e in &r.evidence {
+            if !finding.evidence.contains(e) {
+                finding.evidence.push(e.clone());
+            }
         }
     }
-    finding = add_failure_evidence(finding, &g.failures);
+    for (_, f) in &confirmed {
+        for e in &f.evidence {
+            if !finding.evidence.contains(e) {
+                finding.evidence.push(e.clone());
+            }
+        }
+    }
+    if root.is_none() && confirmed.is_empty() {
+        if let Some(c) = cfg {
+            for (p, span) in entry
+                .params
+                .iter()
+                .filter_map(|p| c.get(p).map(|d| (*p, d.span)))
+                .take(4)
+            {
+                finding = finding.evidence(span, format!("your {p} setting"));
+            }
+        }
+    }
+    finding = add_failure_evidence(finding, ordered.get(1..).unwrap_or(&[]));
     for p in entry.params {
         finding = finding.param(*p);
     }
@@ -310,9 +539,14 @@ fn explained(entry: &'static Entry, g: &Group, facts: &Facts, from_checks: &[Fin
             finding = finding.param(p.clone());
         }
     }
-    finding.fix = confirmed
-        .iter()
-        .find_map(|(_, f)| f.fix.clone())
+    if let Some(r) = root {
+        for p in &r.params {
+            finding = finding.param(*p);
+        }
+    }
+    finding.fix = root
+        .map(|r| r.fix.clone())
+        .or_else(|| confirmed.iter().find_map(|(_, f)| f.fix.clone()))
         .or_else(|| {
             entry.best_fix().map(|x| Fix {
                 text: format!(
@@ -330,6 +564,441 @@ fn explained(entry: &'static Entry, g: &Group, facts: &Facts, from_checks: &[Fin
         finding = finding.reference(r.title, (!r.url.is_empty()).then_some(r.url));
     }
     finding
+}
+
+fn side_label(s: Side) -> &'static str {
+    match s {
+        Side::Client => "the mail client (its account settings)",
+        Side::SenderServer => "the sending side's own server (its configuration)",
+        Side::RecipientServer => "the recipient's server (its configuration)",
+        Side::Network => "something between the servers (DNS, network, a block list)",
+        Side::Unknown => "not known",
+    }
+}
+
+/// What the joined config says about a failure the trace does not cover: the recipient
+/// domain's class and the entry's parameters as set there.
+fn config_context(
+    entry: &Entry,
+    cfg: &crate::postfix::PostfixConfig,
+    f: Option<&Failure>,
+) -> String {
+    let mut out = String::new();
+    let domain = f
+        .and_then(|f| f.recipient.as_deref())
+        .and_then(|r| r.rsplit_once('@'))
+        .map(|(_, d)| d.to_owned());
+    if let Some(d) = domain {
+        let class = crate::relay::domain_class(cfg, &[], &d);
+        match (&class.class, class.unseen.is_empty()) {
+            (Some(c), _) => out.push_str(&format!(
+                " In your config {d} is listed in {c}{}.",
+                match c.as_str() {
+                    "mydestination" => ": its users are local accounts or aliases",
+                    "virtual_mailbox_domains" =>
+                        ": every address must be in virtual_mailbox_maps (or an alias)",
+                    "virtual_alias_domains" => ": every address must be in virtual_alias_maps",
+                    _ => ": Postfix passes its mail on",
+                }
+            )),
+            (None, true) => out.push_str(&format!(
+                " In your config {d} is in none of mydestination, virtual_alias_domains, \
+                 virtual_mailbox_domains, relay_domains."
+            )),
+            (None, false) => out.push_str(&format!(
+                " In your config {d} is not listed where the paste shows; it may be in {}.",
+                class.unseen.join(", ")
+            )),
+        }
+    }
+    let set: Vec<String> = entry
+        .params
+        .iter()
+        .filter_map(|p| {
+            cfg.get(p)
+                .map(|d| format!("{p} = {}", crate::text::clip(&d.value.text, 80)))
+        })
+        .collect();
+    if !set.is_empty() {
+        out.push_str(&format!(" Your config sets {}.", set.join(", ")));
+    }
+    out
+}
+
+/// What the relay trace decides about one cause (by check id).
+#[derive(Clone, Debug)]
+struct Verdict {
+    check: &'static str,
+    confirmed: bool,
+    why: String,
+}
+
+/// The cause the trace pins down, with its evidence and exact fix.
+#[derive(Clone, Debug)]
+struct RootCause {
+    text: String,
+    side: Side,
+    evidence: Vec<crate::report::Evidence>,
+    fix: Fix,
+    params: Vec<&'static str>,
+    confidence: f32,
+}
+
+struct RelayDiagnosis {
+    root: Option<RootCause>,
+    verdicts: Vec<Verdict>,
+}
+
+/// The server's own domain as Postfix sees it: `mydomain`, else `myhostname` minus its first
+/// label.
+fn own_domain(cfg: &crate::postfix::PostfixConfig) -> Option<String> {
+    let known = |v: Option<String>| v.filter(|v| !v.is_empty() && !v.contains('$'));
+    known(cfg.effective("mydomain")).or_else(|| {
+        known(cfg.effective("myhostname"))
+            .and_then(|h| h.split_once('.').map(|(_, d)| d.to_owned()))
+            .filter(|d| d.contains('.'))
+    })
+}
+
+const SUBMISSION_SNIPPET: &str = "# master.cf: the submission service (port 587, STARTTLS, AUTH)
+submission inet n       -       y       -       -       smtpd
+  -o syslog_name=postfix/submission
+  -o smtpd_tls_security_level=encrypt
+  -o smtpd_sasl_auth_enable=yes
+  -o smtpd_tls_auth_only=yes
+  -o smtpd_relay_restrictions=permit_sasl_authenticated,reject
+";
+
+const CLIENT_SETTINGS: &str = "# the mail client's outgoing (SMTP) server
+port: 587
+encryption: STARTTLS
+authentication: on (the mailbox's user name and password)
+";
+
+fn relay_diagnosis(facts: &Facts, j: &crate::relay::RelayJoin) -> RelayDiagnosis {
+    use crate::relay::{Decision, WHAT_IF_587_AUTH, WHAT_IF_AUTH};
+    let t = &j.trace;
+    let f = &j.failure;
+    let mut verdicts = Vec::new();
+    let cfg = facts.postfix.get(j.config);
+    let domain = t.query.recipient_domain().to_owned();
+    let deciding = t.deciding_step();
+    let deciding_ev = deciding.and_then(|s| {
+        s.span().map(|sp| {
+            crate::report::Evidence::new(sp, format!("the deciding restriction ({})", s.list))
+        })
+    });
+    let dialog = facts.client_errors.iter().find(|c| c.span == f.span);
+    let mut dialog_ev = Vec::new();
+    if let Some(c) = dialog {
+        use crate::client_error::FieldName;
+        for (name, label) in [
+            (FieldName::Port, "the port the client used"),
+            (FieldName::Secure, "the client's encryption setting"),
+        ] {
+            if let Some(x) = c.field(name) {
+                dialog_ev.push(crate::report::Evidence::new(x.span, label));
+            }
+        }
+    }
+    let auth_ok_587 = t
+        .what_if(WHAT_IF_587_AUTH)
+        .is_some_and(|w| w.decision == Decision::Permit);
+    let _ = WHAT_IF_587_AUTH;
+    let auth_ok_here = t
+        .what_if(WHAT_IF_AUTH)
+        .is_some_and(|w| w.decision == Decision::Permit);
+
+    // The recipient domain is the server's own, yet in no class.
+    let own = cfg.and_then(own_domain);
+    let is_own = own.as_deref().is_some_and(|o| {
+        domain.eq_ignore_ascii_case(o) || domain.to_ascii_lowercase().ends_with(&format!(".{o}"))
+    });
+    let domain_root = if t.domain.class.is_some() {
+        verdicts.push(Verdict {
+            check: "postfix/domain_not_local",
+            confirmed: false,
+            why: format!(
+                "{domain} is listed in {}",
+                t.domain.class.as_deref().unwrap_or("")
+            ),
+        });
+        None
+    } else if is_own && t.domain.unseen.is_empty() {
+        verdicts.push(Verdict {
+            check: "postfix/domain_not_local",
+            confirmed: true,
+            why: format!("{domain} is this server's own domain but is in no domain class"),
+        });
+        let mut ev = Vec::new();
+        for p in ["mydestination", "virtual_mailbox_domains", "relay_domains"] {
+            if let Some(d) = cfg.and_then(|c| c.get(p)) {
+                ev.push(crate::report::Evidence::new(
+                    d.span,
+                    format!("{p}: {domain} is not in it"),
+                ));
+            }
+        }
+        ev.extend(deciding_ev.clone());
+        let current = cfg
+            .and_then(|c| c.raw_value("mydestination"))
+            .unwrap_or_default();
+        let snippet = if current.trim().is_empty() {
+            format!("mydestination = {domain}")
+        } else {
+            format!("mydestination = {current}, {domain}")
+        };
+        Some(RootCause {
+            text: format!(
+                "{domain} is this server's own domain (mydomain {}), but it is listed in none of \
+                 mydestination, virtual_alias_domains, virtual_mailbox_domains or relay_domains, \
+                 so Postfix treats mail to it as relaying and {} refuses it. This server is the \
+                 recipient's server: the fix is here, not at the sender.",
+                own.as_deref().unwrap_or(""),
+                deciding.map_or("reject_unauth_destination", |s| s.restriction.as_str())
+            ),
+            side: Side::RecipientServer,
+            evidence: ev,
+            fix: Fix {
+                text: format!(
+                    "Make {domain} a domain this server receives for: add it to mydestination when \
+                     its users are local accounts, or to virtual_mailbox_domains when they are \
+                     virtual mailboxes (never both), then `postfix reload`."
+                ),
+                snippet: Some(snippet),
+            },
+            params: vec!["mydestination", "virtual_mailbox_domains"],
+            confidence: 0.95,
+        })
+    } else {
+        if !is_own {
+            verdicts.push(Verdict {
+                check: "postfix/domain_not_local",
+                confirmed: false,
+                why: match &own {
+                    Some(o) => format!("{domain} is not this server's domain {o}: it is remote"),
+                    None => format!("{domain} is in no domain class and looks remote"),
+                },
+            });
+        }
+        None
+    };
+
+    let a = &t.auth;
+    // AUTH offered only after STARTTLS, and the client did not use TLS.
+    let tls_only_bites = a.sasl_enabled && a.tls_auth_only && !a.session_tls;
+    verdicts.push(Verdict {
+        check: "postfix/auth_only_after_starttls",
+        confirmed: tls_only_bites,
+        why: if tls_only_bites {
+            "smtpd_tls_auth_only = yes and the session had no TLS, so AUTH was not offered".into()
+        } else if !a.tls_auth_only {
+            "smtpd_tls_auth_only is off on this service".into()
+        } else {
+            "the session used TLS, so AUTH was offered".into()
+        },
+    });
+    verdicts.push(Verdict {
+        check: "postfix/sasl_auth_not_enabled",
+        confirmed: !a.sasl_enabled,
+        why: if a.sasl_enabled {
+            format!("smtpd_sasl_auth_enable = yes on the {} service", t.service)
+        } else {
+            format!(
+                "smtpd_sasl_auth_enable is not yes on the {} service",
+                t.service
+            )
+        },
+    });
+    // The outcome for a client that logs in: here when this service offers AUTH, else on 587.
+    let logged_in = if a.offered {
+        if a.authenticated {
+            Some((t.decision, String::new()))
+        } else {
+            t.what_if(WHAT_IF_AUTH)
+                .map(|w| (w.decision, w.reason.clone()))
+        }
+    } else {
+        t.what_if(WHAT_IF_587_AUTH)
+            .map(|w| (w.decision, w.reason.clone()))
+    };
+    match &logged_in {
+        Some((Decision::Permit, _)) => verdicts.push(Verdict {
+            check: "postfix/relay_restrictions_without_sasl",
+            confirmed: false,
+            why: "a client that logs in would be accepted".into(),
+        }),
+        Some((Decision::Reject | Decision::Defer, why)) if a.sasl_enabled || !a.offered => verdicts
+            .push(Verdict {
+                check: "postfix/relay_restrictions_without_sasl",
+                confirmed: true,
+                why: if why.is_empty() {
+                    "the client logged in and was still refused".into()
+                } else {
+                    format!("even a client that logs in is refused: {why}")
+                },
+            }),
+        _ => {}
+    }
+    if t.service_defined.is_some() {
+        let open = t.service == "submission"
+            || facts
+                .master
+                .iter()
+                .any(|m| m.service("submission").is_some() || m.service("submissions").is_some());
+        verdicts.push(Verdict {
+            check: "postfix/submission_not_enabled",
+            confirmed: !open,
+            why: if open {
+                "master.cf enables a submission service".into()
+            } else {
+                "master.cf has no active submission service".into()
+            },
+        });
+    }
+    let submission_missing = verdicts
+        .iter()
+        .any(|v| v.check == "postfix/submission_not_enabled" && v.confirmed);
+    let submission_known = t.service_defined.is_some();
+
+    let mut base_ev: Vec<crate::report::Evidence> = dialog_ev.clone();
+    let root = domain_root.or_else(|| {
+        if tls_only_bites {
+            let port = t.query.port.map_or("25".to_owned(), |p| p.to_string());
+            if let Some(sp) = a.tls_auth_only_span {
+                base_ev.push(crate::report::Evidence::new(sp, "smtpd_tls_auth_only: AUTH only after STARTTLS"));
+            }
+            base_ev.extend(deciding_ev.clone());
+            let server_part = if submission_missing {
+                " master.cf has no submission service, so port 587 is not even open."
+            } else {
+                ""
+            };
+            let mut snippet = String::new();
+            if submission_missing || !submission_known {
+                snippet.push_str(SUBMISSION_SNIPPET);
+                snippet.push('\n');
+            }
+            snippet.push_str(CLIENT_SETTINGS);
+            Some(RootCause {
+                text: format!(
+                    "the client sent on port {port} without TLS. This service offers SMTP AUTH only \
+                     after STARTTLS (smtpd_tls_auth_only = yes), so the client could not log in, \
+                     permit_sasl_authenticated did not match, and {} refused {} as relaying.{} \
+                     {}",
+                    deciding.map_or("reject_unauth_destination", |s| s.restriction.as_str()),
+                    t.query.recipient,
+                    server_part,
+                    if auth_ok_587 {
+                        "The trace accepts the same recipient from a client that logs in on port 587 with STARTTLS."
+                    } else {
+                        ""
+                    }
+                )
+                .trim_end()
+                .to_owned(),
+                side: Side::Client,
+                evidence: base_ev.clone(),
+                fix: Fix {
+                    text: if submission_missing || !submission_known {
+                        "Offer submission on port 587 with STARTTLS and AUTH (master.cf), then set the mail client to port 587, STARTTLS, with authentication on. Do not turn smtpd_tls_auth_only off: passwords would cross the network in clear."
+                            .into()
+                    } else {
+                        "Set the mail client to the submission port 587 with STARTTLS and authentication on (or 465 with SSL/TLS).".into()
+                    },
+                    snippet: Some(snippet),
+                },
+                params: vec!["smtpd_tls_auth_only", "smtpd_sasl_auth_enable"],
+                confidence: 0.95,
+            })
+        } else if !a.sasl_enabled {
+            if let Some(sp) = a.sasl_enabled_span {
+                base_ev.push(crate::report::Evidence::new(sp, "smtpd_sasl_auth_enable"));
+            }
+            base_ev.extend(deciding_ev.clone());
+            Some(RootCause {
+                text: format!(
+                    "SMTP AUTH is off on the {} service (smtpd_sasl_auth_enable is not yes), so no \
+                     client can log in there and {} refused {} as relaying.",
+                    t.service,
+                    deciding.map_or("reject_unauth_destination", |s| s.restriction.as_str()),
+                    t.query.recipient
+                ),
+                side: Side::SenderServer,
+                evidence: base_ev.clone(),
+                fix: Fix {
+                    text: "Enable SASL on the service your users send through (best: submission on port 587) and let Postfix ask Dovecot (or Cyrus) for the password check.".into(),
+                    snippet: Some(if t.service == "smtp" {
+                        SUBMISSION_SNIPPET.to_owned()
+                    } else {
+                        format!("# master.cf, under `{}`\n  -o smtpd_sasl_auth_enable=yes\n", t.service)
+                    }),
+                },
+                params: vec!["smtpd_sasl_auth_enable"],
+                confidence: 0.9,
+            })
+        } else if verdicts
+            .iter()
+            .any(|v| v.check == "postfix/relay_restrictions_without_sasl" && v.confirmed)
+        {
+            let list = deciding.map_or("smtpd_relay_restrictions", |s| s.list.as_str());
+            let items = cfg
+                .map(|c| c.restrictions_in(list, &[]))
+                .unwrap_or_default();
+            let mut names: Vec<String> = Vec::new();
+            for r in &items {
+                let text = match r.arg() {
+                    Some(a) => format!("{} {a}", r.name),
+                    None => r.name.clone(),
+                };
+                if deciding.is_some_and(|d| d.restriction == text) && !names.iter().any(|n| n == "permit_sasl_authenticated") {
+                    names.push("permit_sasl_authenticated".into());
+                }
+                names.push(text);
+            }
+            if let Some(d) = cfg.and_then(|c| c.get(list)) {
+                base_ev.push(crate::report::Evidence::new(d.span, format!("{list}: no permit_sasl_authenticated before the refusal")));
+            }
+            base_ev.extend(deciding_ev.clone());
+            Some(RootCause {
+                text: format!(
+                    "even a client that logs in is refused: {list} reaches {} without a \
+                     permit_sasl_authenticated before it, so authenticated users cannot relay.",
+                    deciding.map_or("the refusal", |s| s.restriction.as_str())
+                ),
+                side: Side::SenderServer,
+                evidence: base_ev.clone(),
+                fix: Fix {
+                    text: format!("Put permit_sasl_authenticated in {list} before the restriction that refuses."),
+                    snippet: Some(format!("{list} = {}", names.join(", "))),
+                },
+                params: vec!["smtpd_relay_restrictions", "smtpd_recipient_restrictions"],
+                confidence: 0.9,
+            })
+        } else if !t.query.authenticated && (auth_ok_here || auth_ok_587) {
+            base_ev.extend(deciding_ev.clone());
+            Some(RootCause {
+                text: format!(
+                    "the client did not log in. The server accepts {} from a client that \
+                     authenticates{}, so the server side is in order and the mail client must \
+                     turn on authentication.",
+                    t.query.recipient,
+                    if auth_ok_here { "" } else { " on port 587 with STARTTLS" }
+                ),
+                side: Side::Client,
+                evidence: base_ev.clone(),
+                fix: Fix {
+                    text: "In the mail client, turn on 'outgoing server requires authentication' with the mailbox's user name and password; use port 587 with STARTTLS.".into(),
+                    snippet: Some(CLIENT_SETTINGS.to_owned()),
+                },
+                params: vec!["smtpd_sasl_auth_enable"],
+                confidence: 0.85,
+            })
+        } else {
+            None
+        }
+    });
+    RelayDiagnosis { root, verdicts }
 }
 
 fn severity_at_least(f: &mut Finding, s: Severity) {
@@ -418,5 +1087,133 @@ fn reply_label_of(code: Option<u16>, status: Option<&str>) -> String {
         (Some(c), None) => format!(" the reply {c}"),
         (None, Some(s)) => format!(" the status {s}"),
         (None, None) => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod join_tests {
+    use super::*;
+    use crate::kb::Cause;
+    use crate::report::SegmentKind;
+
+    fn facts_of(input: &str) -> Facts {
+        let (segs, _) = crate::segment::segment(input);
+        crate::facts::gather(input, &segs, &Default::default()).0
+    }
+
+    const CAUSE_TLS: Cause = Cause {
+        text: "AUTH only after STARTTLS",
+        likelihood: 0.3,
+        check: "postfix/auth_only_after_starttls",
+    };
+    const CAUSE_SUBMISSION: Cause = Cause {
+        text: "no submission",
+        likelihood: 0.2,
+        check: "postfix/submission_not_enabled",
+    };
+    const CAUSE_DUP: Cause = Cause {
+        text: "a parameter set twice",
+        likelihood: 0.4,
+        check: "postfix/duplicate_parameter",
+    };
+
+    const PASTE: &str = "Mar  1 10:00:00 mx postfix/smtpd[7]: NOQUEUE: reject: RCPT from c.example.org[198.51.100.9]: 554 5.7.1 <z@example.com>: Relay access denied; from=<a@example.net> to=<z@example.com> proto=ESMTP helo=<c.example.org>\n\nmyhostname = mx.example.net\nmynetworks = 127.0.0.0/8\nsmtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination\n";
+
+    #[test]
+    fn a_check_finding_confirms_only_when_it_points_into_the_joined_config() {
+        let facts = facts_of(PASTE);
+        let cfg = facts.postfix[0].span;
+        let inside = Finding::new(CAUSE_TLS.check, Severity::Error, "x")
+            .evidence(Span::new(cfg.start + 2, cfg.start + 9), "in the config");
+        let elsewhere = Finding::new(CAUSE_TLS.check, Severity::Error, "x")
+            .evidence(Span::new(0, 5), "in the log line");
+        assert_eq!(
+            cause_state(&CAUSE_TLS, &facts, &[inside], Some(cfg), &[]),
+            CauseState::Confirmed(CAUSE_TLS.check.into())
+        );
+        assert_eq!(
+            cause_state(
+                &CAUSE_TLS,
+                &facts,
+                std::slice::from_ref(&elsewhere),
+                Some(cfg),
+                &[]
+            ),
+            CauseState::Undecided,
+            "not a registered check in this build, and its evidence is not in the config"
+        );
+        // Without a joined config any finding of that id counts.
+        assert!(matches!(
+            cause_state(&CAUSE_TLS, &facts, &[elsewhere], None, &[]),
+            CauseState::Confirmed(_)
+        ));
+    }
+
+    #[test]
+    fn a_silent_registered_check_rules_its_cause_out() {
+        let facts = facts_of(PASTE);
+        let st = cause_state(&CAUSE_DUP, &facts, &[], Some(facts.postfix[0].span), &[]);
+        assert!(matches!(st, CauseState::RuledOut(ref w) if w.contains("ran on your config")));
+        assert!(adjusted(CAUSE_DUP.likelihood, &st) < CAUSE_DUP.likelihood / 2.0);
+        // Without any Postfix config it is not decided: paste it.
+        let none = Facts::default();
+        assert_eq!(
+            cause_state(&CAUSE_DUP, &none, &[], None, &[]),
+            CauseState::Missing("`postconf -n`")
+        );
+        assert_eq!(
+            cause_state(&CAUSE_SUBMISSION, &facts, &[], None, &[]),
+            CauseState::Missing("`postconf -M` (master.cf)")
+        );
+    }
+
+    #[test]
+    fn trace_verdicts_confirm_and_rule_out() {
+        let v = [Verdict {
+            check: CAUSE_TLS.check,
+            confirmed: false,
+            why: "smtpd_tls_auth_only is off".into(),
+        }];
+        let facts = facts_of(PASTE);
+        assert_eq!(
+            cause_state(&CAUSE_TLS, &facts, &[], None, &v),
+            CauseState::RuledOut("smtpd_tls_auth_only is off".into())
+        );
+    }
+
+    #[test]
+    fn a_relay_failure_joined_with_its_config_names_the_cause_in_it() {
+        // A foreign client relaying to a remote domain, SASL off: the fix is on the server.
+        let facts = facts_of(PASTE);
+        let out = diagnose(&facts, &[]);
+        let f = &out[0];
+        assert_eq!(f.id, "smtp/554-5.7.1-relay-access-denied");
+        assert_eq!(f.side, Some(Side::SenderServer));
+        assert!(
+            f.summary.contains("smtpd_sasl_auth_enable"),
+            "{}",
+            f.summary
+        );
+        assert!(f.summary.contains("Ruled out:"), "{}", f.summary);
+        let cfg = facts.postfix[0].span;
+        assert!(f
+            .evidence
+            .iter()
+            .any(|e| cfg.contains(Span::new(e.start, e.end))));
+        assert!(f.evidence.iter().any(|e| e.start == 0), "the log line");
+        assert!(f.confidence >= 0.9);
+    }
+
+    #[test]
+    fn configs_after_the_failure_are_preferred() {
+        let cfg_before = "myhostname = a.example.net\nmynetworks = 127.0.0.0/8\n\n";
+        let log = "Mar  1 10:00:00 mx postfix/smtpd[7]: NOQUEUE: reject: RCPT from c.example.org[198.51.100.9]: 554 5.7.1 <z@example.com>: Relay access denied; from=<a@example.net> to=<z@example.com> proto=ESMTP helo=<c.example.org>\n\n";
+        let cfg_after = "myhostname = b.example.net\nmynetworks = 127.0.0.0/8\n";
+        let paste = format!("{cfg_before}{log}{cfg_after}");
+        let facts = facts_of(&paste);
+        assert_eq!(facts.postfix.len(), 2);
+        let f = &facts.failures[0];
+        assert_eq!(f.source, Some(SegmentKind::MailLog));
+        assert_eq!(crate::relay::nearest_config(&facts, f.span), Some(1));
     }
 }

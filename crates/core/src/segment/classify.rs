@@ -504,11 +504,14 @@ fn is_bounce_body(lower: &str) -> bool {
 }
 
 fn is_client_marker(lower: &str) -> bool {
-    const PARTS: [&str; 13] = [
+    // The openings of the dialogs `client_error` reads, in the languages it reads.
+    const PARTS: [&str; 37] = [
         "the rejected e-mail address was",
         "the rejected email address was",
         "error number: 0x",
         "0x800ccc",
+        "0x800421",
+        "reported error (0x",
         "server error: 4",
         "server error: 5",
         "server response: '",
@@ -516,10 +519,33 @@ fn is_client_marker(lower: &str) -> bool {
         "sending of message failed",
         "the mail server responded",
         "an error occurred while sending mail",
+        "the mail server sent an incorrect greeting",
         "cannot send message using the server",
+        "the server response was:",
         "was rejected by the server",
+        "fehlernummer: 0x",
+        "serverantwort: '",
+        "die abgelehnte e-mail-adresse",
+        "die zurückgewiesene e-mail-adresse",
+        "senden der nachricht fehlgeschlagen",
+        "der mail-server antwortete",
+        "kann nicht mit dem server",
+        "numéro d'erreur",
+        "réponse du serveur :",
+        "réponse du serveur:",
+        "l'adresse de messagerie refusée",
+        "l'envoi du message a échoué",
+        "le serveur de courrier a répondu",
+        "impossible d'envoyer le message avec le serveur",
+        "número de error",
+        "respuesta del servidor:",
+        "la dirección de correo electrónico rechazada",
+        "falló el envío del mensaje",
+        "el servidor de correo respondió",
+        "no se puede enviar el mensaje usando el servidor",
     ];
     PARTS.iter().any(|p| lower.contains(p))
+        || (lower.starts_with("login to server ") && lower.contains(" failed"))
 }
 
 fn is_header_like(t: &str) -> bool {
@@ -608,6 +634,18 @@ mod tests {
                 Class::BounceBody,
             ),
             ("Server Error: 554, Error Number:", Class::ClientMarker),
+            (
+                "Serverfehler: 554, Fehlernummer: 0x800CCC79",
+                Class::ClientMarker,
+            ),
+            (
+                "Le serveur de courrier a répondu : 5.7.1",
+                Class::ClientMarker,
+            ),
+            (
+                "Login to server smtp.example.net with username \"a\" failed.",
+                Class::ClientMarker,
+            ),
             ("Date: Mon, 1 Jan 2024 10:00:00 +0000", Class::HeaderLike),
             ("Jul 18 is my birthday", Class::Text),
             ("asked Aug 19, 2013 at 16:35", Class::Text),
