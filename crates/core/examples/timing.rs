@@ -30,7 +30,19 @@ fn main() {
     }
     // Shapes that would expose quadratic paths: one endless line, endless section openings, one
     // multi-line reply that never ends, a message body that never ends.
-    let hostile: [(&str, &str); 4] = [
+    let hostile: [(&str, &str); 7] = [
+        (
+            "10 MB same parameter",
+            "relayhost = [smtp.example.net]:587\n",
+        ),
+        (
+            "10 MB continuations",
+            "smtpd_relay_restrictions =\n  permit_mynetworks,\n  $smtpd_relay_restrictions,\n",
+        ),
+        (
+            "10 MB master.cf",
+            "smtp inet n - y - - smtpd\n  -o smtpd_tls_security_level=may\n",
+        ),
         (
             "one 10 MB line",
             "smtpd_recipient_restrictions = permit_mynetworks, ",
