@@ -223,7 +223,13 @@ impl Transcript {
             };
             out.push(Failure {
                 source: Some(SegmentKind::SmtpTranscript),
-                span: ex.span,
+                // An AUTH command line or challenge answer holds credentials: point at the reply
+                // only, so the evidence shown never quotes them.
+                span: if ex.stage == Stage::Auth {
+                    reply.span
+                } else {
+                    ex.span
+                },
                 reply_span: Some(reply.span),
                 reply_code: Some(reply.code),
                 status: reply.status.map(|s| s.to_string()),
