@@ -154,7 +154,7 @@ fn mixed(size: usize) -> String {
         // Change the order and the mix so no two neighbouring posts are the same.
         out.push_str(blocks[0]);
         for k in 1..blocks.len() {
-            if (i + k) % 3 != 0 {
+            if !(i + k).is_multiple_of(3) {
                 out.push_str(blocks[(k + i) % (blocks.len() - 1) + 1]);
             }
         }
