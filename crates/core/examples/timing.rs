@@ -1,6 +1,7 @@
 //! Times the whole analysis (`mailtriage::analyze`: segmenting, every parser, checks, knowledge
 //! base) on seed 002 when `../shared/seeds` is there, and on generated mail logs and mixed pastes
-//! of 1, 5 and 10 MB, to show the time grows linearly with the paste.
+//! of 1, 5 and 10 MB, to show the time grows linearly with the paste, and on 10 MB of shapes that
+//! would expose quadratic paths.
 //!
 //! `cargo run --release -p mailtriage-core --example timing [-- FILE…]`
 //!
@@ -26,6 +27,33 @@ fn main() {
     }
     for size in [MB, 5 * MB, 10 * MB] {
         report(&format!("mixed paste {} MB", size / MB), &mixed(size), RUNS);
+    }
+    // Shapes that would expose quadratic paths: one endless line, endless section openings, one
+    // multi-line reply that never ends, a message body that never ends.
+    let hostile: [(&str, &str); 7] = [
+        (
+            "10 MB same parameter",
+            "relayhost = [smtp.example.net]:587\n",
+        ),
+        (
+            "10 MB continuations",
+            "smtpd_relay_restrictions =\n  permit_mynetworks,\n  $smtpd_relay_restrictions,\n",
+        ),
+        (
+            "10 MB master.cf",
+            "smtp inet n - y - - smtpd\n  -o smtpd_tls_security_level=may\n",
+        ),
+        (
+            "one 10 MB line",
+            "smtpd_recipient_restrictions = permit_mynetworks, ",
+        ),
+        ("10 MB of `x {`", "x {\n"),
+        ("10 MB of `250-`", "250-PIPELINING\n"),
+        ("10 MB after 354", "DATA\n354 go ahead\nSubject: x\n"),
+    ];
+    for (name, unit) in hostile {
+        let text = unit.repeat(10 * MB / unit.len());
+        report(name, &text, 1);
     }
 }
 
@@ -126,7 +154,7 @@ fn mixed(size: usize) -> String {
         // Change the order and the mix so no two neighbouring posts are the same.
         out.push_str(blocks[0]);
         for k in 1..blocks.len() {
-            if (i + k) % 3 != 0 {
+            if !(i + k).is_multiple_of(3) {
                 out.push_str(blocks[(k + i) % (blocks.len() - 1) + 1]);
             }
         }

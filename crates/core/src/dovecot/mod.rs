@@ -357,6 +357,9 @@ impl DovecotConfig {
 }
 
 /// Parses one Dovecot configuration segment whose first byte is at `base` of the paste.
+/// Deepest section nesting read (real configurations stay below 6).
+const MAX_DEPTH: usize = 64;
+
 pub fn parse(
     text: &str,
     base: usize,
@@ -376,6 +379,9 @@ pub fn parse(
     }];
     // A PEM block inside a value (`doveconf -P` prints inline keys over many lines).
     let mut in_pem = false;
+    // Sections opened deeper than `MAX_DEPTH`, skipped with their contents (a tree that deep
+    // would overflow the stack when walked or dropped; no real configuration nests so).
+    let mut skipped_depth = 0usize;
     for line in lines_at(text, base) {
         if in_pem {
             if let Some(top) = stack.last_mut() {
@@ -427,7 +433,16 @@ pub fn parse(
         if code_t.is_empty() {
             continue;
         }
-        if code_t == "}" || code_t.starts_with('}') && code_t[1..].trim().is_empty() {
+        let closes = code_t == "}" || code_t.starts_with('}') && code_t[1..].trim().is_empty();
+        if skipped_depth > 0 {
+            if closes {
+                skipped_depth -= 1;
+            } else if first_structural(code_t) == Some(b'{') && !code_t.ends_with('}') {
+                skipped_depth += 1;
+            }
+            continue;
+        }
+        if closes {
             close_section(&mut stack, line.end, line.span(), &mut notes);
             continue;
         }
@@ -454,6 +469,15 @@ pub fn parse(
                 if let Some(top) = stack.last_mut() {
                     top.settings.push(setting);
                 }
+            }
+            Some(b'{') if stack.len() > MAX_DEPTH => {
+                if !code_t.ends_with('}') {
+                    skipped_depth = 1;
+                }
+                notes.push(note(
+                    line.span(),
+                    format!("sections nest deeper than {MAX_DEPTH} levels: this one is skipped"),
+                ));
             }
             Some(b'{') => {
                 let (head, after) = code_t.split_once('{').unwrap_or((code_t, ""));
@@ -869,6 +893,23 @@ ssl_key_password = hunter2\nssl_key = -----BEGIN PRIVATE KEY-----\nMIIEvQ\n-----
         let svc = c.service("imap").unwrap();
         assert_eq!(svc.setting("process_min_avail").unwrap().value, "1");
         assert_eq!(svc.section.value("ssl"), Some("yes"));
+    }
+
+    #[test]
+    fn absurd_nesting_is_cut_off_without_overflowing_the_stack() {
+        let mut text = "a {\n".repeat(200_000);
+        text.push_str(&"}\n".repeat(200_000));
+        text.push_str("ssl = yes\n");
+        let (c, notes) = parse(&text, 0, SegmentKind::DovecotConf, &Options::default());
+        assert_eq!(notes.len(), 1, "{:?}", notes.first());
+        assert_eq!(c.root.value("ssl"), Some("yes"));
+        let mut depth = 0;
+        let mut s = &c.root;
+        while let Some(child) = s.children.first() {
+            depth += 1;
+            s = child;
+        }
+        assert_eq!(depth, MAX_DEPTH);
     }
 
     #[test]

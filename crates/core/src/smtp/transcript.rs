@@ -223,7 +223,13 @@ impl Transcript {
             };
             out.push(Failure {
                 source: Some(SegmentKind::SmtpTranscript),
-                span: ex.span,
+                // An AUTH command line or challenge answer holds credentials: point at the reply
+                // only, so the evidence shown never quotes them.
+                span: if ex.stage == Stage::Auth {
+                    reply.span
+                } else {
+                    ex.span
+                },
                 reply_span: Some(reply.span),
                 reply_code: Some(reply.code),
                 status: reply.status.map(|s| s.to_string()),
@@ -321,9 +327,7 @@ const VERBS: [&str; 17] = [
 
 /// `RCPT TO:<x>` → (`RCPT`, `TO:<x>`) when the first word is an SMTP verb.
 fn command_verb(body: &str) -> Option<(String, &str)> {
-    let word_end = body
-        .find(|c: char| c == ' ' || c == '\t' || c == ':')
-        .unwrap_or(body.len());
+    let word_end = body.find([' ', '\t', ':']).unwrap_or(body.len());
     let word = &body[..word_end];
     let upper = word.to_ascii_uppercase();
     VERBS.contains(&upper.as_str()).then(|| {

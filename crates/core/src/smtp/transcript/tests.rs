@@ -67,6 +67,8 @@ fn swaks_session_with_starttls_and_failed_auth() {
         (Some(535), Some("5.7.8"), Some(true), Some(false))
     );
     assert_eq!(f.text, "Error: authentication failed: UGFzc3dvcmQ6");
+    // The evidence does not quote the credentials line before the reply.
+    assert_eq!(f.span, f.reply_span.unwrap());
     assert_eq!(
         slice(text, f.reply_span.unwrap()),
         "535 5.7.8 Error: authentication failed: UGFzc3dvcmQ6"
