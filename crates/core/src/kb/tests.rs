@@ -439,6 +439,38 @@ fn near_neighbours_go_to_the_right_entry() {
             "postfix/tls-handshake-failed",
         ),
         (
+            "550-5.7.26 Unauthenticated email from example.org is not accepted due to domain's DMARC policy.",
+            "gmail/550-5.7.26-unauthenticated-sender",
+        ),
+        (
+            "550 5.7.509: Access denied, sending domain example.org does not pass DMARC verification and has a DMARC policy of reject.",
+            "microsoft/550-5.7.509-dmarc-reject",
+        ),
+        (
+            "550 5.7.1 Rejected by DMARC policy for example.org",
+            "smtp/550-5.7.1-dmarc-reject",
+        ),
+        (
+            "450 4.7.1 Error: too many recipients from 203.0.113.4",
+            "postfix/anvil-rate-limit-exceeded",
+        ),
+        (
+            "452 4.5.3 Error: too many recipients",
+            "postfix/452-4.5.3-too-many-recipients",
+        ),
+        (
+            "host mx.example.org[192.0.2.7] refused to talk to me: 554 5.7.1 Service unavailable; Client host [203.0.113.4] blocked using zen.spamhaus.org",
+            "smtp/554-5.7.1-blocked-using-spamhaus",
+        ),
+        (
+            "550-5.7.25 The IP address sending this message does not have a PTR record setup, or the corresponding forward DNS entry does not point to the sending IP.",
+            "gmail/550-5.7.25-no-ptr-record",
+        ),
+        (
+            "550 5.7.1 Client rejected: no reverse DNS for 203.0.113.4",
+            "smtp/550-5.7.1-reverse-dns-required",
+        ),
+        (
             "554 5.4.6 Hop count exceeded - possible mail loop",
             "smtp/554-5.4.6-too-many-hops",
         ),
