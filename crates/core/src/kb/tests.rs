@@ -485,3 +485,72 @@ fn near_neighbours_go_to_the_right_entry() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// The `Diagnostic-Code:` field of a message (first one, with its folded continuation lines),
+/// without the `smtp;` type. A plain header scan, so the figure below measures the knowledge
+/// base alone and not the bounce parser.
+fn diagnostic_code(message: &str) -> Option<String> {
+    let mut lines = message.lines();
+    while let Some(line) = lines.next() {
+        let Some((name, value)) = line.split_once(':') else {
+            continue;
+        };
+        if !name.eq_ignore_ascii_case("diagnostic-code") {
+            continue;
+        }
+        let mut text = value.trim().to_owned();
+        for cont in lines.by_ref() {
+            if !cont.starts_with([' ', '\t']) {
+                break;
+            }
+            text.push(' ');
+            text.push_str(cont.trim());
+        }
+        let text = match text.split_once(';') {
+            Some((kind, rest)) if !kind.contains(' ') => rest.trim().to_owned(),
+            _ => text,
+        };
+        return Some(text).filter(|t| !t.is_empty());
+    }
+    None
+}
+
+/// Reads the bounce corpus in `../shared/corpus/bounces` (beside the repository, or
+/// `$MAILTRIAGE_SHARED/corpus/bounces`; skipped when absent): each message's diagnostic text goes
+/// through [`search`], and the best entry's bounce reason is compared with the corpus's expected
+/// (Sisimai) reason. Floors guard against entries that start stealing each other's texts.
+#[test]
+fn corpus_diagnostics_find_entries_with_the_expected_reason() {
+    let shared = std::env::var_os("MAILTRIAGE_SHARED")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared")
+        });
+    let dir = shared.join("corpus/bounces");
+    let Ok(expected) = std::fs::read_to_string(dir.join("expected.tsv")) else {
+        eprintln!("skipped: no corpus under {}", dir.display());
+        return;
+    };
+    let (mut texts, mut matched, mut agree) = (0, 0, 0);
+    for row in expected.lines().skip(1) {
+        let mut cells = row.split('\t');
+        let (Some(file), Some(reason)) = (cells.next(), cells.next()) else {
+            continue;
+        };
+        let Ok(bytes) = std::fs::read(dir.join(file)) else {
+            continue;
+        };
+        let Some(text) = diagnostic_code(&String::from_utf8_lossy(&bytes)) else {
+            continue;
+        };
+        texts += 1;
+        if let Some(best) = search(&text).first() {
+            matched += 1;
+            agree += usize::from(best.bounce_reason == reason);
+        }
+    }
+    eprintln!("{texts} diagnostics, {matched} matched an entry, {agree} with the expected reason");
+    assert!(texts >= 100, "only {texts} diagnostics read");
+    assert!(matched * 100 >= texts * 65, "{matched} of {texts} matched");
+    assert!(agree * 100 >= matched * 60, "{agree} of {matched} agree");
+}
