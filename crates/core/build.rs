@@ -402,6 +402,20 @@ mod kb_entries {
                 ));
             }
         }
+        // Likelihoods are shares of one population (admins who see this failure): they are
+        // listed most likely first, as `kb::Entry::causes` promises, and cannot exceed 1.
+        let total: f32 = e.causes.iter().map(|c| c.likelihood).sum();
+        if total > 1.001 {
+            problems.push(format!(
+                "cause likelihoods add up to {total:.2}, more than 1"
+            ));
+        }
+        if e.causes
+            .windows(2)
+            .any(|w| w[0].likelihood < w[1].likelihood)
+        {
+            problems.push("causes must be listed most likely first".into());
+        }
         if e.fixes.is_empty() {
             problems.push("no fix".into());
         }

@@ -439,6 +439,38 @@ fn near_neighbours_go_to_the_right_entry() {
             "postfix/tls-handshake-failed",
         ),
         (
+            "550-5.7.26 Unauthenticated email from example.org is not accepted due to domain's DMARC policy.",
+            "gmail/550-5.7.26-unauthenticated-sender",
+        ),
+        (
+            "550 5.7.509: Access denied, sending domain example.org does not pass DMARC verification and has a DMARC policy of reject.",
+            "microsoft/550-5.7.509-dmarc-reject",
+        ),
+        (
+            "550 5.7.1 Rejected by DMARC policy for example.org",
+            "smtp/550-5.7.1-dmarc-reject",
+        ),
+        (
+            "450 4.7.1 Error: too many recipients from 203.0.113.4",
+            "postfix/anvil-rate-limit-exceeded",
+        ),
+        (
+            "452 4.5.3 Error: too many recipients",
+            "postfix/452-4.5.3-too-many-recipients",
+        ),
+        (
+            "host mx.example.org[192.0.2.7] refused to talk to me: 554 5.7.1 Service unavailable; Client host [203.0.113.4] blocked using zen.spamhaus.org",
+            "smtp/554-5.7.1-blocked-using-spamhaus",
+        ),
+        (
+            "550-5.7.25 The IP address sending this message does not have a PTR record setup, or the corresponding forward DNS entry does not point to the sending IP.",
+            "gmail/550-5.7.25-no-ptr-record",
+        ),
+        (
+            "550 5.7.1 Client rejected: no reverse DNS for 203.0.113.4",
+            "smtp/550-5.7.1-reverse-dns-required",
+        ),
+        (
             "554 5.4.6 Hop count exceeded - possible mail loop",
             "smtp/554-5.4.6-too-many-hops",
         ),
@@ -452,4 +484,73 @@ fn near_neighbours_go_to_the_right_entry() {
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// The `Diagnostic-Code:` field of a message (first one, with its folded continuation lines),
+/// without the `smtp;` type. A plain header scan, so the figure below measures the knowledge
+/// base alone and not the bounce parser.
+fn diagnostic_code(message: &str) -> Option<String> {
+    let mut lines = message.lines();
+    while let Some(line) = lines.next() {
+        let Some((name, value)) = line.split_once(':') else {
+            continue;
+        };
+        if !name.eq_ignore_ascii_case("diagnostic-code") {
+            continue;
+        }
+        let mut text = value.trim().to_owned();
+        for cont in lines.by_ref() {
+            if !cont.starts_with([' ', '\t']) {
+                break;
+            }
+            text.push(' ');
+            text.push_str(cont.trim());
+        }
+        let text = match text.split_once(';') {
+            Some((kind, rest)) if !kind.contains(' ') => rest.trim().to_owned(),
+            _ => text,
+        };
+        return Some(text).filter(|t| !t.is_empty());
+    }
+    None
+}
+
+/// Reads the bounce corpus in `../shared/corpus/bounces` (beside the repository, or
+/// `$MAILTRIAGE_SHARED/corpus/bounces`; skipped when absent): each message's diagnostic text goes
+/// through [`search`], and the best entry's bounce reason is compared with the corpus's expected
+/// (Sisimai) reason. Floors guard against entries that start stealing each other's texts.
+#[test]
+fn corpus_diagnostics_find_entries_with_the_expected_reason() {
+    let shared = std::env::var_os("MAILTRIAGE_SHARED")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared")
+        });
+    let dir = shared.join("corpus/bounces");
+    let Ok(expected) = std::fs::read_to_string(dir.join("expected.tsv")) else {
+        eprintln!("skipped: no corpus under {}", dir.display());
+        return;
+    };
+    let (mut texts, mut matched, mut agree) = (0, 0, 0);
+    for row in expected.lines().skip(1) {
+        let mut cells = row.split('\t');
+        let (Some(file), Some(reason)) = (cells.next(), cells.next()) else {
+            continue;
+        };
+        let Ok(bytes) = std::fs::read(dir.join(file)) else {
+            continue;
+        };
+        let Some(text) = diagnostic_code(&String::from_utf8_lossy(&bytes)) else {
+            continue;
+        };
+        texts += 1;
+        if let Some(best) = search(&text).first() {
+            matched += 1;
+            agree += usize::from(best.bounce_reason == reason);
+        }
+    }
+    eprintln!("{texts} diagnostics, {matched} matched an entry, {agree} with the expected reason");
+    assert!(texts >= 100, "only {texts} diagnostics read");
+    assert!(matched * 100 >= texts * 65, "{matched} of {texts} matched");
+    assert!(agree * 100 >= matched * 60, "{agree} of {matched} agree");
 }
