@@ -74,7 +74,27 @@ pub enum Format {
     Markdown,
 }
 
+/// Like every Unix filter, end quietly when the reader of our output goes away
+/// (`mailtriage bounces ~/Maildir | head`): Rust ignores SIGPIPE by default, which turns a closed
+/// pipe into a panic inside `println!`. Restoring the default action lets the kernel end us.
+#[cfg(unix)]
+fn die_quietly_on_closed_pipe() {
+    const SIGPIPE: i32 = 13;
+    const SIG_DFL: usize = 0;
+    unsafe extern "C" {
+        fn signal(signum: i32, handler: usize) -> usize;
+    }
+    // SAFETY: resetting a signal to its default action before any thread starts.
+    unsafe {
+        signal(SIGPIPE, SIG_DFL);
+    }
+}
+
+#[cfg(not(unix))]
+fn die_quietly_on_closed_pipe() {}
+
 fn main() -> ExitCode {
+    die_quietly_on_closed_pipe();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

@@ -99,7 +99,8 @@ pub fn read(text: &str, exclude: &[&str]) -> Prose {
                 p.reporting_mta = h;
             }
         }
-        if p.remote_mta.is_empty() && !names_reporter && (names_host || lt.contains("talking to ")) {
+        if p.remote_mta.is_empty() && !names_reporter && (names_host || lt.contains("talking to "))
+        {
             if let Some(h) = after_word(&lt, t, "while talking to ")
                 .or_else(|| after_word(&lt, t, "host ").filter(|h| h.contains('.')))
             {

@@ -765,11 +765,7 @@ static FAMILIES: &[(&str, &[&str])] = &[
     ),
     (
         "suppressed",
-        &[
-            "suppression list",
-            "on the suppression",
-            "suppressed",
-        ],
+        &["suppression list", "on the suppression", "suppressed"],
     ),
     (
         "mailererror",
@@ -1050,7 +1046,10 @@ pub fn status_reason(st: EnhancedStatus) -> Option<&'static str> {
 
 /// Commands sent before the message itself: a refusal there cannot be about its content.
 fn before_data(command: &str) -> bool {
-    matches!(command, "CONN" | "EHLO" | "HELO" | "MAIL" | "RCPT" | "STARTTLS")
+    matches!(
+        command,
+        "CONN" | "EHLO" | "HELO" | "MAIL" | "RCPT" | "STARTTLS"
+    )
 }
 
 /// Whether the first-pass cause `reason` is confirmed by the evidence.
@@ -1068,9 +1067,16 @@ fn probe(reason: &str, e: &Evidence, h: Hits, named: Option<&'static str>) -> bo
             if named == Some("userunknown") {
                 // 5.1.1 says "no such user" unless the words say the refusal was about
                 // something else (relaying, a block, a full box, the sender…).
-                !["norelaying", "blocked", "mailboxfull", "hasmoved", "rejected", "notaccept"]
-                    .iter()
-                    .any(|r| h.has(r))
+                ![
+                    "norelaying",
+                    "blocked",
+                    "mailboxfull",
+                    "hasmoved",
+                    "rejected",
+                    "notaccept",
+                ]
+                .iter()
+                .any(|r| h.has(r))
             } else {
                 e.command == "RCPT" && h.has("userunknown")
             }
@@ -1121,7 +1127,9 @@ fn probe(reason: &str, e: &Evidence, h: Hits, named: Option<&'static str>) -> bo
 /// The reason for one recipient, or `None` when nothing points anywhere (the caller then says
 /// `onhold` or `undefined`).
 pub fn decide(e: &Evidence) -> Option<&'static str> {
-    if matches!(e.action, "delivered" | "relayed" | "expanded") || e.status.is_some_and(|s| s.class == 2) {
+    if matches!(e.action, "delivered" | "relayed" | "expanded")
+        || e.status.is_some_and(|s| s.class == 2)
+    {
         return Some("delivered");
     }
     let named = e.status.and_then(status_reason);
@@ -1268,16 +1276,28 @@ mod tests {
             decide(&ev("4.4.7", "mailbox is full: retry timeout exceeded", "")),
             Some("mailboxfull")
         );
-        assert_eq!(decide(&ev("5.7.1", "relay access denied", "RCPT")), Some("norelaying"));
+        assert_eq!(
+            decide(&ev("5.7.1", "relay access denied", "RCPT")),
+            Some("norelaying")
+        );
         assert_eq!(decide(&ev("", "nothing to see", "")), None);
     }
 
     #[test]
     fn unknown_user_depends_on_the_command() {
-        assert_eq!(decide(&ev("5.0.0", "550 user unknown", "RCPT")), Some("userunknown"));
-        assert_eq!(decide(&ev("5.0.0", "550 user unknown", "DATA")), Some("filtered"));
+        assert_eq!(
+            decide(&ev("5.0.0", "550 user unknown", "RCPT")),
+            Some("userunknown")
+        );
+        assert_eq!(
+            decide(&ev("5.0.0", "550 user unknown", "DATA")),
+            Some("filtered")
+        );
         assert_eq!(decide(&ev("", "550 no such user", "")), Some("filtered"));
-        assert_eq!(decide(&ev("5.1.1", "550 5.1.1 no such user", "")), Some("userunknown"));
+        assert_eq!(
+            decide(&ev("5.1.1", "550 5.1.1 no such user", "")),
+            Some("userunknown")
+        );
         assert_eq!(
             decide(&ev("5.1.1", "550 5.1.1 mailbox full", "")),
             Some("mailboxfull")
@@ -1286,7 +1306,10 @@ mod tests {
 
     #[test]
     fn wildcard_phrases() {
-        assert!(contains_phrase("user kim@example.org unknown", "user * unknown"));
+        assert!(contains_phrase(
+            "user kim@example.org unknown",
+            "user * unknown"
+        ));
         assert!(!contains_phrase("unknown user kim", "user * unknown"));
     }
 

@@ -147,7 +147,13 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
             for fl in refused.iter().take(3) {
                 f = f.evidence(fl.span, "unauthenticated plain-text client refused");
             }
-            f = super::evidence_for(f, cfg, &svc, "smtpd_tls_auth_only", "AUTH only after STARTTLS");
+            f = super::evidence_for(
+                f,
+                cfg,
+                &svc,
+                "smtpd_tls_auth_only",
+                "AUTH only after STARTTLS",
+            );
             f = f.fix(
                 "Configure the mail client for port 587 with STARTTLS (or 465 with SSL/TLS) and \
                  \"normal password\" authentication.",

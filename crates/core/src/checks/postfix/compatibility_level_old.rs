@@ -72,7 +72,10 @@ fn current_level(version: Version) -> Option<Version> {
 }
 
 /// Level-dependent defaults still at their old value: (parameter, old value, level that changes it).
-fn old_defaults(cfg: &PostfixConfig, target: Version) -> Vec<(&'static str, &'static str, Version)> {
+fn old_defaults(
+    cfg: &PostfixConfig,
+    target: Version,
+) -> Vec<(&'static str, &'static str, Version)> {
     POSTFIX_COMPAT_DEFAULTS
         .iter()
         .filter_map(|r| Some((r[0], r[2], Version::parse(r[1])?)))
@@ -141,7 +144,10 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                 f = f.param(*n);
             }
         }
-        f = match cfg.get("compatibility_level").or_else(|| cfg.get("mail_version")) {
+        f = match cfg
+            .get("compatibility_level")
+            .or_else(|| cfg.get("mail_version"))
+        {
             Some(p) => f.evidence(p.span, "compatibility level in force"),
             None => match cfg.params.first() {
                 Some(p) => f.evidence(p.span, "configuration without compatibility_level"),

@@ -113,7 +113,17 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
     };
     for cfg in &facts.postfix {
         let label = super::config_label(cfg);
+        // `postconf` / `postconf -d` print every parameter, deprecated ones included; there a
+        // name matters only when someone set it (its value differs from the default).
+        let lists_all = cfg.kind == Some(crate::report::SegmentKind::PostconfFull);
         for p in cfg.params.iter().filter(|p| !p.overridden) {
+            if lists_all
+                && cfg
+                    .default_value(&p.name)
+                    .is_none_or(|d| d.trim() == p.value.text.trim())
+            {
+                continue;
+            }
             report(&p.name, p.span, &p.value.text, label);
         }
     }

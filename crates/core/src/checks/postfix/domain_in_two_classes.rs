@@ -126,7 +126,10 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                     .unwrap_or_default()
                     .into_iter()
                     .filter(|i| {
-                        let e = cfg.expand(&i.text).trim_end_matches('.').to_ascii_lowercase();
+                        let e = cfg
+                            .expand(&i.text)
+                            .trim_end_matches('.')
+                            .to_ascii_lowercase();
                         e != *d
                     })
                     .map(|i| i.text)

@@ -1,34 +1,34 @@
 //! Checks over Postfix configuration (`main.cf` / `postconf` output and `master.cf`).
 
+pub mod auth_only_after_starttls;
+pub mod compatibility_level_old;
 pub mod deprecated_parameter;
 pub mod deprecated_restriction;
-pub mod duplicate_parameter;
-pub mod unknown_parameter;
-pub mod open_relay_mynetworks;
-pub mod permit_before_unauth_destination;
-pub mod no_unauth_destination_guard;
-pub mod permit_mx_backup_used;
-pub mod relay_restrictions_without_sasl;
-pub mod sasl_auth_not_enabled;
-pub mod auth_only_after_starttls;
-pub mod submission_not_enabled;
-pub mod compatibility_level_old;
+pub mod dnsbl_dead;
 pub mod domain_in_two_classes;
 pub mod domain_not_local;
-pub mod dnsbl_dead;
-pub mod spamhaus_without_reply_filter;
+pub mod duplicate_parameter;
+pub mod helo_restrictions_without_helo_required;
+pub mod inet_interfaces_loopback_only;
+pub mod local_recipient_maps_empty;
 pub mod mailbox_limit_below_message_limit;
 pub mod message_size_limit_small;
-pub mod weak_tls_protocols;
+pub mod myhostname_not_fqdn;
+pub mod no_unauth_destination_guard;
+pub mod open_relay_mynetworks;
+pub mod permit_before_unauth_destination;
+pub mod permit_mx_backup_used;
+pub mod relay_restrictions_without_sasl;
+pub mod relayhost_mx_lookup;
+pub mod sasl_auth_not_enabled;
+pub mod smtp_sasl_without_tls;
+pub mod spamhaus_without_reply_filter;
+pub mod submission_not_enabled;
 pub mod tls_cert_missing;
 pub mod tls_encrypt_on_public_mx;
-pub mod inet_interfaces_loopback_only;
-pub mod relayhost_mx_lookup;
-pub mod smtp_sasl_without_tls;
-pub mod local_recipient_maps_empty;
+pub mod unknown_parameter;
 pub mod unknown_restriction;
-pub mod helo_restrictions_without_helo_required;
-pub mod myhostname_not_fqdn;
+pub mod weak_tls_protocols;
 
 use crate::facts::Facts;
 use crate::postfix::{Override, PostfixConfig, Version};
@@ -228,8 +228,7 @@ pub(crate) const RESTRICTION_LISTS: &[&str] = &[
 /// The restriction list `name` as `svc` sees it. `smtpd_relay_restrictions` is empty in releases
 /// before 2.10, which do not have it.
 pub(crate) fn list_for(cfg: &PostfixConfig, svc: &Smtpd<'_>, name: &str) -> Vec<Restriction> {
-    if name == "smtpd_relay_restrictions"
-        && cfg.version.is_some_and(|v| v < Version::new(2, 10, 0))
+    if name == "smtpd_relay_restrictions" && cfg.version.is_some_and(|v| v < Version::new(2, 10, 0))
     {
         return Vec::new();
     }
@@ -552,10 +551,9 @@ pub(crate) fn smtpd_tls(cfg: &PostfixConfig, svc: &Smtpd<'_>) -> SmtpdTls {
     } else {
         wanted_by
     };
-    let cert = CERT_PARAMS.iter().any(|n| {
-        svc.effective(cfg, n)
-            .is_some_and(|v| !v.trim().is_empty())
-    });
+    let cert = CERT_PARAMS
+        .iter()
+        .any(|n| svc.effective(cfg, n).is_some_and(|v| !v.trim().is_empty()));
     SmtpdTls {
         wanted_by,
         required,
@@ -615,7 +613,10 @@ fn split_dnsbl(text: &str) -> (String, Option<String>) {
         Some((z, f)) => (z, Some(f.trim().to_owned()).filter(|f| !f.is_empty())),
         None => (body, None),
     };
-    (zone.trim().trim_end_matches('.').to_ascii_lowercase(), filter)
+    (
+        zone.trim().trim_end_matches('.').to_ascii_lowercase(),
+        filter,
+    )
 }
 
 /// Every DNS list the paste's restriction lists and `postscreen_dnsbl_sites` use.
@@ -691,9 +692,8 @@ pub(crate) fn hosted_domains(cfg: &PostfixConfig) -> Vec<(&'static str, crate::p
         }
         for i in names {
             let d = i.text.as_str();
-            let local = d == "localhost"
-                || d.starts_with("localhost.")
-                || host.as_deref() == Some(d);
+            let local =
+                d == "localhost" || d.starts_with("localhost.") || host.as_deref() == Some(d);
             if *class == "mydestination" && local {
                 continue;
             }

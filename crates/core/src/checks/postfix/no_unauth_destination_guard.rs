@@ -58,9 +58,13 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
         // A partial `postconf -n` paste that says nothing about relaying is not judged.
         let informed = cfg.version_stated
             || cfg.kind == Some(crate::report::SegmentKind::PostconfFull)
-            || ["smtpd_relay_restrictions", "smtpd_recipient_restrictions", "compatibility_level"]
-                .iter()
-                .any(|n| cfg.is_explicit(n));
+            || [
+                "smtpd_relay_restrictions",
+                "smtpd_recipient_restrictions",
+                "compatibility_level",
+            ]
+            .iter()
+            .any(|n| cfg.is_explicit(n));
         for svc in smtpd_services(facts) {
             let names = ["smtpd_relay_restrictions", "smtpd_recipient_restrictions"];
             let ok = names

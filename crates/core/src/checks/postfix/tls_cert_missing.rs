@@ -78,7 +78,9 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                 && cfg.kind != Some(SegmentKind::PostconfFull)
                 && cfg.params.len() < 6
                 && !cfg.params.iter().any(|p| {
-                    p.name.starts_with("smtpd_tls_") && p.name != by && p.name != "smtpd_tls_security_level"
+                    p.name.starts_with("smtpd_tls_")
+                        && p.name != by
+                        && p.name != "smtpd_tls_security_level"
                 });
             let where_ = if own {
                 svc.label()
@@ -94,7 +96,11 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
             };
             let mut f = Finding::new(
                 CHECK.id,
-                if excerpt { Severity::Warning } else { CHECK.severity },
+                if excerpt {
+                    Severity::Warning
+                } else {
+                    CHECK.severity
+                },
                 CHECK.title,
             )
             .summary(format!(

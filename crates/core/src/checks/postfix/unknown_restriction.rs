@@ -129,8 +129,7 @@ const KNOWN: &[&str] = &[
 fn is_known(name: &str) -> bool {
     let l = name.to_ascii_lowercase();
     KNOWN.contains(&l.as_str())
-        || params::deprecated(&l)
-            .is_some_and(|d| d.kind == params::DeprecatedKind::Restriction)
+        || params::deprecated(&l).is_some_and(|d| d.kind == params::DeprecatedKind::Restriction)
 }
 
 fn did_you_mean(name: &str) -> Option<&'static str> {
@@ -138,7 +137,12 @@ fn did_you_mean(name: &str) -> Option<&'static str> {
     let max = if l.len() < 10 { 1 } else { 3 };
     KNOWN
         .iter()
-        .map(|k| (crate::text::edit_distance(l.as_bytes(), k.as_bytes(), max), *k))
+        .map(|k| {
+            (
+                crate::text::edit_distance(l.as_bytes(), k.as_bytes(), max),
+                *k,
+            )
+        })
         .filter(|(d, _)| *d <= max)
         .min_by_key(|(d, _)| *d)
         .map(|(_, k)| k)
@@ -210,7 +214,10 @@ mod tests {
             super::did_you_mean("permit_sasl_authentication"),
             Some("permit_sasl_authenticated")
         );
-        assert_eq!(super::did_you_mean("reject_unauth_destinaton"), Some("reject_unauth_destination"));
+        assert_eq!(
+            super::did_you_mean("reject_unauth_destinaton"),
+            Some("reject_unauth_destination")
+        );
         assert_eq!(super::did_you_mean("frobnicate"), None);
         assert!(super::is_known("reject_unknown_client"));
         assert!(super::is_known("Permit_MyNetworks"));
