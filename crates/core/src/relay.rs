@@ -510,6 +510,15 @@ pub fn domain_class(cfg: &PostfixConfig, ov: &[Override], domain: &str) -> Domai
                 out.unseen.push(format!("{class}: {text}"));
                 continue;
             }
+            // Postfix's default mydomain is myhostname without its first label.
+            let derived;
+            let text = match (text.contains("mydomain"), derived_mydomain(cfg, ov)) {
+                (true, Some(d)) => {
+                    derived = text.replace("${mydomain}", &d).replace("$mydomain", &d);
+                    derived.as_str()
+                }
+                _ => text,
+            };
             if text.contains('$') {
                 out.unseen.push(format!("{class}: {text}"));
                 continue;
@@ -533,6 +542,16 @@ pub fn domain_class(cfg: &PostfixConfig, ov: &[Override], domain: &str) -> Domai
         }
     }
     out
+}
+
+/// `mydomain` when it is not set: `myhostname` without its first label (as Postfix derives it).
+fn derived_mydomain(cfg: &PostfixConfig, ov: &[Override]) -> Option<String> {
+    if cfg.effective_in("mydomain", ov).is_some() {
+        return None;
+    }
+    let host = cfg.effective_in("myhostname", ov)?;
+    let (_, d) = host.split_once('.')?;
+    (d.contains('.') && !d.contains('$')).then(|| d.to_owned())
 }
 
 fn is_restriction_class(cfg: &PostfixConfig, name: &str) -> bool {

@@ -437,7 +437,10 @@ fn explained(entry: &'static Entry, g: &Group, facts: &Facts, from_checks: &[Fin
         .iter()
         .zip(&states)
         .filter_map(|(c, st)| match st {
-            CauseState::Confirmed(why) if !from_checks.iter().any(|f| &f.id == why) => {
+            CauseState::Confirmed(why)
+                if !from_checks.iter().any(|f| &f.id == why)
+                    && root.is_none_or(|r| r.check != c.check) =>
+            {
                 Some(format!("{} ({why})", c.text.trim_end_matches('.')))
             }
             _ => None,
@@ -636,6 +639,8 @@ struct Verdict {
 /// The cause the trace pins down, with its evidence and exact fix.
 #[derive(Clone, Debug)]
 struct RootCause {
+    /// The check id whose cause this is (empty when the KB has no check for it).
+    check: &'static str,
     text: String,
     side: Side,
     evidence: Vec<crate::report::Evidence>,
@@ -769,6 +774,7 @@ fn relay_diagnosis(facts: &Facts, j: &crate::relay::RelayJoin) -> RelayDiagnosis
             },
             params: vec!["mydestination", "virtual_mailbox_domains"],
             confidence: 0.95,
+            check: "postfix/domain_not_local",
         })
     } else {
         if !is_own {
@@ -840,7 +846,15 @@ fn relay_diagnosis(facts: &Facts, j: &crate::relay::RelayJoin) -> RelayDiagnosis
             }),
         _ => {}
     }
-    if t.service_defined.is_some() {
+    if domain_root.is_some() {
+        verdicts.push(Verdict {
+            check: "postfix/submission_not_enabled",
+            confirmed: false,
+            why: "the refused mail comes from another server to this server's own domain; \
+                  submission only serves your users' mail clients"
+                .into(),
+        });
+    } else if t.service_defined.is_some() {
         let open = t.service == "submission"
             || facts
                 .master
@@ -910,6 +924,7 @@ fn relay_diagnosis(facts: &Facts, j: &crate::relay::RelayJoin) -> RelayDiagnosis
                 },
                 params: vec!["smtpd_tls_auth_only", "smtpd_sasl_auth_enable"],
                 confidence: 0.95,
+                check: "postfix/auth_only_after_starttls",
             })
         } else if !a.sasl_enabled {
             if let Some(sp) = a.sasl_enabled_span {
@@ -936,14 +951,23 @@ fn relay_diagnosis(facts: &Facts, j: &crate::relay::RelayJoin) -> RelayDiagnosis
                 },
                 params: vec!["smtpd_sasl_auth_enable"],
                 confidence: 0.9,
+                check: "postfix/sasl_auth_not_enabled",
             })
         } else if verdicts
             .iter()
             .any(|v| v.check == "postfix/relay_restrictions_without_sasl" && v.confirmed)
         {
             let list = deciding.map_or("smtpd_relay_restrictions", |s| s.list.as_str());
+            // The list as the traced service sees it: its `-o` override when it has one.
+            let service = facts
+                .master
+                .iter()
+                .flat_map(|m| m.services.iter())
+                .find(|sv| Some(sv.span) == t.service_span);
+            let ov = service.map_or(&[][..], |sv| &sv.overrides[..]);
+            let overridden = service.and_then(|sv| sv.override_of(list));
             let items = cfg
-                .map(|c| c.restrictions_in(list, &[]))
+                .map(|c| c.restrictions_in(list, ov))
                 .unwrap_or_default();
             let mut names: Vec<String> = Vec::new();
             for r in &items {
@@ -956,9 +980,20 @@ fn relay_diagnosis(facts: &Facts, j: &crate::relay::RelayJoin) -> RelayDiagnosis
                 }
                 names.push(text);
             }
-            if let Some(d) = cfg.and_then(|c| c.get(list)) {
-                base_ev.push(crate::report::Evidence::new(d.span, format!("{list}: no permit_sasl_authenticated before the refusal")));
+            let written = overridden
+                .map(|o| o.span)
+                .or_else(|| cfg.and_then(|c| c.get(list)).map(|d| d.span));
+            if let Some(sp) = written {
+                base_ev.push(crate::report::Evidence::new(sp, format!("{list}: no permit_sasl_authenticated before the refusal")));
             }
+            let snippet = match (overridden, service) {
+                (Some(_), Some(sv)) => format!(
+                    "# master.cf, under `{}`\n  -o {list}={}",
+                    sv.name,
+                    names.join(",")
+                ),
+                _ => format!("{list} = {}", names.join(", ")),
+            };
             base_ev.extend(deciding_ev.clone());
             Some(RootCause {
                 text: format!(
@@ -970,10 +1005,11 @@ fn relay_diagnosis(facts: &Facts, j: &crate::relay::RelayJoin) -> RelayDiagnosis
                 evidence: base_ev.clone(),
                 fix: Fix {
                     text: format!("Put permit_sasl_authenticated in {list} before the restriction that refuses."),
-                    snippet: Some(format!("{list} = {}", names.join(", "))),
+                    snippet: Some(snippet),
                 },
                 params: vec!["smtpd_relay_restrictions", "smtpd_recipient_restrictions"],
                 confidence: 0.9,
+                check: "postfix/relay_restrictions_without_sasl",
             })
         } else if !t.query.authenticated && (auth_ok_here || auth_ok_587) {
             base_ev.extend(deciding_ev.clone());
@@ -993,6 +1029,7 @@ fn relay_diagnosis(facts: &Facts, j: &crate::relay::RelayJoin) -> RelayDiagnosis
                 },
                 params: vec!["smtpd_sasl_auth_enable"],
                 confidence: 0.85,
+                check: "",
             })
         } else {
             None
@@ -1215,5 +1252,23 @@ mod join_tests {
         let f = &facts.failures[0];
         assert_eq!(f.source, Some(SegmentKind::MailLog));
         assert_eq!(crate::relay::nearest_config(&facts, f.span), Some(1));
+    }
+
+    #[test]
+    fn the_fix_goes_where_the_deciding_list_is_written() {
+        let paste = "Jun 11 14:02:09 mail postfix/submission/smtpd[3311]: NOQUEUE: reject: RCPT from unknown[203.0.113.50]: 554 5.7.1 <lena@example.com>: Relay access denied; from=<tom@example.net> to=<lena@example.com> proto=ESMTP helo=<[192.168.1.20]>\n\nmyhostname = mail.example.net\nmynetworks = 127.0.0.0/8\ncompatibility_level = 3.6\nmail_version = 3.8.1\n\nsubmission inet  n       -       y       -       -       smtpd\n  -o smtpd_tls_security_level=encrypt\n  -o smtpd_sasl_auth_enable=yes\n  -o smtpd_relay_restrictions=permit_mynetworks,reject_unauth_destination\n";
+        let facts = facts_of(paste);
+        let f = &diagnose(&facts, &[])[0];
+        assert_eq!(f.side, Some(Side::SenderServer));
+        let snippet = f.fix.as_ref().and_then(|x| x.snippet.as_deref()).unwrap();
+        assert!(
+            snippet.ends_with("-o smtpd_relay_restrictions=permit_mynetworks,permit_sasl_authenticated,reject_unauth_destination"),
+            "{snippet}"
+        );
+        let master = facts.master[0].span;
+        assert!(f
+            .evidence
+            .iter()
+            .any(|e| master.contains(Span::new(e.start, e.end))));
     }
 }
