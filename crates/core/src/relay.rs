@@ -438,11 +438,17 @@ fn walk(cfg: &PostfixConfig, master: Option<&MasterCf>, q: &RelayQuery) -> Relay
             .zip(&lists_text)
             .any(|(l, r)| *l == "smtpd_recipient_restrictions" && guards(r))
     {
-        ctx.notes.push(
-            "neither list holds reject_unauth_destination (or defer_unauth_destination, reject, \
-             defer): smtpd refuses to run with such a configuration"
+        t.lists = lists.iter().map(|s| (*s).to_owned()).collect();
+        t.auth = ctx.auth;
+        t.domain = ctx.domain;
+        t.notes.extend(ctx.notes);
+        t.notes.push(
+            "neither smtpd_relay_restrictions nor smtpd_recipient_restrictions holds \
+             reject_unauth_destination (or defer_unauth_destination, reject, defer): smtpd \
+             refuses to run with such a configuration, so it answers no RCPT at all"
                 .into(),
         );
+        return t;
     }
 
     let mut outcome = (Decision::Permit, Some("250 2.1.5 Ok".to_owned()));
@@ -1047,6 +1053,23 @@ fn net_texts(nets: &[NetworkEntry]) -> String {
     }
 }
 
+/// Whether the refusal came from the pasted server's own SMTP service: a client dialog, a
+/// transcript, or an `smtpd` log line. A bounce or a Postfix *client* log line (`postfix/smtp`:
+/// "host mx.example.com said: 554 … Relay access denied") reports a remote server's refusal,
+/// which the local config does not decide.
+pub fn refused_by_own_smtpd(f: &Failure) -> bool {
+    use crate::report::SegmentKind;
+    match f.source {
+        Some(SegmentKind::ClientError) | Some(SegmentKind::SmtpTranscript) => true,
+        Some(SegmentKind::MailLog) => f
+            .reporter
+            .as_deref()
+            .is_none_or(|r| r.ends_with("smtpd") || r.ends_with("postscreen")),
+        None => true,
+        _ => false,
+    }
+}
+
 /// Whether a failure is a relay refusal a trace can explain.
 pub fn is_relay_failure(f: &Failure) -> bool {
     f.text.to_ascii_lowercase().contains("relay access denied")
@@ -1193,7 +1216,7 @@ fn merged(facts: &Facts, f: &Failure) -> Failure {
 /// reproduces it (nearest first among equals). `None` for other failures, without a recipient,
 /// or without a configuration.
 pub fn join(facts: &Facts, f: &Failure) -> Option<RelayJoin> {
-    if !is_relay_failure(f) || facts.postfix.is_empty() {
+    if !is_relay_failure(f) || !refused_by_own_smtpd(f) || facts.postfix.is_empty() {
         return None;
     }
     let f = merged(facts, f);
@@ -1235,7 +1258,9 @@ pub fn most_informative<'a>(
 ) -> Option<&'a Failure> {
     let mut best: Option<&Failure> = None;
     for f in failures
-        .filter(|f| is_relay_failure(f) && query_from_failure(f).is_some())
+        .filter(|f| {
+            is_relay_failure(f) && refused_by_own_smtpd(f) && query_from_failure(f).is_some()
+        })
         .take(limit)
     {
         if best.is_none_or(|b| informative(f) > informative(b)) {
@@ -1533,6 +1558,13 @@ mod tests {
             ..Default::default()
         };
         assert!(is_relay_failure(&f));
+        assert!(refused_by_own_smtpd(&f));
+        let remote = Failure {
+            source: Some(crate::report::SegmentKind::MailLog),
+            reporter: Some("postfix/smtp".into()),
+            ..f.clone()
+        };
+        assert!(!refused_by_own_smtpd(&remote), "a remote MX said it");
         let q = query_from_failure(&f).unwrap();
         assert_eq!(q.recipient, "a@example.org");
         assert!(q.authenticated);

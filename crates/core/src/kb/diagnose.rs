@@ -402,6 +402,27 @@ fn explained(entry: &'static Entry, g: &Group, facts: &Facts, from_checks: &[Fin
             g.failures.len()
         ));
     }
+    if let Some(j) = relay_join.as_ref().filter(|j| !j.reproduces()) {
+        let t = &j.trace;
+        summary.push_str(&format!(
+            " The pasted config does not give this refusal: traced for {}, it {}{}. The refusal \
+             came from another configuration (changed since, not reloaded, or another server's).",
+            t.query.recipient,
+            match t.decision {
+                crate::relay::Decision::Permit => "accepts the recipient".to_owned(),
+                crate::relay::Decision::Unknown => format!(
+                    "cannot decide it ({})",
+                    t.notes.last().map(String::as_str).unwrap_or("no trace")
+                ),
+                d => format!("ends {}", d.as_str()),
+            },
+            t.reply
+                .as_deref()
+                .filter(|_| t.decision != crate::relay::Decision::Permit)
+                .map(|r| format!(" with `{r}`"))
+                .unwrap_or_default()
+        ));
+    }
     if let Some(r) = root {
         summary.push_str(&format!(" Root cause in your config: {}", r.text));
         summary.push_str(&format!(" Who must act: {}.", side_label(r.side)));
