@@ -1490,6 +1490,56 @@ mod tests {
     }
 
     #[test]
+    fn fqdn_plaintext_and_the_earlier_lists() {
+        let c = cfg(&format!(
+            "{BASE}smtpd_helo_restrictions = reject_non_fqdn_helo_hostname\nsmtpd_sender_restrictions = reject_non_fqdn_sender\nsmtpd_relay_restrictions = reject_non_fqdn_recipient, reject_plaintext_session, permit\n"
+        ));
+        let mut query = q("203.0.113.9", "a@localhost");
+        let t = trace(&c, None, &query);
+        assert_eq!(
+            t.lists[..2],
+            ["smtpd_helo_restrictions", "smtpd_sender_restrictions"]
+        );
+        assert!(t.steps[0].assumed, "no HELO name known");
+        assert_eq!(
+            t.reply.as_deref(),
+            Some(
+                "504 5.5.2 <a@localhost>: Recipient address rejected: need fully-qualified address"
+            )
+        );
+        query.recipient = "a@example.org".into();
+        query.tls = Some(false);
+        let t = trace(&c, None, &query);
+        assert_eq!(
+            t.reply.as_deref(),
+            Some("450 4.7.1 Session encryption is required")
+        );
+        query.tls = Some(true);
+        assert_eq!(trace(&c, None, &query).decision, Decision::Permit);
+        query.helo = Some("laptop".into());
+        let t = trace(&c, None, &query);
+        assert_eq!(
+            t.reply.as_deref(),
+            Some("504 5.5.2 <laptop>: Helo command rejected: need fully-qualified hostname")
+        );
+        query.helo = Some("laptop.example.org".into());
+        query.sender = Some("me@workstation".into());
+        let t = trace(&c, None, &query);
+        assert!(t.reply.unwrap().contains("Sender address rejected"));
+        // Client restrictions name the client in their refusal.
+        let c = cfg(&format!(
+            "{BASE}smtpd_client_restrictions = permit_mynetworks, reject\n"
+        ));
+        let mut query = q("203.0.113.9", "a@example.org");
+        query.client_host = Some("h.example.org".into());
+        let t = trace(&c, None, &query);
+        assert_eq!(
+            t.reply.as_deref(),
+            Some("554 5.7.1 <h.example.org[203.0.113.9]>: Client host rejected: Access denied")
+        );
+    }
+
+    #[test]
     fn mynetworks_edge_cases() {
         let c = cfg(&format!(
             "{BASE}mynetworks = [::1]/128 [2001:db8:5::]/48 !192.0.2.128/25 192.0.2.0/24\nsmtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination\n"
