@@ -1105,10 +1105,9 @@ pub fn query_from_failure(f: &Failure) -> Option<RelayQuery> {
 fn gap(a: Span, b: Span) -> usize {
     if a.end <= b.start {
         b.start - a.end
-    } else if b.end <= a.start {
-        a.start - b.end
     } else {
-        0
+        // `a` after `b`, or overlapping (0).
+        a.start.saturating_sub(b.end)
     }
 }
 
