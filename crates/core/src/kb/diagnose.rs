@@ -437,18 +437,22 @@ fn explained(entry: &'static Entry, g: &Group, facts: &Facts, from_checks: &[Fin
         if let Some(c) = cfg {
             summary.push_str(&config_context(entry, c, first));
         }
+        let session = relay_join.as_ref().map(|j| &j.failure).or(first);
         let mut causes: Vec<(&super::Cause, f32)> = entry
             .causes
             .iter()
             .zip(&states)
-            .map(|(c, st)| (c, adjusted(c.likelihood, st)))
+            .map(|(c, st)| (c, adjusted(c.likelihood, st) * session_weight(c, session)))
             .collect();
+        if let Some(why) = session.and_then(session_hint) {
+            summary.push_str(&format!(" {why}"));
+        }
         causes.sort_by(|a, b| b.1.total_cmp(&a.1));
         let ranked: Vec<String> = causes
             .iter()
             .take(3)
             .enumerate()
-            .map(|(i, (c, l))| format!("{}. {} ({}%)", i + 1, c.text, percent(*l)))
+            .map(|(i, (c, l))| format!("{}. {} ({}%)", i + 1, c.text, percent(l.min(0.95))))
             .collect();
         summary.push_str(&format!(" Likely causes: {}", ranked.join(" ")));
     }
@@ -588,6 +592,36 @@ fn explained(entry: &'static Entry, g: &Group, facts: &Facts, from_checks: &[Fin
         finding = finding.reference(r.title, (!r.url.is_empty()).then_some(r.url));
     }
     finding
+}
+
+/// How much what the failure itself tells (port, TLS, login) makes a cause more likely, by the
+/// check that would decide it: a dialog saying "port 25, no SSL" points at AUTH offered only
+/// over TLS and at a missing submission port; a logged-in client at the restriction lists.
+fn session_weight(cause: &super::Cause, f: Option<&Failure>) -> f32 {
+    let Some(f) = f else { return 1.0 };
+    let plain_25 = f.port == Some(25) && f.tls == Some(false);
+    match cause.check {
+        "postfix/auth_only_after_starttls" | "postfix/submission_not_enabled" if plain_25 => 2.0,
+        "postfix/relay_restrictions_without_sasl" if f.sasl_username.is_some() => 2.0,
+        _ => 1.0,
+    }
+}
+
+fn session_hint(f: &Failure) -> Option<String> {
+    if f.port == Some(25) && f.tls == Some(false) {
+        Some(
+            "The client used port 25 without encryption: servers that offer AUTH only after \
+             STARTTLS, or only on the submission port 587, refuse such a client as a relay."
+                .into(),
+        )
+    } else if let Some(u) = &f.sasl_username {
+        Some(format!(
+            "The client had logged in ({u}): the refusal comes from the restriction lists, not \
+             from missing credentials."
+        ))
+    } else {
+        None
+    }
 }
 
 fn side_label(s: Side) -> &'static str {
@@ -1291,5 +1325,25 @@ mod join_tests {
             .evidence
             .iter()
             .any(|e| master.contains(Span::new(e.start, e.end))));
+    }
+
+    #[test]
+    fn what_the_dialog_tells_reranks_causes_without_a_config() {
+        let plain = Failure {
+            port: Some(25),
+            tls: Some(false),
+            ..Default::default()
+        };
+        assert_eq!(session_weight(&CAUSE_TLS, Some(&plain)), 2.0);
+        assert_eq!(session_weight(&CAUSE_DUP, Some(&plain)), 1.0);
+        assert_eq!(session_weight(&CAUSE_TLS, None), 1.0);
+        let tls = Failure {
+            port: Some(587),
+            tls: Some(true),
+            ..Default::default()
+        };
+        assert_eq!(session_weight(&CAUSE_TLS, Some(&tls)), 1.0);
+        assert!(session_hint(&plain).unwrap().contains("port 25"));
+        assert!(session_hint(&tls).is_none());
     }
 }
