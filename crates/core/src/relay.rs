@@ -661,7 +661,8 @@ fn walk_list(ctx: &mut Ctx, list: &str, rs: &[Restriction], depth: usize) -> Lis
         if ctx.steps.len() >= MAX_STEPS {
             if !ctx.notes.iter().any(|n| n.starts_with("trace stopped")) {
                 ctx.notes.push(format!(
-                    "trace stopped after {MAX_STEPS} steps (restriction classes that name each other)"
+                    "trace stopped after {MAX_STEPS} steps (restriction classes that name each \
+                     other)"
                 ));
             }
             return ListResult::Dunno;
@@ -673,18 +674,12 @@ fn walk_list(ctx: &mut Ctx, list: &str, rs: &[Restriction], depth: usize) -> Lis
             }
             ListResult::Refuse(d, reply)
         };
-        let permit = |ctx: &mut Ctx, i: usize| {
-            if let Some(s) = ctx.steps.get_mut(i) {
-                s.deciding = false;
-            }
-            ListResult::Permit
-        };
         match name {
             "permit_mynetworks" => {
                 let (m, assumed, why) = mynetworks_match(ctx);
-                let i = step(ctx, list, r, m, assumed, why);
+                step(ctx, list, r, m, assumed, why);
                 if m {
-                    return permit(ctx, i);
+                    return ListResult::Permit;
                 }
             }
             "permit_sasl_authenticated" => {
@@ -718,9 +713,9 @@ fn walk_list(ctx: &mut Ctx, list: &str, rs: &[Restriction], depth: usize) -> Lis
                 };
                 let m = ctx.auth.authenticated;
                 let assumed = !m && ctx.auth.tls_auth_only && ctx.q.tls.is_none();
-                let i = step(ctx, list, r, m, assumed, why);
+                step(ctx, list, r, m, assumed, why);
                 if m {
-                    return permit(ctx, i);
+                    return ListResult::Permit;
                 }
             }
             "reject_unauth_destination" | "defer_unauth_destination" | "check_relay_domains" => {
@@ -775,14 +770,14 @@ fn walk_list(ctx: &mut Ctx, list: &str, rs: &[Restriction], depth: usize) -> Lis
                     Some(c) => format!("{domain} is listed in {c}"),
                     None => format!("{domain} is not a local, virtual or relay domain"),
                 };
-                let i = step(ctx, list, r, m, false, why);
+                step(ctx, list, r, m, false, why);
                 if m {
-                    return permit(ctx, i);
+                    return ListResult::Permit;
                 }
             }
             "permit" => {
-                let i = step(ctx, list, r, true, false, "always matches".into());
-                return permit(ctx, i);
+                step(ctx, list, r, true, false, "always matches".into());
+                return ListResult::Permit;
             }
             "reject" => {
                 let i = step(ctx, list, r, true, false, "always matches".into());
@@ -811,7 +806,10 @@ fn walk_list(ctx: &mut Ctx, list: &str, rs: &[Restriction], depth: usize) -> Lis
                 let i = step(ctx, list, r, m, false, why);
                 if m {
                     let code = code_of(ctx, "non_fqdn_reject_code", 504);
-                    let reply = format!("{code} 5.5.2 <{rcpt}>: Recipient address rejected: need fully-qualified address");
+                    let reply = format!(
+                        "{code} 5.5.2 <{rcpt}>: Recipient address rejected: need fully-qualified \
+                         address"
+                    );
                     return refuse(ctx, i, Decision::Reject, reply);
                 }
             }
@@ -842,9 +840,15 @@ fn walk_list(ctx: &mut Ctx, list: &str, rs: &[Restriction], depth: usize) -> Lis
                 if m {
                     let code = code_of(ctx, "non_fqdn_reject_code", 504);
                     let reply = if what == "sender" {
-                        format!("{code} 5.5.2 <{value}>: Sender address rejected: need fully-qualified address")
+                        format!(
+                            "{code} 5.5.2 <{value}>: Sender address rejected: need \
+                             fully-qualified address"
+                        )
                     } else {
-                        format!("{code} 5.5.2 <{value}>: Helo command rejected: need fully-qualified hostname")
+                        format!(
+                            "{code} 5.5.2 <{value}>: Helo command rejected: need \
+                             fully-qualified hostname"
+                        )
                     };
                     return refuse(ctx, i, Decision::Reject, reply);
                 }
@@ -879,7 +883,10 @@ fn walk_list(ctx: &mut Ctx, list: &str, rs: &[Restriction], depth: usize) -> Lis
                     r,
                     false,
                     true,
-                    format!("depends on the contents of {table}, which are not in the paste; assumed no match"),
+                    format!(
+                        "depends on the contents of {table}, which are not in the paste; \
+                         assumed no match"
+                    ),
                 );
             }
             _ if UNDECIDABLE.contains(&name) => {
@@ -931,7 +938,10 @@ fn walk_list(ctx: &mut Ctx, list: &str, rs: &[Restriction], depth: usize) -> Lis
                     r,
                     true,
                     false,
-                    format!("`{name}` is not a restriction smtpd knows: it answers with a configuration error"),
+                    format!(
+                        "`{name}` is not a restriction smtpd knows: it answers with a \
+                         configuration error"
+                    ),
                 );
                 return refuse(
                     ctx,
@@ -1031,13 +1041,20 @@ fn mynetworks_match(ctx: &Ctx) -> (bool, bool, String) {
                 (
                     true,
                     false,
-                    format!("mynetworks is not set; with mynetworks_style = {style} it holds the server's own addresses, {ip} among them"),
+                    format!(
+                        "mynetworks is not set; with mynetworks_style = {style} it holds the \
+                         server's own addresses, {ip} among them"
+                    ),
                 )
             } else {
                 (
                     false,
                     true,
-                    format!("mynetworks is not set; with mynetworks_style = {style} it is derived from the server's own interfaces, which the paste does not show; assumed not to hold {ip}"),
+                    format!(
+                        "mynetworks is not set; with mynetworks_style = {style} it is derived \
+                         from the server's own interfaces, which the paste does not show; \
+                         assumed not to hold {ip}"
+                    ),
                 )
             }
         }
