@@ -19,6 +19,12 @@ use serde::Serialize;
 
 const SOURCE: &str = "client dialog";
 
+/// A dialog has a dozen fields; past this many label hits the text is something else, and the
+/// rest is not looked at (keeps the overlap test below linear).
+const MAX_LABELS: usize = 64;
+/// Addresses kept per dialog.
+const MAX_ADDRESSES: usize = 32;
+
 /// Which program showed the dialog.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -594,6 +600,9 @@ fn read_fields(flat: &Value, lower: &str, ce: &mut ClientError) -> Option<usize>
     let mut found: Vec<(usize, usize, FieldName, &'static str)> = Vec::new();
     for &(label, name, lang) in LABELS {
         for (i, _) in lower.match_indices(label) {
+            if found.len() >= MAX_LABELS {
+                break;
+            }
             if !starts_word(lower, i) || found.iter().any(|f| f.0 <= i && i < f.1) {
                 continue;
             }
@@ -841,7 +850,10 @@ fn read_sentences(flat: &Value, lower: &str, ce: &mut ClientError) {
 fn read_addresses(t: &str, lower: &str, first_label: Option<usize>, ce: &mut ClientError) {
     let add = |a: &str, ce: &mut ClientError| {
         let a = a.trim_matches(|c: char| !c.is_alphanumeric());
-        if looks_like_address(a) && !ce.recipients.iter().any(|x| x.eq_ignore_ascii_case(a)) {
+        if ce.recipients.len() < MAX_ADDRESSES
+            && looks_like_address(a)
+            && !ce.recipients.iter().any(|x| x.eq_ignore_ascii_case(a))
+        {
             ce.recipients.push(a.to_owned());
         }
     };
@@ -1091,6 +1103,23 @@ mod tests {
             assert!(notes.is_empty(), "{paste:?}: {notes:?}");
             let f = c.failure().expect("a failure");
             assert!(g.span().contains(f.span), "{paste:?}");
+        }
+    }
+
+    #[test]
+    fn long_inputs_stay_linear() {
+        let many_labels = "Port: 25, ".repeat(50_000);
+        let many_addresses = format!(
+            "{} Server Response: '554 5.7.1 x'",
+            (0..50_000)
+                .map(|i| format!("a{i}@example.com "))
+                .collect::<String>()
+        );
+        for s in [many_labels, many_addresses] {
+            let t = std::time::Instant::now();
+            let (c, _) = parse(&s, 0);
+            assert!(c.fields.len() <= MAX_LABELS && c.recipients.len() <= MAX_ADDRESSES);
+            assert!(t.elapsed().as_secs() < 5, "took {:?}", t.elapsed());
         }
     }
 
