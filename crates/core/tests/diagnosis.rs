@@ -113,6 +113,31 @@ fn relay_denied_on_port_25_with_tls_auth_only() {
 }
 
 #[test]
+fn german_outlook_dialog_when_submission_is_open_only_the_client_changes() {
+    let (r, input) = joined(
+        "outlook_german_submission_open.txt",
+        "smtp/554-5.7.1-relay-access-denied",
+        Side::Client,
+    );
+    let top = &r.findings[0];
+    let ev = evidence_texts(&r, &input);
+    assert!(ev.contains(&"Sicher (SSL): Nein"), "{ev:?}");
+    assert!(ev.contains(&"smtpd_tls_auth_only = yes"), "{ev:?}");
+    let fix = top.fix.as_ref().unwrap();
+    assert!(fix.text.starts_with("Set the mail client"), "{}", fix.text);
+    assert!(!fix.snippet.as_deref().unwrap().contains("submission inet"));
+    assert!(top
+        .summary
+        .contains("submission not enabled — master.cf enables a submission service"));
+    let t = r.relay_trace.as_ref().unwrap();
+    assert_eq!(t.query.port, Some(25));
+    assert!(t
+        .what_if
+        .iter()
+        .any(|w| w.changes && w.label.contains("587") && w.label.contains("authenticated")));
+}
+
+#[test]
 fn relay_denied_to_the_servers_own_domain() {
     let (r, input) = joined(
         "relay_domain_not_in_mydestination.txt",

@@ -332,6 +332,15 @@ fn cause_state(
     CauseState::Undecided
 }
 
+/// A check id as words for a summary: `postfix/submission_not_enabled` → "submission not
+/// enabled". KB cause texts may bundle several conditions; the check names the one decided.
+fn check_name(check: &str) -> String {
+    check
+        .rsplit_once('/')
+        .map_or(check, |(_, n)| n)
+        .replace('_', " ")
+}
+
 /// A ruled-out cause keeps a quarter of its likelihood; a confirmed one is certain.
 fn adjusted(likelihood: f32, st: &CauseState) -> f32 {
     match st {
@@ -469,7 +478,7 @@ fn explained(entry: &'static Entry, g: &Group, facts: &Facts, from_checks: &[Fin
                 if !from_checks.iter().any(|f| &f.id == why)
                     && root.is_none_or(|r| r.check != c.check) =>
             {
-                Some(format!("{} ({why})", c.text.trim_end_matches('.')))
+                Some(format!("{} — {why}", check_name(c.check)))
             }
             _ => None,
         })
@@ -481,9 +490,7 @@ fn explained(entry: &'static Entry, g: &Group, facts: &Facts, from_checks: &[Fin
     let mut missing: Vec<&str> = Vec::new();
     for (c, st) in entry.causes.iter().zip(&states) {
         match st {
-            CauseState::RuledOut(why) => {
-                ruled.push(format!("{} ({why})", c.text.trim_end_matches('.')))
-            }
+            CauseState::RuledOut(why) => ruled.push(format!("{} — {why}", check_name(c.check))),
             CauseState::Missing(p) if !missing.contains(p) => missing.push(p),
             _ => {}
         }
