@@ -19,6 +19,12 @@ use serde::Serialize;
 
 const SOURCE: &str = "client dialog";
 
+/// A dialog has a dozen fields; past this many label hits the text is something else, and the
+/// rest is not looked at (keeps the overlap test below linear).
+const MAX_LABELS: usize = 64;
+/// Addresses kept per dialog.
+const MAX_ADDRESSES: usize = 32;
+
 /// Which program showed the dialog.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -594,6 +600,9 @@ fn read_fields(flat: &Value, lower: &str, ce: &mut ClientError) -> Option<usize>
     let mut found: Vec<(usize, usize, FieldName, &'static str)> = Vec::new();
     for &(label, name, lang) in LABELS {
         for (i, _) in lower.match_indices(label) {
+            if found.len() >= MAX_LABELS {
+                break;
+            }
             if !starts_word(lower, i) || found.iter().any(|f| f.0 <= i && i < f.1) {
                 continue;
             }
@@ -632,7 +641,14 @@ fn read_fields(flat: &Value, lower: &str, ce: &mut ClientError) -> Option<usize>
             FieldName::Protocol => ce.protocol = Some(v.clone()),
             FieldName::Port => ce.port = v.parse().ok(),
             FieldName::Secure => ce.tls = yes_no(&v),
-            FieldName::ServerError => ce.server_error = v.parse().ok(),
+            FieldName::ServerError => {
+                // `Server Error: 554`, or in Outlook's own reports the whole reply
+                // (`Server error: '554 5.7.1 <x>: Relay access denied'`).
+                ce.server_error = v.split_whitespace().next().and_then(|c| c.parse().ok());
+                if ce.response.is_none() && v.contains(' ') {
+                    ce.response = response(&v, value_span);
+                }
+            }
             FieldName::ErrorNumber => {
                 let n = v.split_whitespace().next().unwrap_or("");
                 if n.len() > 2 && n[..2].eq_ignore_ascii_case("0x") {
@@ -817,6 +833,16 @@ fn read_sentences(flat: &Value, lower: &str, ce: &mut ClientError) {
             }
         }
     }
+    // Thunderbird's advice after the reply tells which command failed.
+    if ce.stage.is_none() || ce.stage == Some("RCPT") {
+        if lower.contains("verify that your email address is correct")
+            || lower.contains("überprüfen sie ihre e-mail-adresse")
+        {
+            ce.stage = Some("MAIL");
+        } else if lower.contains("check the message recipient") {
+            ce.stage = Some("RCPT");
+        }
+    }
 }
 
 /// Rejected addresses: quoted in the rejection sentence, between `<>` in the reply, or named in
@@ -824,7 +850,10 @@ fn read_sentences(flat: &Value, lower: &str, ce: &mut ClientError) {
 fn read_addresses(t: &str, lower: &str, first_label: Option<usize>, ce: &mut ClientError) {
     let add = |a: &str, ce: &mut ClientError| {
         let a = a.trim_matches(|c: char| !c.is_alphanumeric());
-        if looks_like_address(a) && !ce.recipients.iter().any(|x| x.eq_ignore_ascii_case(a)) {
+        if ce.recipients.len() < MAX_ADDRESSES
+            && looks_like_address(a)
+            && !ce.recipients.iter().any(|x| x.eq_ignore_ascii_case(a))
+        {
             ce.recipients.push(a.to_owned());
         }
     };
@@ -854,7 +883,10 @@ fn read_addresses(t: &str, lower: &str, first_label: Option<usize>, ce: &mut Cli
             .map(|(a, _)| a.to_owned())
     });
     if let Some(a) = in_reply {
-        if ce.sender.as_deref() != Some(a.as_str()) {
+        if ce.stage == Some("MAIL") && ce.sender.is_none() && looks_like_address(&a) {
+            // The reply to MAIL FROM names the sender.
+            ce.sender = Some(a);
+        } else if ce.sender.as_deref() != Some(a.as_str()) {
             add(&a, ce);
         }
     }
@@ -1012,6 +1044,27 @@ mod tests {
     }
 
     #[test]
+    fn outlook_report_with_the_reply_in_server_error() {
+        let c = read("The following recipient(s) cannot be reached: 'Lena' on 4 March 2024 09:12. Server error: '554 5.7.1 <lena@example.com>: Relay access denied'");
+        let r = c.response.unwrap();
+        assert_eq!((r.code, r.status.as_deref()), (Some(554), Some("5.7.1")));
+        assert_eq!(c.server_error, Some(554));
+        assert_eq!(c.recipients, ["lena@example.com"]);
+    }
+
+    #[test]
+    fn thunderbird_advice_names_the_command() {
+        let c = read("An error occurred while sending mail. The mail server responded: 5.7.1 <me@example.net>: Sender address rejected: not owned by user ann. Please verify that your email address is correct in your account settings and try again.");
+        assert_eq!(c.stage, Some("MAIL"));
+        assert_eq!(c.sender.as_deref(), Some("me@example.net"));
+        assert!(c.recipients.is_empty());
+        assert_eq!(
+            c.response.unwrap().text,
+            "<me@example.net>: Sender address rejected: not owned by user ann"
+        );
+    }
+
+    #[test]
     fn apple_and_ios() {
         let s = "Cannot send message using the server mail.example.net.\nThe server response was: 5.7.1 <b@example.com>: Relay access denied";
         let c = read(s);
@@ -1050,6 +1103,23 @@ mod tests {
             assert!(notes.is_empty(), "{paste:?}: {notes:?}");
             let f = c.failure().expect("a failure");
             assert!(g.span().contains(f.span), "{paste:?}");
+        }
+    }
+
+    #[test]
+    fn long_inputs_stay_linear() {
+        let many_labels = "Port: 25, ".repeat(50_000);
+        let many_addresses = format!(
+            "{} Server Response: '554 5.7.1 x'",
+            (0..50_000)
+                .map(|i| format!("a{i}@example.com "))
+                .collect::<String>()
+        );
+        for s in [many_labels, many_addresses] {
+            let t = std::time::Instant::now();
+            let (c, _) = parse(&s, 0);
+            assert!(c.fields.len() <= MAX_LABELS && c.recipients.len() <= MAX_ADDRESSES);
+            assert!(t.elapsed().as_secs() < 5, "took {:?}", t.elapsed());
         }
     }
 

@@ -438,11 +438,17 @@ fn walk(cfg: &PostfixConfig, master: Option<&MasterCf>, q: &RelayQuery) -> Relay
             .zip(&lists_text)
             .any(|(l, r)| *l == "smtpd_recipient_restrictions" && guards(r))
     {
-        ctx.notes.push(
-            "neither list holds reject_unauth_destination (or defer_unauth_destination, reject, \
-             defer): smtpd refuses to run with such a configuration"
+        t.lists = lists.iter().map(|s| (*s).to_owned()).collect();
+        t.auth = ctx.auth;
+        t.domain = ctx.domain;
+        t.notes.extend(ctx.notes);
+        t.notes.push(
+            "neither smtpd_relay_restrictions nor smtpd_recipient_restrictions holds \
+             reject_unauth_destination (or defer_unauth_destination, reject, defer): smtpd \
+             refuses to run with such a configuration, so it answers no RCPT at all"
                 .into(),
         );
+        return t;
     }
 
     let mut outcome = (Decision::Permit, Some("250 2.1.5 Ok".to_owned()));
@@ -510,6 +516,15 @@ pub fn domain_class(cfg: &PostfixConfig, ov: &[Override], domain: &str) -> Domai
                 out.unseen.push(format!("{class}: {text}"));
                 continue;
             }
+            // Postfix's default mydomain is myhostname without its first label.
+            let derived;
+            let text = match (text.contains("mydomain"), derived_mydomain(cfg, ov)) {
+                (true, Some(d)) => {
+                    derived = text.replace("${mydomain}", &d).replace("$mydomain", &d);
+                    derived.as_str()
+                }
+                _ => text,
+            };
             if text.contains('$') {
                 out.unseen.push(format!("{class}: {text}"));
                 continue;
@@ -533,6 +548,16 @@ pub fn domain_class(cfg: &PostfixConfig, ov: &[Override], domain: &str) -> Domai
         }
     }
     out
+}
+
+/// `mydomain` when it is not set: `myhostname` without its first label (as Postfix derives it).
+fn derived_mydomain(cfg: &PostfixConfig, ov: &[Override]) -> Option<String> {
+    if cfg.effective_in("mydomain", ov).is_some() {
+        return None;
+    }
+    let host = cfg.effective_in("myhostname", ov)?;
+    let (_, d) = host.split_once('.')?;
+    (d.contains('.') && !d.contains('$')).then(|| d.to_owned())
 }
 
 fn is_restriction_class(cfg: &PostfixConfig, name: &str) -> bool {
@@ -636,7 +661,8 @@ fn walk_list(ctx: &mut Ctx, list: &str, rs: &[Restriction], depth: usize) -> Lis
         if ctx.steps.len() >= MAX_STEPS {
             if !ctx.notes.iter().any(|n| n.starts_with("trace stopped")) {
                 ctx.notes.push(format!(
-                    "trace stopped after {MAX_STEPS} steps (restriction classes that name each other)"
+                    "trace stopped after {MAX_STEPS} steps (restriction classes that name each \
+                     other)"
                 ));
             }
             return ListResult::Dunno;
@@ -648,18 +674,12 @@ fn walk_list(ctx: &mut Ctx, list: &str, rs: &[Restriction], depth: usize) -> Lis
             }
             ListResult::Refuse(d, reply)
         };
-        let permit = |ctx: &mut Ctx, i: usize| {
-            if let Some(s) = ctx.steps.get_mut(i) {
-                s.deciding = false;
-            }
-            ListResult::Permit
-        };
         match name {
             "permit_mynetworks" => {
                 let (m, assumed, why) = mynetworks_match(ctx);
-                let i = step(ctx, list, r, m, assumed, why);
+                step(ctx, list, r, m, assumed, why);
                 if m {
-                    return permit(ctx, i);
+                    return ListResult::Permit;
                 }
             }
             "permit_sasl_authenticated" => {
@@ -693,9 +713,9 @@ fn walk_list(ctx: &mut Ctx, list: &str, rs: &[Restriction], depth: usize) -> Lis
                 };
                 let m = ctx.auth.authenticated;
                 let assumed = !m && ctx.auth.tls_auth_only && ctx.q.tls.is_none();
-                let i = step(ctx, list, r, m, assumed, why);
+                step(ctx, list, r, m, assumed, why);
                 if m {
-                    return permit(ctx, i);
+                    return ListResult::Permit;
                 }
             }
             "reject_unauth_destination" | "defer_unauth_destination" | "check_relay_domains" => {
@@ -750,14 +770,14 @@ fn walk_list(ctx: &mut Ctx, list: &str, rs: &[Restriction], depth: usize) -> Lis
                     Some(c) => format!("{domain} is listed in {c}"),
                     None => format!("{domain} is not a local, virtual or relay domain"),
                 };
-                let i = step(ctx, list, r, m, false, why);
+                step(ctx, list, r, m, false, why);
                 if m {
-                    return permit(ctx, i);
+                    return ListResult::Permit;
                 }
             }
             "permit" => {
-                let i = step(ctx, list, r, true, false, "always matches".into());
-                return permit(ctx, i);
+                step(ctx, list, r, true, false, "always matches".into());
+                return ListResult::Permit;
             }
             "reject" => {
                 let i = step(ctx, list, r, true, false, "always matches".into());
@@ -786,7 +806,10 @@ fn walk_list(ctx: &mut Ctx, list: &str, rs: &[Restriction], depth: usize) -> Lis
                 let i = step(ctx, list, r, m, false, why);
                 if m {
                     let code = code_of(ctx, "non_fqdn_reject_code", 504);
-                    let reply = format!("{code} 5.5.2 <{rcpt}>: Recipient address rejected: need fully-qualified address");
+                    let reply = format!(
+                        "{code} 5.5.2 <{rcpt}>: Recipient address rejected: need fully-qualified \
+                         address"
+                    );
                     return refuse(ctx, i, Decision::Reject, reply);
                 }
             }
@@ -817,9 +840,15 @@ fn walk_list(ctx: &mut Ctx, list: &str, rs: &[Restriction], depth: usize) -> Lis
                 if m {
                     let code = code_of(ctx, "non_fqdn_reject_code", 504);
                     let reply = if what == "sender" {
-                        format!("{code} 5.5.2 <{value}>: Sender address rejected: need fully-qualified address")
+                        format!(
+                            "{code} 5.5.2 <{value}>: Sender address rejected: need \
+                             fully-qualified address"
+                        )
                     } else {
-                        format!("{code} 5.5.2 <{value}>: Helo command rejected: need fully-qualified hostname")
+                        format!(
+                            "{code} 5.5.2 <{value}>: Helo command rejected: need \
+                             fully-qualified hostname"
+                        )
                     };
                     return refuse(ctx, i, Decision::Reject, reply);
                 }
@@ -854,7 +883,10 @@ fn walk_list(ctx: &mut Ctx, list: &str, rs: &[Restriction], depth: usize) -> Lis
                     r,
                     false,
                     true,
-                    format!("depends on the contents of {table}, which are not in the paste; assumed no match"),
+                    format!(
+                        "depends on the contents of {table}, which are not in the paste; \
+                         assumed no match"
+                    ),
                 );
             }
             _ if UNDECIDABLE.contains(&name) => {
@@ -906,7 +938,10 @@ fn walk_list(ctx: &mut Ctx, list: &str, rs: &[Restriction], depth: usize) -> Lis
                     r,
                     true,
                     false,
-                    format!("`{name}` is not a restriction smtpd knows: it answers with a configuration error"),
+                    format!(
+                        "`{name}` is not a restriction smtpd knows: it answers with a \
+                         configuration error"
+                    ),
                 );
                 return refuse(
                     ctx,
@@ -1006,13 +1041,20 @@ fn mynetworks_match(ctx: &Ctx) -> (bool, bool, String) {
                 (
                     true,
                     false,
-                    format!("mynetworks is not set; with mynetworks_style = {style} it holds the server's own addresses, {ip} among them"),
+                    format!(
+                        "mynetworks is not set; with mynetworks_style = {style} it holds the \
+                         server's own addresses, {ip} among them"
+                    ),
                 )
             } else {
                 (
                     false,
                     true,
-                    format!("mynetworks is not set; with mynetworks_style = {style} it is derived from the server's own interfaces, which the paste does not show; assumed not to hold {ip}"),
+                    format!(
+                        "mynetworks is not set; with mynetworks_style = {style} it is derived \
+                         from the server's own interfaces, which the paste does not show; \
+                         assumed not to hold {ip}"
+                    ),
                 )
             }
         }
@@ -1025,6 +1067,23 @@ fn net_texts(nets: &[NetworkEntry]) -> String {
         "(empty)".into()
     } else {
         v.join(" ")
+    }
+}
+
+/// Whether the refusal came from the pasted server's own SMTP service: a client dialog, a
+/// transcript, or an `smtpd` log line. A bounce or a Postfix *client* log line (`postfix/smtp`:
+/// "host mx.example.com said: 554 … Relay access denied") reports a remote server's refusal,
+/// which the local config does not decide.
+pub fn refused_by_own_smtpd(f: &Failure) -> bool {
+    use crate::report::SegmentKind;
+    match f.source {
+        Some(SegmentKind::ClientError) | Some(SegmentKind::SmtpTranscript) => true,
+        Some(SegmentKind::MailLog) => f
+            .reporter
+            .as_deref()
+            .is_none_or(|r| r.ends_with("smtpd") || r.ends_with("postscreen")),
+        None => true,
+        _ => false,
     }
 }
 
@@ -1063,10 +1122,9 @@ pub fn query_from_failure(f: &Failure) -> Option<RelayQuery> {
 fn gap(a: Span, b: Span) -> usize {
     if a.end <= b.start {
         b.start - a.end
-    } else if b.end <= a.start {
-        a.start - b.end
     } else {
-        0
+        // `a` after `b`, or overlapping (0).
+        a.start.saturating_sub(b.end)
     }
 }
 
@@ -1174,7 +1232,7 @@ fn merged(facts: &Facts, f: &Failure) -> Failure {
 /// reproduces it (nearest first among equals). `None` for other failures, without a recipient,
 /// or without a configuration.
 pub fn join(facts: &Facts, f: &Failure) -> Option<RelayJoin> {
-    if !is_relay_failure(f) || facts.postfix.is_empty() {
+    if !is_relay_failure(f) || !refused_by_own_smtpd(f) || facts.postfix.is_empty() {
         return None;
     }
     let f = merged(facts, f);
@@ -1216,7 +1274,9 @@ pub fn most_informative<'a>(
 ) -> Option<&'a Failure> {
     let mut best: Option<&Failure> = None;
     for f in failures
-        .filter(|f| is_relay_failure(f) && query_from_failure(f).is_some())
+        .filter(|f| {
+            is_relay_failure(f) && refused_by_own_smtpd(f) && query_from_failure(f).is_some()
+        })
         .take(limit)
     {
         if best.is_none_or(|b| informative(f) > informative(b)) {
@@ -1446,6 +1506,56 @@ mod tests {
     }
 
     #[test]
+    fn fqdn_plaintext_and_the_earlier_lists() {
+        let c = cfg(&format!(
+            "{BASE}smtpd_helo_restrictions = reject_non_fqdn_helo_hostname\nsmtpd_sender_restrictions = reject_non_fqdn_sender\nsmtpd_relay_restrictions = reject_non_fqdn_recipient, reject_plaintext_session, permit\n"
+        ));
+        let mut query = q("203.0.113.9", "a@localhost");
+        let t = trace(&c, None, &query);
+        assert_eq!(
+            t.lists[..2],
+            ["smtpd_helo_restrictions", "smtpd_sender_restrictions"]
+        );
+        assert!(t.steps[0].assumed, "no HELO name known");
+        assert_eq!(
+            t.reply.as_deref(),
+            Some(
+                "504 5.5.2 <a@localhost>: Recipient address rejected: need fully-qualified address"
+            )
+        );
+        query.recipient = "a@example.org".into();
+        query.tls = Some(false);
+        let t = trace(&c, None, &query);
+        assert_eq!(
+            t.reply.as_deref(),
+            Some("450 4.7.1 Session encryption is required")
+        );
+        query.tls = Some(true);
+        assert_eq!(trace(&c, None, &query).decision, Decision::Permit);
+        query.helo = Some("laptop".into());
+        let t = trace(&c, None, &query);
+        assert_eq!(
+            t.reply.as_deref(),
+            Some("504 5.5.2 <laptop>: Helo command rejected: need fully-qualified hostname")
+        );
+        query.helo = Some("laptop.example.org".into());
+        query.sender = Some("me@workstation".into());
+        let t = trace(&c, None, &query);
+        assert!(t.reply.unwrap().contains("Sender address rejected"));
+        // Client restrictions name the client in their refusal.
+        let c = cfg(&format!(
+            "{BASE}smtpd_client_restrictions = permit_mynetworks, reject\n"
+        ));
+        let mut query = q("203.0.113.9", "a@example.org");
+        query.client_host = Some("h.example.org".into());
+        let t = trace(&c, None, &query);
+        assert_eq!(
+            t.reply.as_deref(),
+            Some("554 5.7.1 <h.example.org[203.0.113.9]>: Client host rejected: Access denied")
+        );
+    }
+
+    #[test]
     fn mynetworks_edge_cases() {
         let c = cfg(&format!(
             "{BASE}mynetworks = [::1]/128 [2001:db8:5::]/48 !192.0.2.128/25 192.0.2.0/24\nsmtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination\n"
@@ -1514,6 +1624,13 @@ mod tests {
             ..Default::default()
         };
         assert!(is_relay_failure(&f));
+        assert!(refused_by_own_smtpd(&f));
+        let remote = Failure {
+            source: Some(crate::report::SegmentKind::MailLog),
+            reporter: Some("postfix/smtp".into()),
+            ..f.clone()
+        };
+        assert!(!refused_by_own_smtpd(&remote), "a remote MX said it");
         let q = query_from_failure(&f).unwrap();
         assert_eq!(q.recipient, "a@example.org");
         assert!(q.authenticated);

@@ -266,7 +266,11 @@ fn relay_text(s: &mut String, t: &RelayTrace, input: &str) {
             "  what if {}: {}{} — {}",
             w.label,
             w.decision.as_str(),
-            if w.changes { " (changes)" } else { " (same)" },
+            match (w.changes, w.decision) {
+                (_, crate::relay::Decision::Unknown) => "",
+                (true, _) => " (changes)",
+                (false, _) => " (same)",
+            },
             w.reason
         );
     }

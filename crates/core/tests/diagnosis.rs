@@ -102,10 +102,39 @@ fn relay_denied_on_port_25_with_tls_auth_only() {
         t.deciding_step().unwrap().restriction,
         "reject_unauth_destination"
     );
+    // Port 587 is closed (submission commented out): the what-if says so instead of guessing.
+    let w = t
+        .what_if
+        .iter()
+        .find(|w| w.label.contains("587") && w.label.contains("authenticated"))
+        .unwrap();
+    assert_eq!(w.decision, Decision::Unknown);
+    assert!(!w.changes && w.reason.contains("commented out"), "{w:?}");
+}
+
+#[test]
+fn german_outlook_dialog_when_submission_is_open_only_the_client_changes() {
+    let (r, input) = joined(
+        "outlook_german_submission_open.txt",
+        "smtp/554-5.7.1-relay-access-denied",
+        Side::Client,
+    );
+    let top = &r.findings[0];
+    let ev = evidence_texts(&r, &input);
+    assert!(ev.contains(&"Sicher (SSL): Nein"), "{ev:?}");
+    assert!(ev.contains(&"smtpd_tls_auth_only = yes"), "{ev:?}");
+    let fix = top.fix.as_ref().unwrap();
+    assert!(fix.text.starts_with("Set the mail client"), "{}", fix.text);
+    assert!(!fix.snippet.as_deref().unwrap().contains("submission inet"));
+    assert!(top
+        .summary
+        .contains("submission not enabled — master.cf enables a submission service"));
+    let t = r.relay_trace.as_ref().unwrap();
+    assert_eq!(t.query.port, Some(25));
     assert!(t
         .what_if
         .iter()
-        .any(|w| w.changes && w.label.contains("587")));
+        .any(|w| w.changes && w.label.contains("587") && w.label.contains("authenticated")));
 }
 
 #[test]

@@ -57,6 +57,23 @@ pub fn outline(report: &Report, input: &str) -> String {
     for n in &report.notes {
         let _ = writeln!(s, "note line {} [{}] {}", ln(n.start), n.source, n.message);
     }
+    if let Some(t) = &report.relay_trace {
+        let deciding = t.deciding_step().map_or("-".to_owned(), |d| {
+            let at = d
+                .span()
+                .map_or("default".to_owned(), |sp| format!("line {}", ln(sp.start)));
+            format!("{} {} ({at})", d.list, d.restriction)
+        });
+        let _ = writeln!(
+            s,
+            "relay_trace service={} decision={} deciding={deciding}",
+            t.service,
+            t.decision.as_str()
+        );
+        for w in &t.what_if {
+            let _ = writeln!(s, "  what_if {} -> {}", w.label, w.decision.as_str());
+        }
+    }
     s
 }
 

@@ -12,6 +12,23 @@ fn within(s: mailtriage::Span, base: usize, len: usize) -> bool {
     s.start <= s.end && s.start >= base && s.end <= base + len
 }
 
+/// The diagnosis fixtures (whole pastes with a failure and a config).
+fn diagnosis_pastes() -> Vec<String> {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/diagnosis");
+    let mut out: Vec<String> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+                .filter_map(|p| std::fs::read_to_string(p).ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
@@ -122,5 +139,33 @@ proptest! {
         let q = RelayQuery { client_ip: Some("198.51.100.1".into()), recipient: "x@example.com".into(), ..Default::default() };
         let t = trace(&cfg, None, &q);
         prop_assert!(t.steps.len() < 2000);
+    }
+
+    #[test]
+    fn cut_pastes_keep_every_trace_span_inside(pick in any::<usize>(), cut in any::<usize>(), splice in any::<usize>()) {
+        let all = diagnosis_pastes();
+        prop_assume!(!all.is_empty());
+        let base = &all[pick % all.len()];
+        // Cut a piece out of the middle (on char boundaries), as a careless copy would.
+        let mut a = cut % (base.len() + 1);
+        while !base.is_char_boundary(a) { a -= 1; }
+        let mut b = (a + splice % 200).min(base.len());
+        while !base.is_char_boundary(b) { b -= 1; }
+        let input = format!("{}{}", &base[..a], &base[b..]);
+        let r = mailtriage::analyze(&input, &Options::default());
+        if let Some(t) = &r.relay_trace {
+            let n = input.len();
+            for sp in t.steps.iter().filter_map(|s| s.span())
+                .chain(t.auth.tls_auth_only_span)
+                .chain(t.auth.sasl_enabled_span)
+                .chain(t.service_span)
+                .chain(t.failure_span)
+                .chain(Some(t.config_span))
+            {
+                prop_assert!(sp.start <= sp.end && sp.end <= n);
+            }
+        }
+        let _ = mailtriage::render::text(&r, &input);
+        let _ = mailtriage::render::markdown(&r, &input);
     }
 }

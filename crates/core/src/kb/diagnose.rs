@@ -7,6 +7,9 @@ use crate::facts::{Facts, Failure};
 use crate::report::{Finding, Fix, SegmentKind, Severity, Side};
 use crate::tables::{enhanced_status_title, reply_code_meaning};
 use crate::text::Span;
+
+mod relay_cause;
+use relay_cause::{relay_diagnosis, Verdict};
 use std::collections::HashMap;
 
 /// The entry used when no other entry explains a failure that has a reply code or status.
@@ -329,6 +332,15 @@ fn cause_state(
     CauseState::Undecided
 }
 
+/// A check id as words for a summary: `postfix/submission_not_enabled` → "submission not
+/// enabled". KB cause texts may bundle several conditions; the check names the one decided.
+fn check_name(check: &str) -> String {
+    check
+        .rsplit_once('/')
+        .map_or(check, |(_, n)| n)
+        .replace('_', " ")
+}
+
 /// A ruled-out cause keeps a quarter of its likelihood; a confirmed one is certain.
 fn adjusted(likelihood: f32, st: &CauseState) -> f32 {
     match st {
@@ -402,6 +414,27 @@ fn explained(entry: &'static Entry, g: &Group, facts: &Facts, from_checks: &[Fin
             g.failures.len()
         ));
     }
+    if let Some(j) = relay_join.as_ref().filter(|j| !j.reproduces()) {
+        let t = &j.trace;
+        summary.push_str(&format!(
+            " The pasted config does not give this refusal: traced for {}, it {}{}. The refusal \
+             came from another configuration (changed since, not reloaded, or another server's).",
+            t.query.recipient,
+            match t.decision {
+                crate::relay::Decision::Permit => "accepts the recipient".to_owned(),
+                crate::relay::Decision::Unknown => format!(
+                    "cannot decide it ({})",
+                    t.notes.last().map(String::as_str).unwrap_or("no trace")
+                ),
+                d => format!("ends {}", d.as_str()),
+            },
+            t.reply
+                .as_deref()
+                .filter(|_| t.decision != crate::relay::Decision::Permit)
+                .map(|r| format!(" with `{r}`"))
+                .unwrap_or_default()
+        ));
+    }
     if let Some(r) = root {
         summary.push_str(&format!(" Root cause in your config: {}", r.text));
         summary.push_str(&format!(" Who must act: {}.", side_label(r.side)));
@@ -416,18 +449,22 @@ fn explained(entry: &'static Entry, g: &Group, facts: &Facts, from_checks: &[Fin
         if let Some(c) = cfg {
             summary.push_str(&config_context(entry, c, first));
         }
+        let session = relay_join.as_ref().map(|j| &j.failure).or(first);
         let mut causes: Vec<(&super::Cause, f32)> = entry
             .causes
             .iter()
             .zip(&states)
-            .map(|(c, st)| (c, adjusted(c.likelihood, st)))
+            .map(|(c, st)| (c, adjusted(c.likelihood, st) * session_weight(c, session)))
             .collect();
+        if let Some(why) = session.and_then(session_hint) {
+            summary.push_str(&format!(" {why}"));
+        }
         causes.sort_by(|a, b| b.1.total_cmp(&a.1));
         let ranked: Vec<String> = causes
             .iter()
             .take(3)
             .enumerate()
-            .map(|(i, (c, l))| format!("{}. {} ({}%)", i + 1, c.text, percent(*l)))
+            .map(|(i, (c, l))| format!("{}. {} ({}%)", i + 1, c.text, percent(l.min(0.95))))
             .collect();
         summary.push_str(&format!(" Likely causes: {}", ranked.join(" ")));
     }
@@ -437,8 +474,11 @@ fn explained(entry: &'static Entry, g: &Group, facts: &Facts, from_checks: &[Fin
         .iter()
         .zip(&states)
         .filter_map(|(c, st)| match st {
-            CauseState::Confirmed(why) if !from_checks.iter().any(|f| &f.id == why) => {
-                Some(format!("{} ({why})", c.text.trim_end_matches('.')))
+            CauseState::Confirmed(why)
+                if !from_checks.iter().any(|f| &f.id == why)
+                    && root.is_none_or(|r| r.check != c.check) =>
+            {
+                Some(format!("{} — {why}", check_name(c.check)))
             }
             _ => None,
         })
@@ -450,9 +490,7 @@ fn explained(entry: &'static Entry, g: &Group, facts: &Facts, from_checks: &[Fin
     let mut missing: Vec<&str> = Vec::new();
     for (c, st) in entry.causes.iter().zip(&states) {
         match st {
-            CauseState::RuledOut(why) => {
-                ruled.push(format!("{} ({why})", c.text.trim_end_matches('.')))
-            }
+            CauseState::RuledOut(why) => ruled.push(format!("{} — {why}", check_name(c.check))),
             CauseState::Missing(p) if !missing.contains(p) => missing.push(p),
             _ => {}
         }
@@ -566,6 +604,36 @@ fn explained(entry: &'static Entry, g: &Group, facts: &Facts, from_checks: &[Fin
     finding
 }
 
+/// How much what the failure itself tells (port, TLS, login) makes a cause more likely, by the
+/// check that would decide it: a dialog saying "port 25, no SSL" points at AUTH offered only
+/// over TLS and at a missing submission port; a logged-in client at the restriction lists.
+fn session_weight(cause: &super::Cause, f: Option<&Failure>) -> f32 {
+    let Some(f) = f else { return 1.0 };
+    let plain_25 = f.port == Some(25) && f.tls == Some(false);
+    match cause.check {
+        "postfix/auth_only_after_starttls" | "postfix/submission_not_enabled" if plain_25 => 2.0,
+        "postfix/relay_restrictions_without_sasl" if f.sasl_username.is_some() => 2.0,
+        _ => 1.0,
+    }
+}
+
+fn session_hint(f: &Failure) -> Option<String> {
+    if f.port == Some(25) && f.tls == Some(false) {
+        Some(
+            "The client used port 25 without encryption: servers that offer AUTH only after \
+             STARTTLS, or only on the submission port 587, refuse such a client as a relay."
+                .into(),
+        )
+    } else if let Some(u) = &f.sasl_username {
+        Some(format!(
+            "The client had logged in ({u}): the refusal comes from the restriction lists, not \
+             from missing credentials."
+        ))
+    } else {
+        None
+    }
+}
+
 fn side_label(s: Side) -> &'static str {
     match s {
         Side::Client => "the mail client (its account settings)",
@@ -623,382 +691,6 @@ fn config_context(
         out.push_str(&format!(" Your config sets {}.", set.join(", ")));
     }
     out
-}
-
-/// What the relay trace decides about one cause (by check id).
-#[derive(Clone, Debug)]
-struct Verdict {
-    check: &'static str,
-    confirmed: bool,
-    why: String,
-}
-
-/// The cause the trace pins down, with its evidence and exact fix.
-#[derive(Clone, Debug)]
-struct RootCause {
-    text: String,
-    side: Side,
-    evidence: Vec<crate::report::Evidence>,
-    fix: Fix,
-    params: Vec<&'static str>,
-    confidence: f32,
-}
-
-struct RelayDiagnosis {
-    root: Option<RootCause>,
-    verdicts: Vec<Verdict>,
-}
-
-/// The server's own domain as Postfix sees it: `mydomain`, else `myhostname` minus its first
-/// label.
-fn own_domain(cfg: &crate::postfix::PostfixConfig) -> Option<String> {
-    let known = |v: Option<String>| v.filter(|v| !v.is_empty() && !v.contains('$'));
-    known(cfg.effective("mydomain")).or_else(|| {
-        known(cfg.effective("myhostname"))
-            .and_then(|h| h.split_once('.').map(|(_, d)| d.to_owned()))
-            .filter(|d| d.contains('.'))
-    })
-}
-
-const SUBMISSION_SNIPPET: &str = "# master.cf: the submission service (port 587, STARTTLS, AUTH)
-submission inet n       -       y       -       -       smtpd
-  -o syslog_name=postfix/submission
-  -o smtpd_tls_security_level=encrypt
-  -o smtpd_sasl_auth_enable=yes
-  -o smtpd_tls_auth_only=yes
-  -o smtpd_relay_restrictions=permit_sasl_authenticated,reject
-";
-
-const CLIENT_SETTINGS: &str = "# the mail client's outgoing (SMTP) server
-port: 587
-encryption: STARTTLS
-authentication: on (the mailbox's user name and password)
-";
-
-fn relay_diagnosis(facts: &Facts, j: &crate::relay::RelayJoin) -> RelayDiagnosis {
-    use crate::relay::{Decision, WHAT_IF_587_AUTH, WHAT_IF_AUTH};
-    let t = &j.trace;
-    let f = &j.failure;
-    let mut verdicts = Vec::new();
-    let cfg = facts.postfix.get(j.config);
-    let domain = t.query.recipient_domain().to_owned();
-    let deciding = t.deciding_step();
-    let deciding_ev = deciding.and_then(|s| {
-        s.span().map(|sp| {
-            crate::report::Evidence::new(sp, format!("the deciding restriction ({})", s.list))
-        })
-    });
-    let dialog = facts.client_errors.iter().find(|c| c.span == f.span);
-    let mut dialog_ev = Vec::new();
-    if let Some(c) = dialog {
-        use crate::client_error::FieldName;
-        for (name, label) in [
-            (FieldName::Port, "the port the client used"),
-            (FieldName::Secure, "the client's encryption setting"),
-        ] {
-            if let Some(x) = c.field(name) {
-                dialog_ev.push(crate::report::Evidence::new(x.span, label));
-            }
-        }
-    }
-    let auth_ok_587 = t
-        .what_if(WHAT_IF_587_AUTH)
-        .is_some_and(|w| w.decision == Decision::Permit);
-    let _ = WHAT_IF_587_AUTH;
-    let auth_ok_here = t
-        .what_if(WHAT_IF_AUTH)
-        .is_some_and(|w| w.decision == Decision::Permit);
-
-    // The recipient domain is the server's own, yet in no class.
-    let own = cfg.and_then(own_domain);
-    let is_own = own.as_deref().is_some_and(|o| {
-        domain.eq_ignore_ascii_case(o) || domain.to_ascii_lowercase().ends_with(&format!(".{o}"))
-    });
-    let domain_root = if t.domain.class.is_some() {
-        verdicts.push(Verdict {
-            check: "postfix/domain_not_local",
-            confirmed: false,
-            why: format!(
-                "{domain} is listed in {}",
-                t.domain.class.as_deref().unwrap_or("")
-            ),
-        });
-        None
-    } else if is_own && t.domain.unseen.is_empty() {
-        verdicts.push(Verdict {
-            check: "postfix/domain_not_local",
-            confirmed: true,
-            why: format!("{domain} is this server's own domain but is in no domain class"),
-        });
-        let mut ev = Vec::new();
-        for p in ["mydestination", "virtual_mailbox_domains", "relay_domains"] {
-            if let Some(d) = cfg.and_then(|c| c.get(p)) {
-                ev.push(crate::report::Evidence::new(
-                    d.span,
-                    format!("{p}: {domain} is not in it"),
-                ));
-            }
-        }
-        ev.extend(deciding_ev.clone());
-        let current = cfg
-            .and_then(|c| c.raw_value("mydestination"))
-            .unwrap_or_default();
-        let snippet = if current.trim().is_empty() {
-            format!("mydestination = {domain}")
-        } else {
-            format!("mydestination = {current}, {domain}")
-        };
-        Some(RootCause {
-            text: format!(
-                "{domain} is this server's own domain (mydomain {}), but it is listed in none of \
-                 mydestination, virtual_alias_domains, virtual_mailbox_domains or relay_domains, \
-                 so Postfix treats mail to it as relaying and {} refuses it. This server is the \
-                 recipient's server: the fix is here, not at the sender.",
-                own.as_deref().unwrap_or(""),
-                deciding.map_or("reject_unauth_destination", |s| s.restriction.as_str())
-            ),
-            side: Side::RecipientServer,
-            evidence: ev,
-            fix: Fix {
-                text: format!(
-                    "Make {domain} a domain this server receives for: add it to mydestination when \
-                     its users are local accounts, or to virtual_mailbox_domains when they are \
-                     virtual mailboxes (never both), then `postfix reload`."
-                ),
-                snippet: Some(snippet),
-            },
-            params: vec!["mydestination", "virtual_mailbox_domains"],
-            confidence: 0.95,
-        })
-    } else {
-        if !is_own {
-            verdicts.push(Verdict {
-                check: "postfix/domain_not_local",
-                confirmed: false,
-                why: match &own {
-                    Some(o) => format!("{domain} is not this server's domain {o}: it is remote"),
-                    None => format!("{domain} is in no domain class and looks remote"),
-                },
-            });
-        }
-        None
-    };
-
-    let a = &t.auth;
-    // AUTH offered only after STARTTLS, and the client did not use TLS.
-    let tls_only_bites = a.sasl_enabled && a.tls_auth_only && !a.session_tls;
-    verdicts.push(Verdict {
-        check: "postfix/auth_only_after_starttls",
-        confirmed: tls_only_bites,
-        why: if tls_only_bites {
-            "smtpd_tls_auth_only = yes and the session had no TLS, so AUTH was not offered".into()
-        } else if !a.tls_auth_only {
-            "smtpd_tls_auth_only is off on this service".into()
-        } else {
-            "the session used TLS, so AUTH was offered".into()
-        },
-    });
-    verdicts.push(Verdict {
-        check: "postfix/sasl_auth_not_enabled",
-        confirmed: !a.sasl_enabled,
-        why: if a.sasl_enabled {
-            format!("smtpd_sasl_auth_enable = yes on the {} service", t.service)
-        } else {
-            format!(
-                "smtpd_sasl_auth_enable is not yes on the {} service",
-                t.service
-            )
-        },
-    });
-    // The outcome for a client that logs in: here when this service offers AUTH, else on 587.
-    let logged_in = if a.offered {
-        if a.authenticated {
-            Some((t.decision, String::new()))
-        } else {
-            t.what_if(WHAT_IF_AUTH)
-                .map(|w| (w.decision, w.reason.clone()))
-        }
-    } else {
-        t.what_if(WHAT_IF_587_AUTH)
-            .map(|w| (w.decision, w.reason.clone()))
-    };
-    match &logged_in {
-        Some((Decision::Permit, _)) => verdicts.push(Verdict {
-            check: "postfix/relay_restrictions_without_sasl",
-            confirmed: false,
-            why: "a client that logs in would be accepted".into(),
-        }),
-        Some((Decision::Reject | Decision::Defer, why)) if a.sasl_enabled || !a.offered => verdicts
-            .push(Verdict {
-                check: "postfix/relay_restrictions_without_sasl",
-                confirmed: true,
-                why: if why.is_empty() {
-                    "the client logged in and was still refused".into()
-                } else {
-                    format!("even a client that logs in is refused: {why}")
-                },
-            }),
-        _ => {}
-    }
-    if t.service_defined.is_some() {
-        let open = t.service == "submission"
-            || facts
-                .master
-                .iter()
-                .any(|m| m.service("submission").is_some() || m.service("submissions").is_some());
-        verdicts.push(Verdict {
-            check: "postfix/submission_not_enabled",
-            confirmed: !open,
-            why: if open {
-                "master.cf enables a submission service".into()
-            } else {
-                "master.cf has no active submission service".into()
-            },
-        });
-    }
-    let submission_missing = verdicts
-        .iter()
-        .any(|v| v.check == "postfix/submission_not_enabled" && v.confirmed);
-    let submission_known = t.service_defined.is_some();
-
-    let mut base_ev: Vec<crate::report::Evidence> = dialog_ev.clone();
-    let root = domain_root.or_else(|| {
-        if tls_only_bites {
-            let port = t.query.port.map_or("25".to_owned(), |p| p.to_string());
-            if let Some(sp) = a.tls_auth_only_span {
-                base_ev.push(crate::report::Evidence::new(sp, "smtpd_tls_auth_only: AUTH only after STARTTLS"));
-            }
-            base_ev.extend(deciding_ev.clone());
-            let server_part = if submission_missing {
-                " master.cf has no submission service, so port 587 is not even open."
-            } else {
-                ""
-            };
-            let mut snippet = String::new();
-            if submission_missing || !submission_known {
-                snippet.push_str(SUBMISSION_SNIPPET);
-                snippet.push('\n');
-            }
-            snippet.push_str(CLIENT_SETTINGS);
-            Some(RootCause {
-                text: format!(
-                    "the client sent on port {port} without TLS. This service offers SMTP AUTH only \
-                     after STARTTLS (smtpd_tls_auth_only = yes), so the client could not log in, \
-                     permit_sasl_authenticated did not match, and {} refused {} as relaying.{} \
-                     {}",
-                    deciding.map_or("reject_unauth_destination", |s| s.restriction.as_str()),
-                    t.query.recipient,
-                    server_part,
-                    if auth_ok_587 {
-                        "The trace accepts the same recipient from a client that logs in on port 587 with STARTTLS."
-                    } else {
-                        ""
-                    }
-                )
-                .trim_end()
-                .to_owned(),
-                side: Side::Client,
-                evidence: base_ev.clone(),
-                fix: Fix {
-                    text: if submission_missing || !submission_known {
-                        "Offer submission on port 587 with STARTTLS and AUTH (master.cf), then set the mail client to port 587, STARTTLS, with authentication on. Do not turn smtpd_tls_auth_only off: passwords would cross the network in clear."
-                            .into()
-                    } else {
-                        "Set the mail client to the submission port 587 with STARTTLS and authentication on (or 465 with SSL/TLS).".into()
-                    },
-                    snippet: Some(snippet),
-                },
-                params: vec!["smtpd_tls_auth_only", "smtpd_sasl_auth_enable"],
-                confidence: 0.95,
-            })
-        } else if !a.sasl_enabled {
-            if let Some(sp) = a.sasl_enabled_span {
-                base_ev.push(crate::report::Evidence::new(sp, "smtpd_sasl_auth_enable"));
-            }
-            base_ev.extend(deciding_ev.clone());
-            Some(RootCause {
-                text: format!(
-                    "SMTP AUTH is off on the {} service (smtpd_sasl_auth_enable is not yes), so no \
-                     client can log in there and {} refused {} as relaying.",
-                    t.service,
-                    deciding.map_or("reject_unauth_destination", |s| s.restriction.as_str()),
-                    t.query.recipient
-                ),
-                side: Side::SenderServer,
-                evidence: base_ev.clone(),
-                fix: Fix {
-                    text: "Enable SASL on the service your users send through (best: submission on port 587) and let Postfix ask Dovecot (or Cyrus) for the password check.".into(),
-                    snippet: Some(if t.service == "smtp" {
-                        SUBMISSION_SNIPPET.to_owned()
-                    } else {
-                        format!("# master.cf, under `{}`\n  -o smtpd_sasl_auth_enable=yes\n", t.service)
-                    }),
-                },
-                params: vec!["smtpd_sasl_auth_enable"],
-                confidence: 0.9,
-            })
-        } else if verdicts
-            .iter()
-            .any(|v| v.check == "postfix/relay_restrictions_without_sasl" && v.confirmed)
-        {
-            let list = deciding.map_or("smtpd_relay_restrictions", |s| s.list.as_str());
-            let items = cfg
-                .map(|c| c.restrictions_in(list, &[]))
-                .unwrap_or_default();
-            let mut names: Vec<String> = Vec::new();
-            for r in &items {
-                let text = match r.arg() {
-                    Some(a) => format!("{} {a}", r.name),
-                    None => r.name.clone(),
-                };
-                if deciding.is_some_and(|d| d.restriction == text) && !names.iter().any(|n| n == "permit_sasl_authenticated") {
-                    names.push("permit_sasl_authenticated".into());
-                }
-                names.push(text);
-            }
-            if let Some(d) = cfg.and_then(|c| c.get(list)) {
-                base_ev.push(crate::report::Evidence::new(d.span, format!("{list}: no permit_sasl_authenticated before the refusal")));
-            }
-            base_ev.extend(deciding_ev.clone());
-            Some(RootCause {
-                text: format!(
-                    "even a client that logs in is refused: {list} reaches {} without a \
-                     permit_sasl_authenticated before it, so authenticated users cannot relay.",
-                    deciding.map_or("the refusal", |s| s.restriction.as_str())
-                ),
-                side: Side::SenderServer,
-                evidence: base_ev.clone(),
-                fix: Fix {
-                    text: format!("Put permit_sasl_authenticated in {list} before the restriction that refuses."),
-                    snippet: Some(format!("{list} = {}", names.join(", "))),
-                },
-                params: vec!["smtpd_relay_restrictions", "smtpd_recipient_restrictions"],
-                confidence: 0.9,
-            })
-        } else if !t.query.authenticated && (auth_ok_here || auth_ok_587) {
-            base_ev.extend(deciding_ev.clone());
-            Some(RootCause {
-                text: format!(
-                    "the client did not log in. The server accepts {} from a client that \
-                     authenticates{}, so the server side is in order and the mail client must \
-                     turn on authentication.",
-                    t.query.recipient,
-                    if auth_ok_here { "" } else { " on port 587 with STARTTLS" }
-                ),
-                side: Side::Client,
-                evidence: base_ev.clone(),
-                fix: Fix {
-                    text: "In the mail client, turn on 'outgoing server requires authentication' with the mailbox's user name and password; use port 587 with STARTTLS.".into(),
-                    snippet: Some(CLIENT_SETTINGS.to_owned()),
-                },
-                params: vec!["smtpd_sasl_auth_enable"],
-                confidence: 0.85,
-            })
-        } else {
-            None
-        }
-    });
-    RelayDiagnosis { root, verdicts }
 }
 
 fn severity_at_least(f: &mut Finding, s: Severity) {
@@ -1215,5 +907,43 @@ mod join_tests {
         let f = &facts.failures[0];
         assert_eq!(f.source, Some(SegmentKind::MailLog));
         assert_eq!(crate::relay::nearest_config(&facts, f.span), Some(1));
+    }
+
+    #[test]
+    fn the_fix_goes_where_the_deciding_list_is_written() {
+        let paste = "Jun 11 14:02:09 mail postfix/submission/smtpd[3311]: NOQUEUE: reject: RCPT from unknown[203.0.113.50]: 554 5.7.1 <lena@example.com>: Relay access denied; from=<tom@example.net> to=<lena@example.com> proto=ESMTP helo=<[192.168.1.20]>\n\nmyhostname = mail.example.net\nmynetworks = 127.0.0.0/8\ncompatibility_level = 3.6\nmail_version = 3.8.1\n\nsubmission inet  n       -       y       -       -       smtpd\n  -o smtpd_tls_security_level=encrypt\n  -o smtpd_sasl_auth_enable=yes\n  -o smtpd_relay_restrictions=permit_mynetworks,reject_unauth_destination\n";
+        let facts = facts_of(paste);
+        let f = &diagnose(&facts, &[])[0];
+        assert_eq!(f.side, Some(Side::SenderServer));
+        let snippet = f.fix.as_ref().and_then(|x| x.snippet.as_deref()).unwrap();
+        assert!(
+            snippet.ends_with("-o smtpd_relay_restrictions=permit_mynetworks,permit_sasl_authenticated,reject_unauth_destination"),
+            "{snippet}"
+        );
+        let master = facts.master[0].span;
+        assert!(f
+            .evidence
+            .iter()
+            .any(|e| master.contains(Span::new(e.start, e.end))));
+    }
+
+    #[test]
+    fn what_the_dialog_tells_reranks_causes_without_a_config() {
+        let plain = Failure {
+            port: Some(25),
+            tls: Some(false),
+            ..Default::default()
+        };
+        assert_eq!(session_weight(&CAUSE_TLS, Some(&plain)), 2.0);
+        assert_eq!(session_weight(&CAUSE_DUP, Some(&plain)), 1.0);
+        assert_eq!(session_weight(&CAUSE_TLS, None), 1.0);
+        let tls = Failure {
+            port: Some(587),
+            tls: Some(true),
+            ..Default::default()
+        };
+        assert_eq!(session_weight(&CAUSE_TLS, Some(&tls)), 1.0);
+        assert!(session_hint(&plain).unwrap().contains("port 25"));
+        assert!(session_hint(&tls).is_none());
     }
 }

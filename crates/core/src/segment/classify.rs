@@ -505,7 +505,7 @@ fn is_bounce_body(lower: &str) -> bool {
 
 fn is_client_marker(lower: &str) -> bool {
     // The openings of the dialogs `client_error` reads, in the languages it reads.
-    const PARTS: [&str; 37] = [
+    const PARTS: [&str; 38] = [
         "the rejected e-mail address was",
         "the rejected email address was",
         "error number: 0x",
@@ -523,6 +523,7 @@ fn is_client_marker(lower: &str) -> bool {
         "cannot send message using the server",
         "the server response was:",
         "was rejected by the server",
+        "the following recipient(s) cannot be reached",
         "fehlernummer: 0x",
         "serverantwort: '",
         "die abgelehnte e-mail-adresse",
