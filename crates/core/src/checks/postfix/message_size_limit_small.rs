@@ -26,7 +26,7 @@ message_size_limit = 5120000
 
 ## Use instead
 ```
-message_size_limit = 52428800
+message_size_limit = 26214400
 ```
 and keep `mailbox_size_limit` (or `virtual_mailbox_limit`) at least as large, or 0.
 
@@ -63,7 +63,11 @@ fn mb(b: u64) -> String {
 }
 
 fn run(facts: &Facts, out: &mut Vec<Finding>) {
-    let refusals: Vec<&Failure> = facts.failures.iter().filter(|f| own_size_refusal(f)).collect();
+    let refusals: Vec<&Failure> = facts
+        .failures
+        .iter()
+        .filter(|f| super::single_config(facts) && own_size_refusal(f))
+        .collect();
     for cfg in &facts.postfix {
         let Some(limit) = cfg
             .effective("message_size_limit")
@@ -109,7 +113,7 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
         f = f.fix(
             "Raise the limit (bytes) to what your users need, keep mailbox_size_limit / \
              virtual_mailbox_limit at least as large (or 0), then `postfix reload`.",
-            Some("message_size_limit = 52428800".into()),
+            Some("message_size_limit = 26214400".into()),
         );
         out.push(with_postconf(f, &["message_size_limit"]));
     }

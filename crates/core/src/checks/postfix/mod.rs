@@ -419,7 +419,7 @@ fn is_opaque(t: &str) -> bool {
 pub(crate) fn domain_names(cfg: &PostfixConfig, name: &str) -> Vec<crate::postfix::ListItem> {
     domain_list_items(cfg, name)
         .into_iter()
-        .filter(|i| !i.text.is_empty() && !i.text.starts_with('!') && !is_opaque(&i.text))
+        .filter(|i| !i.text.starts_with('!') && !is_opaque(&i.text) && is_domain_like(&i.text))
         .map(|mut i| {
             i.text = i.text.trim_end_matches('.').to_ascii_lowercase();
             i
@@ -713,4 +713,55 @@ pub(crate) fn inet_interfaces_loopback(cfg: &PostfixConfig) -> bool {
                 || t == "localhost"
                 || crate::postfix::network::parse_ip(&t).is_some_and(|ip| ip.is_loopback())
         })
+}
+
+/// A short `postconf -n` / main.cf excerpt: settings missing from it may well be set in the real
+/// file, so checks that conclude from an absence stay silent on it.
+pub(crate) fn is_excerpt(cfg: &PostfixConfig) -> bool {
+    cfg.kind != Some(SegmentKind::PostconfFull) && cfg.params.len() < 8
+}
+
+/// Whether failures in the paste can be tied to one configuration (a forum thread may quote
+/// several people's configurations next to one log).
+pub(crate) fn single_config(facts: &Facts) -> bool {
+    facts.postfix.len() <= 1
+}
+
+/// The domains the configuration evidently receives mail for: `$mydomain`, `$myhostname` and
+/// the domain names of the four address classes.
+pub(crate) fn own_domains(cfg: &PostfixConfig) -> Vec<String> {
+    let mut out: Vec<String> = ADDRESS_CLASSES
+        .iter()
+        .flat_map(|c| domain_names(cfg, c))
+        .map(|i| i.text)
+        .filter(|d| d != "localhost" && !d.starts_with("localhost."))
+        .collect();
+    out.extend(mydomain(cfg));
+    if let Some(h) = cfg.effective("myhostname").filter(|h| !h.contains('$')) {
+        out.push(h.trim().trim_end_matches('.').to_ascii_lowercase());
+    }
+    out
+}
+
+/// A relay refusal of one of this server's own users: an unauthenticated client sending from a
+/// domain the server hosts to a domain it does not (rather than a stranger's delivery or probe).
+pub(crate) fn own_user_refused(f: &Failure, cfg: &PostfixConfig) -> bool {
+    if !from_own_smtpd(f) || !is_relay_denied(f) || f.sasl_username.is_some() {
+        return false;
+    }
+    let own = own_domains(cfg);
+    let sender_domain = f
+        .sender
+        .as_deref()
+        .and_then(|s| s.rsplit_once('@'))
+        .map(|(_, d)| d.trim_end_matches('.').to_ascii_lowercase());
+    let rcpt = recipient_domain(f);
+    sender_domain.is_some_and(|d| own.contains(&d)) && rcpt.is_some_and(|d| !own.contains(&d))
+}
+
+/// A syntactically plausible domain or host name.
+pub(crate) fn is_domain_like(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
 }

@@ -53,7 +53,8 @@ const PRIVATE_SUFFIXES: &[&str] = &[".local", ".localdomain", ".lan", ".home.arp
 /// Why the name is not a public FQDN.
 fn problem(h: &str) -> Option<&'static str> {
     let h = h.trim().trim_end_matches('.').to_ascii_lowercase();
-    if h.is_empty() || h.contains('$') {
+    // Unexpanded or redacted (`*** my hostname ***`): not a name to judge.
+    if h.contains('$') || !super::is_domain_like(&h) {
         return None;
     }
     if crate::postfix::network::parse_ip(&h).is_some() {

@@ -154,6 +154,9 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                 || w.restriction.is_table()
                 || name.contains('$')
                 || name.starts_with('{')
+                // `...other rules...` placeholders quoted from documentation
+                || name.contains("...")
+                || name.contains('…')
                 || classes.iter().any(|c| c == name)
             {
                 continue;
