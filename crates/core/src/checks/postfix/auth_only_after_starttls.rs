@@ -1,7 +1,4 @@
-use super::{
-    failure_port, is_yes, smtpd_services, smtpd_tls,
-    with_postconf,
-};
+use super::{failure_port, is_yes, smtpd_services, smtpd_tls, with_postconf};
 use crate::checks::Check;
 use crate::facts::Facts;
 use crate::report::{Finding, Severity, Side};
@@ -80,13 +77,17 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
             .any(|n| svc.overrides_param(n));
             // Config: TLS not available at all.
             // In an excerpt, unset TLS settings may be set elsewhere; only an explicit "off" counts.
-            let said_off = ["smtpd_tls_security_level", "smtpd_use_tls"].iter().any(|n| {
-                svc.span_of(cfg, n).is_some()
-                    && svc
-                        .effective(cfg, n)
-                        .is_some_and(|v| matches!(v.trim(), "none" | "no"))
-            });
-            if (tls.wanted_by.is_none() || !tls.cert) && (!super::is_excerpt(cfg) || said_off || own) {
+            let said_off = ["smtpd_tls_security_level", "smtpd_use_tls"]
+                .iter()
+                .any(|n| {
+                    svc.span_of(cfg, n).is_some()
+                        && svc
+                            .effective(cfg, n)
+                            .is_some_and(|v| matches!(v.trim(), "none" | "no"))
+                });
+            if (tls.wanted_by.is_none() || !tls.cert)
+                && (!super::is_excerpt(cfg) || said_off || own)
+            {
                 if !own {
                     if reported_main {
                         continue;
@@ -157,7 +158,13 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
             for fl in refused.iter().take(3) {
                 f = f.evidence(fl.span, "unauthenticated plain-text client refused");
             }
-            f = super::evidence_for(f, cfg, &svc, "smtpd_tls_auth_only", "AUTH only after STARTTLS");
+            f = super::evidence_for(
+                f,
+                cfg,
+                &svc,
+                "smtpd_tls_auth_only",
+                "AUTH only after STARTTLS",
+            );
             f = f.fix(
                 "Configure the mail client for port 587 with STARTTLS (or 465 with SSL/TLS) and \
                  \"normal password\" authentication.",

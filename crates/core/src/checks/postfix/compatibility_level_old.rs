@@ -73,7 +73,10 @@ fn current_level(version: Version) -> Option<Version> {
 }
 
 /// Level-dependent defaults still at their old value: (parameter, old value, level that changes it).
-fn old_defaults(cfg: &PostfixConfig, target: Version) -> Vec<(&'static str, &'static str, Version)> {
+fn old_defaults(
+    cfg: &PostfixConfig,
+    target: Version,
+) -> Vec<(&'static str, &'static str, Version)> {
     POSTFIX_COMPAT_DEFAULTS
         .iter()
         .filter_map(|r| Some((r[0], r[2], Version::parse(r[1])?)))
@@ -104,7 +107,9 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
             continue;
         }
         let olds = old_defaults(cfg, target);
-        let sev = if level < Version::new(2, 0, 0) && !olds.is_empty() && (cfg.is_explicit("compatibility_level") || known_release)
+        let sev = if level < Version::new(2, 0, 0)
+            && !olds.is_empty()
+            && (cfg.is_explicit("compatibility_level") || known_release)
         {
             Severity::Warning
         } else {
@@ -150,7 +155,10 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                 f = f.param(*n);
             }
         }
-        f = match cfg.get("compatibility_level").or_else(|| cfg.get("mail_version")) {
+        f = match cfg
+            .get("compatibility_level")
+            .or_else(|| cfg.get("mail_version"))
+        {
             Some(p) => f.evidence(p.span, "compatibility level in force"),
             None => match cfg.params.first() {
                 Some(p) => f.evidence(p.span, "configuration without compatibility_level"),

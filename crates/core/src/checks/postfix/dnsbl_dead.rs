@@ -90,7 +90,10 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                 .side(Side::SenderServer)
                 .evidence(u.span, format!("{status} DNS list"));
             let fix_text = if replacement.is_empty() {
-                format!("Remove `{} {}` from `{}`, then `postfix reload`.", u.how, u.text, u.param)
+                format!(
+                    "Remove `{} {}` from `{}`, then `postfix reload`.",
+                    u.how, u.text, u.param
+                )
             } else {
                 format!(
                     "Replace {} with {replacement} (once: do not query both), then `postfix reload`.",

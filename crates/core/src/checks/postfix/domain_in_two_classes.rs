@@ -75,7 +75,8 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                 // `$mydestination` (its default below compatibility level 2).
                 if *b == "relay_domains" {
                     let own_line = cfg.get(b).map(|p| p.span);
-                    let written_there = matches!((own_line, ib.span), (Some(l), Some(s)) if l.contains(s));
+                    let written_there =
+                        matches!((own_line, ib.span), (Some(l), Some(s)) if l.contains(s));
                     if !written_there {
                         continue;
                     }
@@ -135,7 +136,10 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                     .unwrap_or_default()
                     .into_iter()
                     .filter(|i| {
-                        let e = cfg.expand(&i.text).trim_end_matches('.').to_ascii_lowercase();
+                        let e = cfg
+                            .expand(&i.text)
+                            .trim_end_matches('.')
+                            .to_ascii_lowercase();
                         e != *d
                     })
                     .map(|i| i.text)

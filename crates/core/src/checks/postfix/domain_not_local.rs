@@ -1,6 +1,6 @@
 use super::{
-    domain_names, from_own_smtpd, has_opaque_entries, is_relay_denied, mydomain,
-    recipient_domain, with_postconf, ADDRESS_CLASSES,
+    domain_names, from_own_smtpd, has_opaque_entries, is_relay_denied, mydomain, recipient_domain,
+    with_postconf, ADDRESS_CLASSES,
 };
 use crate::checks::Check;
 use crate::facts::{Facts, Failure};
@@ -71,20 +71,30 @@ fn listed(cfg: &PostfixConfig, class: &str, d: &str) -> bool {
 }
 
 /// Why the paste shows this server hosts `d`, if it does.
-fn hosted_because(cfg: &PostfixConfig, d: &str, f: &Failure) -> Option<(String, Option<&'static str>)> {
+fn hosted_because(
+    cfg: &PostfixConfig,
+    d: &str,
+    f: &Failure,
+) -> Option<(String, Option<&'static str>)> {
     let norm = |s: String| s.trim().trim_end_matches('.').to_ascii_lowercase();
     if mydomain(cfg).is_some_and(|m| m == d) {
         let p = cfg.is_explicit("mydomain").then_some("mydomain");
         return Some(("it is $mydomain".into(), p.or(Some("myhostname"))));
     }
-    if cfg.effective("myhostname").map(norm).is_some_and(|h| h == d) {
+    if cfg
+        .effective("myhostname")
+        .map(norm)
+        .is_some_and(|h| h == d)
+    {
         return Some(("it is $myhostname".into(), Some("myhostname")));
     }
     if cfg.effective("myorigin").map(norm).is_some_and(|o| o == d) {
         return Some(("it is $myorigin".into(), Some("myorigin")));
     }
     if let Some(u) = &f.sasl_username {
-        if u.rsplit_once('@').is_some_and(|(_, ud)| ud.eq_ignore_ascii_case(d)) {
+        if u.rsplit_once('@')
+            .is_some_and(|(_, ud)| ud.eq_ignore_ascii_case(d))
+        {
             return Some((format!("the logged-in user {u} belongs to it"), None));
         }
     }
@@ -106,7 +116,9 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
         }
         let mut done: Vec<String> = Vec::new();
         for fl in &refused {
-            let Some(d) = recipient_domain(fl) else { continue };
+            let Some(d) = recipient_domain(fl) else {
+                continue;
+            };
             if done.contains(&d) || ADDRESS_CLASSES.iter().any(|c| listed(cfg, c, &d)) {
                 continue;
             }
@@ -140,7 +152,10 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                 .param("virtual_mailbox_domains")
                 .side(Side::SenderServer);
             for x in same.iter().take(3) {
-                f = f.evidence(x.reply_span.unwrap_or(x.span), "refused mail for a hosted domain");
+                f = f.evidence(
+                    x.reply_span.unwrap_or(x.span),
+                    "refused mail for a hosted domain",
+                );
             }
             for c in ADDRESS_CLASSES {
                 f = super::evidence_line(f, cfg, c, "address class without the domain");
@@ -153,7 +168,11 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                 .map(|p| p.value.items().into_iter().map(|i| i.text).collect())
                 .unwrap_or_else(|| {
                     if class == "mydestination" {
-                        vec!["$myhostname".into(), "localhost.$mydomain".into(), "localhost".into()]
+                        vec![
+                            "$myhostname".into(),
+                            "localhost.$mydomain".into(),
+                            "localhost".into(),
+                        ]
                     } else {
                         Vec::new()
                     }

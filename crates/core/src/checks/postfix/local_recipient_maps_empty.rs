@@ -56,7 +56,10 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
             .effective("local_transport")
             .is_some_and(|t| t.trim().starts_with("local"));
         let domains = domain_names(cfg, "mydestination");
-        let listed = !domains.is_empty() || cfg.effective("mydestination").is_some_and(|v| !v.trim().is_empty());
+        let listed = !domains.is_empty()
+            || cfg
+                .effective("mydestination")
+                .is_some_and(|v| !v.trim().is_empty());
         if !local_delivery || !listed {
             continue;
         }

@@ -58,12 +58,7 @@ fn bytes(cfg: &PostfixConfig, name: &str) -> Option<u64> {
     cfg.effective(name)?.trim().parse().ok()
 }
 
-fn check_pair(
-    cfg: &PostfixConfig,
-    mailbox: &str,
-    daemon: &str,
-    out: &mut Vec<Finding>,
-) {
+fn check_pair(cfg: &PostfixConfig, mailbox: &str, daemon: &str, out: &mut Vec<Finding>) {
     let (Some(msg), Some(mbx)) = (bytes(cfg, "message_size_limit"), bytes(cfg, mailbox)) else {
         return;
     };

@@ -51,11 +51,13 @@ const DEFAULT_LIMIT: u64 = 10_240_000;
 
 fn own_size_refusal(f: &Failure) -> bool {
     let own = f.source == Some(SegmentKind::MailLog)
-        && f.reporter
-            .as_deref()
-            .is_some_and(|r| r.starts_with("postfix") && (r.ends_with("/smtpd") || r.ends_with("/cleanup")));
+        && f.reporter.as_deref().is_some_and(|r| {
+            r.starts_with("postfix") && (r.ends_with("/smtpd") || r.ends_with("/cleanup"))
+        });
     own && (f.status.as_deref() == Some("5.3.4")
-        || f.text.to_ascii_lowercase().contains("message size exceeds fixed limit"))
+        || f.text
+            .to_ascii_lowercase()
+            .contains("message size exceeds fixed limit"))
 }
 
 fn mb(b: u64) -> String {
@@ -100,7 +102,11 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                 refusals.len()
             ));
         }
-        let sev = if small { CHECK.severity } else { Severity::Info };
+        let sev = if small {
+            CHECK.severity
+        } else {
+            Severity::Info
+        };
         let mut f = Finding::new(CHECK.id, sev, CHECK.title)
             .summary(summary)
             .confidence(if refusals.is_empty() { 0.8 } else { 0.9 })

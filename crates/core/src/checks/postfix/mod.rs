@@ -1,34 +1,34 @@
 //! Checks over Postfix configuration (`main.cf` / `postconf` output and `master.cf`).
 
+pub mod auth_only_after_starttls;
+pub mod compatibility_level_old;
 pub mod deprecated_parameter;
 pub mod deprecated_restriction;
-pub mod duplicate_parameter;
-pub mod unknown_parameter;
-pub mod open_relay_mynetworks;
-pub mod permit_before_unauth_destination;
-pub mod no_unauth_destination_guard;
-pub mod permit_mx_backup_used;
-pub mod relay_restrictions_without_sasl;
-pub mod sasl_auth_not_enabled;
-pub mod auth_only_after_starttls;
-pub mod submission_not_enabled;
-pub mod compatibility_level_old;
+pub mod dnsbl_dead;
 pub mod domain_in_two_classes;
 pub mod domain_not_local;
-pub mod dnsbl_dead;
-pub mod spamhaus_without_reply_filter;
+pub mod duplicate_parameter;
+pub mod helo_restrictions_without_helo_required;
+pub mod inet_interfaces_loopback_only;
+pub mod local_recipient_maps_empty;
 pub mod mailbox_limit_below_message_limit;
 pub mod message_size_limit_small;
-pub mod weak_tls_protocols;
+pub mod myhostname_not_fqdn;
+pub mod no_unauth_destination_guard;
+pub mod open_relay_mynetworks;
+pub mod permit_before_unauth_destination;
+pub mod permit_mx_backup_used;
+pub mod relay_restrictions_without_sasl;
+pub mod relayhost_mx_lookup;
+pub mod sasl_auth_not_enabled;
+pub mod smtp_sasl_without_tls;
+pub mod spamhaus_without_reply_filter;
+pub mod submission_not_enabled;
 pub mod tls_cert_missing;
 pub mod tls_encrypt_on_public_mx;
-pub mod inet_interfaces_loopback_only;
-pub mod relayhost_mx_lookup;
-pub mod smtp_sasl_without_tls;
-pub mod local_recipient_maps_empty;
+pub mod unknown_parameter;
 pub mod unknown_restriction;
-pub mod helo_restrictions_without_helo_required;
-pub mod myhostname_not_fqdn;
+pub mod weak_tls_protocols;
 
 use crate::facts::Facts;
 use crate::postfix::{Override, PostfixConfig, Version};
@@ -228,8 +228,7 @@ pub(crate) const RESTRICTION_LISTS: &[&str] = &[
 /// The restriction list `name` as `svc` sees it. `smtpd_relay_restrictions` is empty in releases
 /// before 2.10, which do not have it.
 pub(crate) fn list_for(cfg: &PostfixConfig, svc: &Smtpd<'_>, name: &str) -> Vec<Restriction> {
-    if name == "smtpd_relay_restrictions"
-        && cfg.version.is_some_and(|v| v < Version::new(2, 10, 0))
+    if name == "smtpd_relay_restrictions" && cfg.version.is_some_and(|v| v < Version::new(2, 10, 0))
     {
         return Vec::new();
     }
@@ -552,10 +551,9 @@ pub(crate) fn smtpd_tls(cfg: &PostfixConfig, svc: &Smtpd<'_>) -> SmtpdTls {
     } else {
         wanted_by
     };
-    let cert = CERT_PARAMS.iter().any(|n| {
-        svc.effective(cfg, n)
-            .is_some_and(|v| !v.trim().is_empty())
-    });
+    let cert = CERT_PARAMS
+        .iter()
+        .any(|n| svc.effective(cfg, n).is_some_and(|v| !v.trim().is_empty()));
     SmtpdTls {
         wanted_by,
         required,
@@ -615,7 +613,10 @@ fn split_dnsbl(text: &str) -> (String, Option<String>) {
         Some((z, f)) => (z, Some(f.trim().to_owned()).filter(|f| !f.is_empty())),
         None => (body, None),
     };
-    (zone.trim().trim_end_matches('.').to_ascii_lowercase(), filter)
+    (
+        zone.trim().trim_end_matches('.').to_ascii_lowercase(),
+        filter,
+    )
 }
 
 /// Every DNS list the paste's restriction lists and `postscreen_dnsbl_sites` use.
@@ -691,9 +692,8 @@ pub(crate) fn hosted_domains(cfg: &PostfixConfig) -> Vec<(&'static str, crate::p
         }
         for i in names {
             let d = i.text.as_str();
-            let local = d == "localhost"
-                || d.starts_with("localhost.")
-                || host.as_deref() == Some(d);
+            let local =
+                d == "localhost" || d.starts_with("localhost.") || host.as_deref() == Some(d);
             if *class == "mydestination" && local {
                 continue;
             }
@@ -764,4 +764,181 @@ pub(crate) fn is_domain_like(s: &str) -> bool {
     !s.is_empty()
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::postfix::{parse_main_cf, parse_master_cf};
+
+    fn facts(main: &str, master: &str) -> Facts {
+        let mut f = Facts::default();
+        if !main.is_empty() {
+            f.postfix
+                .push(parse_main_cf(main, 0, SegmentKind::PostconfN, &Default::default()).0);
+        }
+        if !master.is_empty() {
+            f.master.push(parse_master_cf(master, 0).0);
+        }
+        f
+    }
+
+    #[test]
+    fn start_up_test_follows_smtpd() {
+        let f = facts(
+            "smtpd_restriction_classes = guard\nguard = permit_mynetworks, reject_unauth_destination\nsmtpd_relay_restrictions = permit_sasl_authenticated guard\nsmtpd_recipient_restrictions = warn_if_reject reject_unauth_destination, permit, reject\n",
+            "",
+        );
+        let cfg = &f.postfix[0];
+        let svc = Smtpd { service: None };
+        let classes = restriction_classes(cfg);
+        let relay = list_for(cfg, &svc, "smtpd_relay_restrictions");
+        let rcpt = list_for(cfg, &svc, "smtpd_recipient_restrictions");
+        // A guard inside a class counts; warn_if_reject X does not; a bare permit ends the scan.
+        assert!(has_required(cfg, &svc, &relay, &classes, 0));
+        assert!(!has_required(cfg, &svc, &rcpt, &classes, 0));
+        // Runtime walk expands the class in place.
+        let first = walk(cfg, &svc, &relay, &classes, &mut |r| {
+            is_guard(&r.name).then(|| r.name.clone())
+        });
+        assert_eq!(first.as_deref(), Some("reject_unauth_destination"));
+    }
+
+    #[test]
+    fn old_releases_do_not_stop_at_permit_and_have_no_relay_list() {
+        let f = facts(
+            "mail_version = 2.9.6\nsmtpd_relay_restrictions = reject\nsmtpd_recipient_restrictions = permit, reject_unauth_destination\n",
+            "",
+        );
+        let cfg = &f.postfix[0];
+        let svc = Smtpd { service: None };
+        assert!(list_for(cfg, &svc, "smtpd_relay_restrictions").is_empty());
+        let rcpt = list_for(cfg, &svc, "smtpd_recipient_restrictions");
+        assert!(has_required(cfg, &svc, &rcpt, &[], 0));
+    }
+
+    #[test]
+    fn unconditional_permits() {
+        let items = crate::postfix::Value::single(
+            "permit check_client_access static:OK static:{ok} check_sender_access hash:/x permit_mynetworks",
+            0,
+        )
+        .restrictions();
+        let all: Vec<bool> = items.iter().map(permits_everything).collect();
+        assert_eq!(all, [true, true, true, false, false]);
+    }
+
+    #[test]
+    fn services_and_ports() {
+        let f = facts(
+            "",
+            "smtp inet n - y - 1 postscreen\nsmtpd pass - - y - - smtpd\n127.0.0.1:10025 inet n - n - - smtpd\nsubmission inet n - y - - smtpd\n  -o smtpd_sasl_auth_enable=yes\n#smtps inet n - y - - smtpd\n",
+        );
+        let s = smtpd_services(&f);
+        let view: Vec<(&str, Option<u16>, bool)> = s
+            .iter()
+            .map(|x| (x.name(), x.port(), x.loopback_only()))
+            .collect();
+        assert_eq!(
+            view,
+            [
+                ("smtpd", Some(25), false),
+                ("127.0.0.1:10025", Some(10025), true),
+                ("submission", Some(587), false)
+            ]
+        );
+        // Without a port-25 entry the main.cf view stands for it.
+        let f = facts("", "submission inet n - y - - smtpd\n");
+        assert_eq!(smtpd_services(&f)[0].name(), "smtp");
+    }
+
+    #[test]
+    fn dnsbl_items_and_status() {
+        assert_eq!(
+            split_dnsbl("zen.spamhaus.org=127.0.0.[2..11]*3"),
+            ("zen.spamhaus.org".into(), Some("127.0.0.[2..11]".into()))
+        );
+        assert_eq!(
+            split_dnsbl("bl.spamcop.net*2"),
+            ("bl.spamcop.net".into(), None)
+        );
+        assert_eq!(dnsbl_status("spam.dnsbl.sorbs.net").unwrap()[1], "dead");
+        assert_eq!(dnsbl_status("new.zone.sorbs.net").unwrap()[0], "sorbs.net");
+        assert!(dnsbl_status("bl.spamcop.net").is_none());
+    }
+
+    #[test]
+    fn own_domains_and_own_users() {
+        let f = facts(
+            "myhostname = mx.example.net\nvirtual_mailbox_domains = example.org\nmydestination = $myhostname, localhost.$mydomain, localhost\n",
+            "",
+        );
+        let cfg = &f.postfix[0];
+        let d = own_domains(cfg);
+        assert!(d.contains(&"example.org".to_owned()));
+        assert!(d.contains(&"example.net".to_owned()));
+        assert!(!d.iter().any(|x| x.starts_with("localhost")));
+        let refusal = |from: &str, to: &str| Failure {
+            source: Some(SegmentKind::MailLog),
+            reporter: Some("postfix/smtpd".into()),
+            text: "<x>: Relay access denied".into(),
+            sender: Some(from.into()),
+            recipient: Some(to.into()),
+            ..Default::default()
+        };
+        assert!(own_user_refused(
+            &refusal("a@example.org", "b@example.com"),
+            cfg
+        ));
+        assert!(!own_user_refused(
+            &refusal("a@example.com", "b@example.org"),
+            cfg
+        ));
+    }
+
+    #[test]
+    fn domain_lists_skip_what_cannot_be_seen() {
+        let f = facts(
+            "myhostname = mx.example.net\nvirtual_alias_domains = example.org, hash:/etc/postfix/vdomains, *** redacted ***\n",
+            "",
+        );
+        let cfg = &f.postfix[0];
+        let names: Vec<String> = domain_names(cfg, "virtual_alias_domains")
+            .into_iter()
+            .map(|i| i.text)
+            .collect();
+        assert_eq!(names, ["example.org", "redacted"]);
+        assert!(has_opaque_entries(cfg, "virtual_alias_domains"));
+        assert!(!has_opaque_entries(cfg, "mydestination"));
+    }
+
+    proptest::proptest! {
+        /// Any values for the settings these checks read, in main.cf and as master.cf
+        /// overrides, next to a relay refusal: no panic, every span inside the paste.
+        #[test]
+        fn arbitrary_values_never_break_the_checks(
+            values in proptest::collection::vec(("[a-z0-9_:.,\\[\\]/=*!<>${} -]{0,40}", 0usize..16), 1..12)
+        ) {
+            const NAMES: &[&str] = &[
+                "mynetworks", "smtpd_relay_restrictions", "smtpd_recipient_restrictions",
+                "smtpd_restriction_classes", "mydestination", "virtual_mailbox_domains",
+                "relay_domains", "smtpd_tls_protocols", "postscreen_dnsbl_sites", "relayhost",
+                "message_size_limit", "mailbox_size_limit", "myhostname", "inet_interfaces",
+                "smtpd_tls_security_level", "compatibility_level",
+            ];
+            let mut paste = String::new();
+            for (v, i) in &values {
+                paste.push_str(&format!("{} = {v}\n", NAMES[*i]));
+            }
+            paste.push_str("smtpd_sasl_auth_enable = yes\n\nsmtp inet n - y - - smtpd\n");
+            for (v, i) in values.iter().take(3) {
+                paste.push_str(&format!("  -o {}={}\n", NAMES[*i], v.replace(' ', "")));
+            }
+            paste.push_str("\nJan  1 00:00:01 mx postfix/smtpd[1]: NOQUEUE: reject: RCPT from a.example.com[192.0.2.1]: 554 5.7.1 <x@example.net>: Relay access denied; from=<y@example.net> to=<x@example.net> proto=ESMTP helo=<a>\n");
+            let r = crate::analyze(&paste, &Default::default());
+            for e in r.findings.iter().flat_map(|f| &f.evidence) {
+                proptest::prop_assert!(e.start <= e.end && e.end <= paste.len());
+            }
+        }
+    }
 }

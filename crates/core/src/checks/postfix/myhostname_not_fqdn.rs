@@ -48,7 +48,14 @@ myhostname = mail.example.net
     run,
 };
 
-const PRIVATE_SUFFIXES: &[&str] = &[".local", ".localdomain", ".lan", ".home.arpa", ".internal", ".localhost"];
+const PRIVATE_SUFFIXES: &[&str] = &[
+    ".local",
+    ".localdomain",
+    ".lan",
+    ".home.arpa",
+    ".internal",
+    ".localhost",
+];
 
 /// Why the name is not a public FQDN.
 fn problem(h: &str) -> Option<&'static str> {
@@ -74,16 +81,22 @@ fn problem(h: &str) -> Option<&'static str> {
 
 fn run(facts: &Facts, out: &mut Vec<Finding>) {
     for cfg in &facts.postfix {
-        let Some(p) = cfg.get("myhostname") else { continue };
+        let Some(p) = cfg.get("myhostname") else {
+            continue;
+        };
         let h = cfg.expand(&p.value.text);
         let Some(why) = problem(&h) else { continue };
         let helo_ok = cfg
             .get("smtp_helo_name")
             .map(|x| cfg.expand(&x.value.text))
             .is_some_and(|x| problem(&x).is_none() && !x.contains('$') && x.contains('.'));
-        let sev = if helo_ok { Severity::Info } else { CHECK.severity };
+        let sev = if helo_ok {
+            Severity::Info
+        } else {
+            CHECK.severity
+        };
         let mut summary = format!("`myhostname = {}` is {why}.", h.trim());
-        if !h.contains('.') {
+        if !h.contains('.') && !cfg.is_explicit("mydomain") {
             summary.push_str(
                 " Postfix warns \"My hostname … is not a fully qualified name\" and uses \
                  `localdomain` for $mydomain.",

@@ -83,7 +83,9 @@ fn is_private(c: &Cidr) -> bool {
                 };
                 return is_private(&inner);
             }
-            ["fc00::/7", "fe80::/10", "::1/128"].iter().any(|n| inside(n))
+            ["fc00::/7", "fe80::/10", "::1/128"]
+                .iter()
+                .any(|n| inside(n))
         }
     }
 }

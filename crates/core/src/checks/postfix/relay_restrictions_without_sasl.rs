@@ -107,9 +107,7 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                 .iter()
                 .filter(|_| super::single_config(facts))
                 .filter(|f| from_own_smtpd(f) && is_relay_denied(f) && f.sasl_username.is_some())
-                .filter(|f| {
-                    super::failure_port(f, facts).is_none_or(|p| Some(p) == svc.port())
-                })
+                .filter(|f| super::failure_port(f, facts).is_none_or(|p| Some(p) == svc.port()))
                 .collect();
             // Port 25 with AUTH but no SASL relay, while submission works: a choice, unless a
             // logged-in user was refused there.

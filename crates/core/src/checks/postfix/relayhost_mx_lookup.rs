@@ -53,7 +53,9 @@ relayhost = [smtp.example.com]:587
 
 fn run(facts: &Facts, out: &mut Vec<Finding>) {
     for cfg in &facts.postfix {
-        let Some(p) = cfg.get("relayhost") else { continue };
+        let Some(p) = cfg.get("relayhost") else {
+            continue;
+        };
         let value = cfg.expand(&p.value.text);
         for (_, _, item) in crate::postfix::value::split_list(&value) {
             if item.starts_with('[') || item.contains('$') {
@@ -94,10 +96,9 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                          byte), which is not set.",
                     );
                 }
-                if cfg
-                    .effective("smtp_tls_security_level")
-                    .is_none_or(|l| l.trim() != "encrypt" && !l.trim().starts_with("secure") && l.trim() != "verify")
-                {
+                if cfg.effective("smtp_tls_security_level").is_none_or(|l| {
+                    l.trim() != "encrypt" && !l.trim().starts_with("secure") && l.trim() != "verify"
+                }) {
                     snippet.push_str("\nsmtp_tls_security_level = encrypt");
                 }
             }
@@ -116,7 +117,10 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                 .param("relayhost")
                 .side(Side::SenderServer)
                 .evidence(p.span, "relay host")
-                .fix("Put the host name in square brackets, then `postfix reload`.", Some(snippet));
+                .fix(
+                    "Put the host name in square brackets, then `postfix reload`.",
+                    Some(snippet),
+                );
             out.push(with_postconf(f, &["relayhost"]));
         }
     }

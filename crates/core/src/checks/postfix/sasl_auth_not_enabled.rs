@@ -56,7 +56,11 @@ submission inet n - y - - smtpd
     run,
 };
 
-fn uses_sasl_permit(list: &str, cfg: &crate::postfix::PostfixConfig, svc: &super::Smtpd<'_>) -> bool {
+fn uses_sasl_permit(
+    list: &str,
+    cfg: &crate::postfix::PostfixConfig,
+    svc: &super::Smtpd<'_>,
+) -> bool {
     cfg.restrictions_in(list, svc.overrides())
         .iter()
         .any(|r| r.name.eq_ignore_ascii_case("permit_sasl_authenticated"))
@@ -67,13 +71,16 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
         .failures
         .iter()
         .filter(|f| from_own_smtpd(f))
-        .filter(|f| f.text.to_ascii_lowercase().contains("authentication not enabled"))
+        .filter(|f| {
+            f.text
+                .to_ascii_lowercase()
+                .contains("authentication not enabled")
+        })
         .collect();
     for cfg in super::configs(facts) {
         let svcs = smtpd_services(facts);
-        let enabled = |s: &super::Smtpd<'_>| {
-            is_yes(s.effective(cfg, "smtpd_sasl_auth_enable").as_deref())
-        };
+        let enabled =
+            |s: &super::Smtpd<'_>| is_yes(s.effective(cfg, "smtpd_sasl_auth_enable").as_deref());
         let any_enabled = svcs.iter().any(enabled);
         // Services whose own overrides rely on SASL.
         for svc in svcs.iter().filter(|s| s.service.is_some() && !enabled(s)) {
@@ -120,9 +127,15 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
         let main_uses: Vec<_> = written_restrictions(facts, cfg)
             .into_iter()
             .filter(|w| w.service.is_none())
-            .filter(|w| w.restriction.name.eq_ignore_ascii_case("permit_sasl_authenticated"))
+            .filter(|w| {
+                w.restriction
+                    .name
+                    .eq_ignore_ascii_case("permit_sasl_authenticated")
+            })
             .collect();
-        let Some(first) = main_uses.first() else { continue };
+        let Some(first) = main_uses.first() else {
+            continue;
+        };
         let backend = ["smtpd_sasl_type", "smtpd_sasl_path"]
             .iter()
             .any(|n| cfg.is_explicit(n));

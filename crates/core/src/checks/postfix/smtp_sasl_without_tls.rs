@@ -86,17 +86,21 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
             .effective("smtp_sasl_password_maps")
             .is_some_and(|v| v.trim().is_empty())
         {
-            let mut f = Finding::new(CHECK.id, Severity::Error, "SMTP client login enabled without credentials")
-                .summary(
-                    "smtp_sasl_auth_enable = yes but smtp_sasl_password_maps is empty: the \
+            let mut f = Finding::new(
+                CHECK.id,
+                Severity::Error,
+                "SMTP client login enabled without credentials",
+            )
+            .summary(
+                "smtp_sasl_auth_enable = yes but smtp_sasl_password_maps is empty: the \
                      Postfix SMTP client has no user name and password to send, so the relay \
                      refuses the mail (\"530 5.7.0 Authentication required\") and it stays in \
                      the queue.",
-                )
-                .confidence(0.85)
-                .param("smtp_sasl_password_maps")
-                .param("smtp_sasl_auth_enable")
-                .side(Side::SenderServer);
+            )
+            .confidence(0.85)
+            .param("smtp_sasl_password_maps")
+            .param("smtp_sasl_auth_enable")
+            .side(Side::SenderServer);
             f = super::evidence_line(f, cfg, "smtp_sasl_auth_enable", "client login enabled");
             f = super::evidence_line(f, cfg, "smtp_sasl_password_maps", "no credentials");
             f = f.fix(

@@ -99,7 +99,11 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
             }
             let mut f = Finding::new(
                 CHECK.id,
-                if hit { Severity::Critical } else { CHECK.severity },
+                if hit {
+                    Severity::Critical
+                } else {
+                    CHECK.severity
+                },
                 CHECK.title,
             )
             .summary(summary)

@@ -77,7 +77,9 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
             let excerpt = cfg.kind != Some(SegmentKind::PostconfFull)
                 && cfg.params.len() < 6
                 && !cfg.params.iter().any(|p| {
-                    p.name.starts_with("smtpd_tls_") && p.name != by && p.name != "smtpd_tls_security_level"
+                    p.name.starts_with("smtpd_tls_")
+                        && p.name != by
+                        && p.name != "smtpd_tls_security_level"
                 });
             let where_ = if own {
                 svc.label()
@@ -95,15 +97,15 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                 continue;
             }
             let mut f = Finding::new(CHECK.id, CHECK.severity, CHECK.title)
-            .summary(format!(
-                "{where_} asks for TLS (`{by}`) but sets no certificate (smtpd_tls_cert_file, \
+                .summary(format!(
+                    "{where_} asks for TLS (`{by}`) but sets no certificate (smtpd_tls_cert_file, \
                  smtpd_tls_chain_files or smtpd_tls_eccert_file): {effect}."
-            ))
-            .confidence(0.85)
-            .param(by)
-            .param("smtpd_tls_chain_files")
-            .param("smtpd_tls_cert_file")
-            .side(Side::SenderServer);
+                ))
+                .confidence(0.85)
+                .param(by)
+                .param("smtpd_tls_chain_files")
+                .param("smtpd_tls_cert_file")
+                .side(Side::SenderServer);
             f = super::evidence_for(f, cfg, &svc, by, "TLS switched on");
             if by != "smtpd_tls_wrappermode" && tls.wrapper {
                 f = super::evidence_for(f, cfg, &svc, "smtpd_tls_wrappermode", "implicit TLS");

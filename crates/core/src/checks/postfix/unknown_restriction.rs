@@ -129,8 +129,7 @@ const KNOWN: &[&str] = &[
 fn is_known(name: &str) -> bool {
     let l = name.to_ascii_lowercase();
     KNOWN.contains(&l.as_str())
-        || params::deprecated(&l)
-            .is_some_and(|d| d.kind == params::DeprecatedKind::Restriction)
+        || params::deprecated(&l).is_some_and(|d| d.kind == params::DeprecatedKind::Restriction)
 }
 
 fn did_you_mean(name: &str) -> Option<&'static str> {
@@ -213,7 +212,10 @@ mod tests {
             super::did_you_mean("permit_sasl_authentication"),
             Some("permit_sasl_authenticated")
         );
-        assert_eq!(super::did_you_mean("reject_unauth_destinaton"), Some("reject_unauth_destination"));
+        assert_eq!(
+            super::did_you_mean("reject_unauth_destinaton"),
+            Some("reject_unauth_destination")
+        );
         assert_eq!(super::did_you_mean("frobnicate"), None);
         assert!(super::is_known("reject_unknown_client"));
         assert!(super::is_known("Permit_MyNetworks"));

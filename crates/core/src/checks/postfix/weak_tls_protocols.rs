@@ -62,7 +62,9 @@ const PARAMS: &[&str] = &[
 const PROTOCOLS: &[&str] = &["SSLv2", "SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"];
 
 fn index(name: &str) -> Option<usize> {
-    PROTOCOLS.iter().position(|p| p.eq_ignore_ascii_case(name.trim()))
+    PROTOCOLS
+        .iter()
+        .position(|p| p.eq_ignore_ascii_case(name.trim()))
 }
 
 /// The weak protocols a protocols value allows.
@@ -120,7 +122,11 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
             "for opportunistic TLS this is tolerable (the alternative is plain text), but TLS 1.0/1.1 are deprecated"
         };
         let fixed = if !mandatory && !ssl {
-            if modern { ">=TLSv1" } else { "!SSLv2, !SSLv3" }
+            if modern {
+                ">=TLSv1"
+            } else {
+                "!SSLv2, !SSLv3"
+            }
         } else if modern {
             ">=TLSv1.2"
         } else {
@@ -176,9 +182,15 @@ mod tests {
         assert_eq!(weak_allowed(">=TLSv1.2"), Vec::<&str>::new());
         assert_eq!(weak_allowed(">=TLSv1"), ["TLSv1", "TLSv1.1"]);
         assert_eq!(weak_allowed("TLSv1.2 TLSv1.3"), Vec::<&str>::new());
-        assert_eq!(weak_allowed("!SSLv2 !SSLv3 !TLSv1 !TLSv1.1"), Vec::<&str>::new());
+        assert_eq!(
+            weak_allowed("!SSLv2 !SSLv3 !TLSv1 !TLSv1.1"),
+            Vec::<&str>::new()
+        );
         assert_eq!(weak_allowed("!SSLv2"), ["SSLv3", "TLSv1", "TLSv1.1"]);
         assert_eq!(weak_allowed("SSLv3, TLSv1"), ["SSLv3", "TLSv1"]);
-        assert_eq!(weak_allowed("<=TLSv1.1"), ["SSLv2", "SSLv3", "TLSv1", "TLSv1.1"]);
+        assert_eq!(
+            weak_allowed("<=TLSv1.1"),
+            ["SSLv2", "SSLv3", "TLSv1", "TLSv1.1"]
+        );
     }
 }
