@@ -121,7 +121,7 @@ impl<'a> Smtpd<'a> {
     /// Words for summaries.
     pub fn label(&self) -> String {
         match self.service {
-            Some(s) => format!("master.cf service `{}`", s.name),
+            Some(_) => format!("master.cf service `{}`", self.name()),
             None => "main.cf (the `smtp` service on port 25)".to_owned(),
         }
     }
