@@ -703,6 +703,15 @@ pub(crate) fn hosted_domains(cfg: &PostfixConfig) -> Vec<(&'static str, crate::p
     out
 }
 
+/// How a hosted-domain item reads in a sentence.
+pub(crate) fn domain_words(item: &crate::postfix::ListItem) -> String {
+    if crate::postfix::value::table_ref(&item.text).is_some() || item.text.starts_with('/') {
+        format!("the domains in `{}`", item.text)
+    } else {
+        item.text.clone()
+    }
+}
+
 /// `inet_interfaces` limits smtpd to loopback addresses.
 pub(crate) fn inet_interfaces_loopback(cfg: &PostfixConfig) -> bool {
     let items = cfg.list("inet_interfaces");

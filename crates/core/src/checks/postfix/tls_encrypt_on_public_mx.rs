@@ -71,7 +71,7 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                      issue a STARTTLS command first\". RFC 3207 forbids requiring TLS on a \
                      public MX.",
                     svc.label(),
-                    domain.text
+                    super::domain_words(domain)
                 ))
                 .confidence(0.8)
                 .param(by)
