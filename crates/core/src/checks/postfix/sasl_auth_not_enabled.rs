@@ -90,14 +90,20 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                 .filter(|l| svc.overrides_param(l) && uses_sasl_permit(l, cfg, svc))
                 .collect();
             let Some(first) = lists.first() else { continue };
+            let main_known = !facts.postfix.is_empty();
+            let main_words = if main_known {
+                "and main.cf does not enable it"
+            } else {
+                "and unless main.cf enables it globally, which the paste does not show"
+            };
             let mut f = Finding::new(CHECK.id, CHECK.severity, CHECK.title)
                 .summary(format!(
                     "{} relies on permit_sasl_authenticated in `{first}`, but SASL is not enabled \
-                     there (no `-o smtpd_sasl_auth_enable=yes`, and main.cf does not enable it): \
-                     AUTH is not offered, nobody can log in, and mail clients are refused.",
+                     there (no `-o smtpd_sasl_auth_enable=yes`, {main_words}): AUTH is not \
+                     offered, nobody can log in, and mail clients are refused.",
                     svc.label()
                 ))
-                .confidence(0.9)
+                .confidence(if main_known { 0.9 } else { 0.6 })
                 .param("smtpd_sasl_auth_enable")
                 .param(*first)
                 .side(Side::SenderServer);
