@@ -168,7 +168,12 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
             f = f.fix(
                 "Configure the mail client for port 587 with STARTTLS (or 465 with SSL/TLS) and \
                  \"normal password\" authentication.",
-                None,
+                Some(format!(
+                    "Outgoing server (SMTP): {}\nPort: 587\nConnection security: STARTTLS\nAuthentication: normal password",
+                    cfg.effective("myhostname")
+                        .filter(|h| !h.contains('$'))
+                        .unwrap_or_else(|| "this server's name".into())
+                )),
             )
             .dead_end(
                 "Setting smtpd_tls_auth_only = no",

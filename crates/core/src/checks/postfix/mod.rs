@@ -562,6 +562,28 @@ pub(crate) fn smtpd_tls(cfg: &PostfixConfig, svc: &Smtpd<'_>) -> SmtpdTls {
     }
 }
 
+/// The main.cf line `name = …` rewritten without the item(s) written at `drop` (a restriction
+/// with its argument, a list item), for a copyable fix. `None` when `name` is not written in
+/// main.cf.
+pub(crate) fn line_without(cfg: &PostfixConfig, name: &str, drop: Span) -> Option<String> {
+    let p = cfg.get(name)?;
+    let kept: Vec<String> = p
+        .value
+        .restrictions()
+        .into_iter()
+        .filter(|r| {
+            r.span
+                .is_none_or(|s| !drop.contains(s) && !s.contains(drop))
+        })
+        .map(|r| match r.args.first() {
+            Some(a) if a.text.contains([' ', ',']) => format!("{} {{ {} }}", r.name, a.text),
+            Some(a) => format!("{} {}", r.name, a.text),
+            None => r.name,
+        })
+        .collect();
+    Some(format!("{name} = {}", kept.join(", ")))
+}
+
 /// A DNS list named in the configuration.
 pub(crate) struct DnsblUse {
     /// The zone, lower-cased, without reply filter or weight.

@@ -196,7 +196,10 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                          characters); if it is meant as a restriction class, list it in \
                          smtpd_restriction_classes."
                     ),
-                    None,
+                    w.service
+                        .is_none()
+                        .then(|| super::line_without(cfg, &w.list, span))
+                        .flatten(),
                 ),
             };
             out.push(with_postconf(f, &[&w.list, "smtpd_restriction_classes"]));
