@@ -14,7 +14,8 @@ Reports restriction lists that rely on `permit_sasl_authenticated` on an smtpd s
 - a master.cf service whose own `-o …_restrictions=` use `permit_sasl_authenticated` (the
   `submission` block with `-o smtpd_sasl_auth_enable=yes` left out);
 - main.cf lists using it while main.cf configures the SASL back end (`smtpd_sasl_type`,
-  `smtpd_sasl_path`) and no pasted service enables it;
+  `smtpd_sasl_path`) and no service of the pasted master.cf enables it (without master.cf the
+  submission service may enable it, so that is not guessed);
 - a `503 5.5.1 Error: authentication not enabled` reply in the paste.
 
 A stock list such as Debian's `permit_mynetworks permit_sasl_authenticated
@@ -46,9 +47,10 @@ submission inet n - y - - smtpd
 "#,
     fail: &[
         "submission inet n       -       y       -       -       smtpd\n  -o syslog_name=postfix/submission\n  -o smtpd_tls_security_level=encrypt\n  -o smtpd_relay_restrictions=permit_sasl_authenticated,reject\n",
-        "myhostname = mx.example.net\nsmtpd_sasl_type = dovecot\nsmtpd_sasl_path = private/auth\nsmtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination\n",
+        "myhostname = mx.example.net\nsmtpd_sasl_type = dovecot\nsmtpd_sasl_path = private/auth\nsmtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination\n\nsmtp      inet  n       -       y       -       -       smtpd\n#submission inet n       -       y       -       -       smtpd\n",
     ],
     pass: &[
+        "myhostname = mx.example.net\nsmtpd_sasl_type = dovecot\nsmtpd_sasl_path = private/auth\nsmtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination\n",
         "myhostname = mx.example.net\nsmtpd_relay_restrictions = permit_mynetworks permit_sasl_authenticated defer_unauth_destination\n",
         "submission inet n       -       y       -       -       smtpd\n  -o syslog_name=postfix/submission\n  -o smtpd_tls_security_level=encrypt\n  -o smtpd_sasl_auth_enable=yes\n  -o smtpd_relay_restrictions=permit_sasl_authenticated,reject\n",
         "myhostname = mx.example.net\nsmtpd_sasl_auth_enable = yes\nsmtpd_sasl_type = dovecot\nsmtpd_sasl_path = private/auth\nsmtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination\n",
@@ -145,15 +147,12 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
         let backend = ["smtpd_sasl_type", "smtpd_sasl_path"]
             .iter()
             .any(|n| cfg.is_explicit(n));
-        if !backend && not_enabled.is_empty() {
+        let master_known = !facts.master.is_empty();
+        // Without master.cf the submission service may well enable it: no guessing.
+        if (!backend || !master_known) && not_enabled.is_empty() {
             continue;
         }
-        let master_known = !facts.master.is_empty();
-        let conf = match (not_enabled.is_empty(), master_known) {
-            (false, _) => 0.95,
-            (true, true) => 0.85,
-            (true, false) => 0.55,
-        };
+        let conf = if not_enabled.is_empty() { 0.85 } else { 0.95 };
         let mut summary = format!(
             "`{}` uses permit_sasl_authenticated and the SASL back end is configured, but \
              smtpd_sasl_auth_enable is not `yes`, so no client can log in and the permit never \
