@@ -177,7 +177,13 @@ pub(crate) fn smtpd_services(facts: &Facts) -> Vec<Smtpd<'_>> {
         .filter(|s| !s.commented_out && s.command == "smtpd")
         .map(|s| Smtpd { service: Some(s) })
         .collect();
-    if !out.iter().any(|s| s.port() == Some(25)) {
+    // A commented-out `smtp inet` entry means port 25 is off, not merely left out of the paste.
+    let port_25_off = facts
+        .master
+        .iter()
+        .flat_map(|m| m.services.iter())
+        .any(|s| s.commented_out && s.kind == ServiceType::Inet && s.port() == Some(25));
+    if !port_25_off && !out.iter().any(|s| s.port() == Some(25)) {
         out.insert(0, Smtpd { service: None });
     }
     out
@@ -878,9 +884,15 @@ mod tests {
                 ("submission", Some(587), false)
             ]
         );
-        // Without a port-25 entry the main.cf view stands for it.
+        // Without a port-25 entry the main.cf view stands for it, unless port 25 is switched off.
         let f = facts("", "submission inet n - y - - smtpd\n");
         assert_eq!(smtpd_services(&f)[0].name(), "smtp");
+        let f = facts(
+            "",
+            "#smtp inet n - y - - smtpd\nsubmission inet n - y - - smtpd\n",
+        );
+        assert_eq!(smtpd_services(&f).len(), 1);
+        assert_eq!(smtpd_services(&f)[0].name(), "submission");
     }
 
     #[test]
