@@ -135,10 +135,11 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
             if svc.port() != Some(25) || !super::single_config(facts) {
                 continue;
             }
+            let own = super::own_domains(cfg);
             let refused: Vec<_> = facts
                 .failures
                 .iter()
-                .filter(|f| super::own_user_refused(f, cfg) && f.tls != Some(true))
+                .filter(|f| super::own_user_refused(f, &own) && f.tls != Some(true))
                 .filter(|f| failure_port(f, facts) == Some(25))
                 .collect();
             if refused.is_empty() {

@@ -55,9 +55,7 @@ fn own_size_refusal(f: &Failure) -> bool {
             r.starts_with("postfix") && (r.ends_with("/smtpd") || r.ends_with("/cleanup"))
         });
     own && (f.status.as_deref() == Some("5.3.4")
-        || f.text
-            .to_ascii_lowercase()
-            .contains("message size exceeds fixed limit"))
+        || super::contains_ci(&f.text, "message size exceeds fixed limit"))
 }
 
 fn mb(b: u64) -> String {

@@ -243,6 +243,9 @@ pub(crate) fn list_for(cfg: &PostfixConfig, svc: &Smtpd<'_>, name: &str) -> Vec<
 
 /// How deep restriction classes are followed.
 const MAX_CLASS_DEPTH: usize = 5;
+/// Most restrictions one walk visits (a class listing itself many times would otherwise
+/// multiply the work at every level).
+const MAX_WALK_STEPS: usize = 10_000;
 
 /// Walks a restriction list as smtpd evaluates it for one request: `f` sees every restriction in
 /// order (restriction classes expanded in place, `warn_if_reject X` skipped, since it cannot
@@ -254,7 +257,8 @@ pub(crate) fn walk<T>(
     classes: &[String],
     f: &mut dyn FnMut(&Restriction) -> Option<T>,
 ) -> Option<T> {
-    walk_depth(cfg, svc, list, classes, 0, f)
+    let mut budget = MAX_WALK_STEPS;
+    walk_depth(cfg, svc, list, classes, 0, &mut budget, f)
 }
 
 fn walk_depth<T>(
@@ -263,10 +267,15 @@ fn walk_depth<T>(
     list: &[Restriction],
     classes: &[String],
     depth: usize,
+    budget: &mut usize,
     f: &mut dyn FnMut(&Restriction) -> Option<T>,
 ) -> Option<T> {
     let mut i = 0;
     while i < list.len() {
+        if *budget == 0 {
+            return None;
+        }
+        *budget -= 1;
         let r = &list[i];
         i += 1;
         if r.name.eq_ignore_ascii_case("warn_if_reject") {
@@ -275,7 +284,7 @@ fn walk_depth<T>(
         }
         if depth < MAX_CLASS_DEPTH && classes.iter().any(|c| c == &r.name) {
             let inner = cfg.restrictions_in(&r.name, svc.overrides());
-            if let Some(t) = walk_depth(cfg, svc, &inner, classes, depth + 1, f) {
+            if let Some(t) = walk_depth(cfg, svc, &inner, classes, depth + 1, budget, f) {
                 return Some(t);
             }
             continue;
@@ -297,9 +306,25 @@ pub(crate) fn has_required(
     classes: &[String],
     depth: usize,
 ) -> bool {
+    let mut budget = MAX_WALK_STEPS;
+    has_required_within(cfg, svc, list, classes, depth, &mut budget)
+}
+
+fn has_required_within(
+    cfg: &PostfixConfig,
+    svc: &Smtpd<'_>,
+    list: &[Restriction],
+    classes: &[String],
+    depth: usize,
+    budget: &mut usize,
+) -> bool {
     let stops_at_permit = cfg.version.is_none_or(|v| v >= Version::new(2, 10, 0));
     let mut i = 0;
     while i < list.len() {
+        if *budget == 0 {
+            return false;
+        }
+        *budget -= 1;
         let r = &list[i];
         i += 1;
         if r.name.eq_ignore_ascii_case("warn_if_reject") && i < list.len() {
@@ -314,7 +339,7 @@ pub(crate) fn has_required(
         }
         if depth < MAX_CLASS_DEPTH && classes.iter().any(|c| c == &r.name) {
             let inner = cfg.restrictions_in(&r.name, svc.overrides());
-            if has_required(cfg, svc, &inner, classes, depth + 1) {
+            if has_required_within(cfg, svc, &inner, classes, depth + 1, budget) {
                 return true;
             }
         }
@@ -365,7 +390,18 @@ pub(crate) fn from_own_smtpd(f: &Failure) -> bool {
 }
 
 pub(crate) fn is_relay_denied(f: &Failure) -> bool {
-    f.text.to_ascii_lowercase().contains("relay access denied")
+    contains_ci(&f.text, "relay access denied")
+}
+
+/// ASCII case-insensitive substring test without allocating (long logs repeat it per line).
+/// `needle` must be lower case.
+pub(crate) fn contains_ci(hay: &str, needle: &str) -> bool {
+    let n = needle.len();
+    n == 0
+        || hay
+            .as_bytes()
+            .windows(n)
+            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// The port a failure's client used: stated, or from the service name in the log tag.
@@ -782,11 +818,11 @@ pub(crate) fn own_domains(cfg: &PostfixConfig) -> Vec<String> {
 
 /// A relay refusal of one of this server's own users: an unauthenticated client sending from a
 /// domain the server hosts to a domain it does not (rather than a stranger's delivery or probe).
-pub(crate) fn own_user_refused(f: &Failure, cfg: &PostfixConfig) -> bool {
+/// `own` is [`own_domains`] of the configuration.
+pub(crate) fn own_user_refused(f: &Failure, own: &[String]) -> bool {
     if !from_own_smtpd(f) || !is_relay_denied(f) || f.sasl_username.is_some() {
         return false;
     }
-    let own = own_domains(cfg);
     let sender_domain = f
         .sender
         .as_deref()
@@ -852,6 +888,38 @@ mod tests {
         assert!(list_for(cfg, &svc, "smtpd_relay_restrictions").is_empty());
         let rcpt = list_for(cfg, &svc, "smtpd_recipient_restrictions");
         assert!(has_required(cfg, &svc, &rcpt, &[], 0));
+    }
+
+    #[test]
+    fn self_multiplying_classes_end_quickly() {
+        let many = vec!["a"; 200].join(" ");
+        let f = facts(
+            &format!("smtpd_restriction_classes = a\na = {many}\nsmtpd_relay_restrictions = a\n"),
+            "",
+        );
+        let cfg = &f.postfix[0];
+        let svc = Smtpd { service: None };
+        let list = list_for(cfg, &svc, "smtpd_relay_restrictions");
+        let classes = restriction_classes(cfg);
+        let t = std::time::Instant::now();
+        assert!(!has_required(cfg, &svc, &list, &classes, 0));
+        let mut seen = 0usize;
+        let none: Option<()> = walk(cfg, &svc, &list, &classes, &mut |_| {
+            seen += 1;
+            None
+        });
+        assert!(none.is_none() && seen <= MAX_WALK_STEPS);
+        assert!(t.elapsed() < std::time::Duration::from_secs(5));
+    }
+
+    #[test]
+    fn case_insensitive_search() {
+        assert!(contains_ci(
+            "554 5.7.1 <a@b>: Relay Access Denied",
+            "relay access denied"
+        ));
+        assert!(!contains_ci("Relay", "relay access denied"));
+        assert!(contains_ci("", ""));
     }
 
     #[test]
@@ -931,11 +999,11 @@ mod tests {
         };
         assert!(own_user_refused(
             &refusal("a@example.org", "b@example.com"),
-            cfg
+            &d
         ));
         assert!(!own_user_refused(
             &refusal("a@example.com", "b@example.org"),
-            cfg
+            &d
         ));
     }
 

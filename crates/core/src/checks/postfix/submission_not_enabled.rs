@@ -66,10 +66,11 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
         return;
     }
     for cfg in configs(facts) {
+        let own = super::own_domains(cfg);
         let refused: Vec<_> = facts
             .failures
             .iter()
-            .filter(|f| super::single_config(facts) && super::own_user_refused(f, cfg))
+            .filter(|f| super::single_config(facts) && super::own_user_refused(f, &own))
             .filter(|f| failure_port(f, facts).is_none_or(|p| p == 25))
             .collect();
         let sasl_lines: Vec<&str> = [
