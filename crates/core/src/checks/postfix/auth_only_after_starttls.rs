@@ -1,7 +1,4 @@
-use super::{
-    configs, failure_port, from_own_smtpd, is_relay_denied, is_yes, smtpd_services, smtpd_tls,
-    with_postconf,
-};
+use super::{failure_port, is_yes, smtpd_services, smtpd_tls, with_postconf};
 use crate::checks::Check;
 use crate::facts::Facts;
 use crate::report::{Finding, Severity, Side};
@@ -18,7 +15,11 @@ reports:
   available: `smtpd_tls_security_level` is `none` or unset (and the old `smtpd_use_tls` is not
   `yes`), or no server certificate is configured;
 - a relay refusal in the paste for a client on port 25 that was not using TLS and not logged in,
-  while port 25 has SASL with `smtpd_tls_auth_only = yes`: the client never saw AUTH.
+  sending from one of this server's own domains to an outside one, while port 25 has SASL with
+  `smtpd_tls_auth_only = yes`: the user's mail client never saw AUTH.
+
+A short main.cf excerpt that leaves the TLS settings out is judged only when it switches TLS off
+explicitly.
 
 ## Why is this bad?
 When TLS is off, AUTH is never offered, so no one can log in: clients report that the server
@@ -57,7 +58,7 @@ smtpd_tls_auth_only = yes
 };
 
 fn run(facts: &Facts, out: &mut Vec<Finding>) {
-    for cfg in configs(facts) {
+    for cfg in &facts.postfix {
         let mut reported_main = false;
         for svc in smtpd_services(facts) {
             if !is_yes(svc.effective(cfg, "smtpd_sasl_auth_enable").as_deref())
@@ -75,7 +76,18 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
             .iter()
             .any(|n| svc.overrides_param(n));
             // Config: TLS not available at all.
-            if tls.wanted_by.is_none() || !tls.cert {
+            // In an excerpt, unset TLS settings may be set elsewhere; only an explicit "off" counts.
+            let said_off = ["smtpd_tls_security_level", "smtpd_use_tls"]
+                .iter()
+                .any(|n| {
+                    svc.span_of(cfg, n).is_some()
+                        && svc
+                            .effective(cfg, n)
+                            .is_some_and(|v| matches!(v.trim(), "none" | "no"))
+                });
+            if (tls.wanted_by.is_none() || !tls.cert)
+                && (!super::is_excerpt(cfg) || said_off || own)
+            {
                 if !own {
                     if reported_main {
                         continue;
@@ -120,14 +132,14 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                 continue;
             }
             // Cross-input: a plain-text, unauthenticated client on port 25 refused relaying.
-            if svc.port() != Some(25) {
+            if svc.port() != Some(25) || !super::single_config(facts) {
                 continue;
             }
+            let own = super::own_domains(cfg);
             let refused: Vec<_> = facts
                 .failures
                 .iter()
-                .filter(|f| from_own_smtpd(f) && is_relay_denied(f))
-                .filter(|f| f.sasl_username.is_none() && f.tls != Some(true))
+                .filter(|f| super::own_user_refused(f, &own) && f.tls != Some(true))
                 .filter(|f| failure_port(f, facts) == Some(25))
                 .collect();
             if refused.is_empty() {
@@ -135,8 +147,8 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
             }
             let mut f = Finding::new(CHECK.id, Severity::Warning, CHECK.title)
                 .summary(format!(
-                    "A client on port 25 without TLS and without logging in was refused relaying \
-                     ({} time(s)). On port 25 this server announces AUTH only after STARTTLS \
+                    "A user of this server's own domain sent on port 25 without TLS and without \
+                     logging in, and was refused relaying ({} time(s)). On port 25 this server announces AUTH only after STARTTLS \
                      (smtpd_tls_auth_only = yes), so a mail client that does not start TLS never \
                      sees AUTH and sends unauthenticated.",
                     refused.len()
@@ -157,7 +169,12 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
             f = f.fix(
                 "Configure the mail client for port 587 with STARTTLS (or 465 with SSL/TLS) and \
                  \"normal password\" authentication.",
-                None,
+                Some(format!(
+                    "Outgoing server (SMTP): {}\nPort: 587\nConnection security: STARTTLS\nAuthentication: normal password",
+                    cfg.effective("myhostname")
+                        .filter(|h| !h.contains('$'))
+                        .unwrap_or_else(|| "this server's name".into())
+                )),
             )
             .dead_end(
                 "Setting smtpd_tls_auth_only = no",

@@ -15,7 +15,8 @@ supports, using the table of level-dependent defaults (`kb/data/postfix-compat-d
 and lists the defaults that are still the backwards-compatible ones because the paste does not
 set them. Below level 1 or 2 it is a warning; a level that is only behind the newest one
 (3.6, 3.11) is information. Releases before 3.0 have no compatibility level and are skipped; when
-the release is unknown only levels below 2 are reported.
+the release is unknown only levels below 2 are reported; a short excerpt that leaves the level
+out is not judged.
 
 ## Why is this bad?
 To keep upgraded servers working, Postfix keeps old defaults while the level is low and logs
@@ -42,7 +43,7 @@ compatibility_level = 3.6
 - COMPATIBILITY_README: https://www.postfix.org/COMPATIBILITY_README.html
 "#,
     fail: &[
-        "mail_version = 3.7.11\nmyhostname = mx.example.net\n",
+        "mail_version = 3.7.11\nmyhostname = mx.example.net\nmydomain = example.net\nmyorigin = $mydomain\nmydestination = $myhostname, localhost\ninet_interfaces = all\nmynetworks = 127.0.0.0/8 [::1]/128\nsmtpd_recipient_restrictions = permit_mynetworks, reject_unauth_destination\nalias_maps = hash:/etc/aliases\n",
         "mail_version = 3.8.6\ncompatibility_level = 2\nmyhostname = mx.example.net\n",
         "myhostname = mx.example.net\ncompatibility_level = 1\n",
     ],
@@ -88,6 +89,13 @@ fn old_defaults(
 fn run(facts: &Facts, out: &mut Vec<Finding>) {
     for cfg in &facts.postfix {
         let level = cfg.compatibility_level;
+        // A short excerpt that leaves the level out says nothing about it.
+        let excerpt = !cfg.is_explicit("compatibility_level")
+            && cfg.kind != Some(crate::report::SegmentKind::PostconfFull)
+            && cfg.params.len() < 8;
+        if excerpt {
+            continue;
+        }
         let (target, known_release) = match cfg.version {
             Some(v) => match current_level(v) {
                 Some(t) => (t, true),
@@ -99,7 +107,10 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
             continue;
         }
         let olds = old_defaults(cfg, target);
-        let sev = if level < Version::new(2, 0, 0) && !olds.is_empty() {
+        let sev = if level < Version::new(2, 0, 0)
+            && !olds.is_empty()
+            && (cfg.is_explicit("compatibility_level") || known_release)
+        {
             Severity::Warning
         } else {
             Severity::Info

@@ -100,8 +100,11 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                     u.zone
                 )
             };
-            let snippet = (!replacement.is_empty() && u.how == "reject_rbl_client")
-                .then(|| format!("reject_rbl_client {replacement}=127.0.0.[2..11]"));
+            let snippet = if !replacement.is_empty() && u.how == "reject_rbl_client" {
+                Some(format!("reject_rbl_client {replacement}=127.0.0.[2..11]"))
+            } else {
+                super::line_without(cfg, &u.param, u.span)
+            };
             f = f.fix(fix_text, snippet);
             let anchor = if u.how == "postscreen_dnsbl_sites" {
                 "postscreen_dnsbl_sites"

@@ -71,7 +71,17 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                 let Some(ib) = lb.iter().find(|ib| ib.text == ia.text) else {
                     continue;
                 };
-                if reported.contains(&ia.text) || ia.text == "localhost" {
+                // relay_domains only counts where written itself, not inherited via
+                // `$mydestination` (its default below compatibility level 2).
+                if *b == "relay_domains" {
+                    let own_line = cfg.get(b).map(|p| p.span);
+                    let written_there =
+                        matches!((own_line, ib.span), (Some(l), Some(s)) if l.contains(s));
+                    if !written_there {
+                        continue;
+                    }
+                }
+                if reported.contains(&ia.text) || !ia.text.contains('.') {
                     continue;
                 }
                 reported.push(ia.text.clone());

@@ -6,6 +6,7 @@ use crate::checks::Check;
 use crate::facts::{Facts, Failure};
 use crate::postfix::PostfixConfig;
 use crate::report::{Finding, Severity, Side};
+use std::collections::HashSet;
 
 pub static CHECK: Check = Check {
     id: "postfix/domain_not_local",
@@ -60,14 +61,17 @@ or, for UNIX accounts, `mydestination = $myhostname, localhost, $mydomain`.
 
 /// Whether `d` is in the list's domain names (`.example.org` and, for relay_domains, parent
 /// domains match subdomains).
-fn listed(cfg: &PostfixConfig, class: &str, d: &str) -> bool {
-    domain_names(cfg, class).iter().any(|i| {
-        let x = i.text.as_str();
-        if let Some(parent) = x.strip_prefix('.') {
-            return d.ends_with(&format!(".{parent}"));
-        }
-        x == d || (class == "relay_domains" && d.ends_with(&format!(".{x}")))
-    })
+fn listed(names: &[(&str, Vec<String>)], d: &str) -> bool {
+    names
+        .iter()
+        .any(|(class, list)| list.iter().any(|x| listed_in(class, x, d)))
+}
+
+fn listed_in(class: &str, x: &str, d: &str) -> bool {
+    if let Some(parent) = x.strip_prefix('.') {
+        return d.ends_with(&format!(".{parent}"));
+    }
+    x == d || (class == "relay_domains" && d.ends_with(&format!(".{x}")))
 }
 
 /// Why the paste shows this server hosts `d`, if it does.
@@ -114,18 +118,33 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
         if ADDRESS_CLASSES.iter().any(|c| has_opaque_entries(cfg, c)) {
             continue;
         }
-        let mut done: Vec<String> = Vec::new();
+        let names: Vec<(&str, Vec<String>)> = ADDRESS_CLASSES
+            .iter()
+            .map(|c| {
+                (
+                    *c,
+                    domain_names(cfg, c).into_iter().map(|i| i.text).collect(),
+                )
+            })
+            .collect();
+        // Each (domain, logged-in user) once: a long log repeats the same refusal.
+        let mut seen: HashSet<(String, Option<String>)> = HashSet::new();
+        let mut done: HashSet<String> = HashSet::new();
         for fl in &refused {
             let Some(d) = recipient_domain(fl) else {
                 continue;
             };
-            if done.contains(&d) || ADDRESS_CLASSES.iter().any(|c| listed(cfg, c, &d)) {
+            if done.contains(&d) || !seen.insert((d.clone(), fl.sasl_username.clone())) {
+                continue;
+            }
+            if listed(&names, &d) {
+                done.insert(d);
                 continue;
             }
             let Some((why, param)) = hosted_because(cfg, &d, fl) else {
                 continue;
             };
-            done.push(d.clone());
+            done.insert(d.clone());
             let same: Vec<&&Failure> = refused
                 .iter()
                 .filter(|x| recipient_domain(x).as_deref() == Some(d.as_str()))

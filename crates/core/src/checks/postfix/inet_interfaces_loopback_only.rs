@@ -70,7 +70,7 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                 "`inet_interfaces = {value}` accepts connections only from this host, but the \
                  configuration receives mail for {} ({class}): mail from other servers cannot \
                  arrive and senders time out.",
-                domain.text
+                super::domain_words(domain)
             ))
             .confidence(0.8)
             .param("inet_interfaces")

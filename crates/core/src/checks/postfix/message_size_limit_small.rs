@@ -26,7 +26,7 @@ message_size_limit = 5120000
 
 ## Use instead
 ```
-message_size_limit = 52428800
+message_size_limit = 26214400
 ```
 and keep `mailbox_size_limit` (or `virtual_mailbox_limit`) at least as large, or 0.
 
@@ -55,9 +55,7 @@ fn own_size_refusal(f: &Failure) -> bool {
             r.starts_with("postfix") && (r.ends_with("/smtpd") || r.ends_with("/cleanup"))
         });
     own && (f.status.as_deref() == Some("5.3.4")
-        || f.text
-            .to_ascii_lowercase()
-            .contains("message size exceeds fixed limit"))
+        || super::contains_ci(&f.text, "message size exceeds fixed limit"))
 }
 
 fn mb(b: u64) -> String {
@@ -68,7 +66,7 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
     let refusals: Vec<&Failure> = facts
         .failures
         .iter()
-        .filter(|f| own_size_refusal(f))
+        .filter(|f| super::single_config(facts) && own_size_refusal(f))
         .collect();
     for cfg in &facts.postfix {
         let Some(limit) = cfg
@@ -119,7 +117,7 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
         f = f.fix(
             "Raise the limit (bytes) to what your users need, keep mailbox_size_limit / \
              virtual_mailbox_limit at least as large (or 0), then `postfix reload`.",
-            Some("message_size_limit = 52428800".into()),
+            Some("message_size_limit = 26214400".into()),
         );
         out.push(with_postconf(f, &["message_size_limit"]));
     }

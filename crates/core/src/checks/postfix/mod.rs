@@ -121,7 +121,7 @@ impl<'a> Smtpd<'a> {
     /// Words for summaries.
     pub fn label(&self) -> String {
         match self.service {
-            Some(s) => format!("master.cf service `{}`", s.name),
+            Some(_) => format!("master.cf service `{}`", self.name()),
             None => "main.cf (the `smtp` service on port 25)".to_owned(),
         }
     }
@@ -177,7 +177,13 @@ pub(crate) fn smtpd_services(facts: &Facts) -> Vec<Smtpd<'_>> {
         .filter(|s| !s.commented_out && s.command == "smtpd")
         .map(|s| Smtpd { service: Some(s) })
         .collect();
-    if !out.iter().any(|s| s.port() == Some(25)) {
+    // A commented-out `smtp inet` entry means port 25 is off, not merely left out of the paste.
+    let port_25_off = facts
+        .master
+        .iter()
+        .flat_map(|m| m.services.iter())
+        .any(|s| s.commented_out && s.kind == ServiceType::Inet && s.port() == Some(25));
+    if !port_25_off && !out.iter().any(|s| s.port() == Some(25)) {
         out.insert(0, Smtpd { service: None });
     }
     out
@@ -237,6 +243,9 @@ pub(crate) fn list_for(cfg: &PostfixConfig, svc: &Smtpd<'_>, name: &str) -> Vec<
 
 /// How deep restriction classes are followed.
 const MAX_CLASS_DEPTH: usize = 5;
+/// Most restrictions one walk visits (a class listing itself many times would otherwise
+/// multiply the work at every level).
+const MAX_WALK_STEPS: usize = 10_000;
 
 /// Walks a restriction list as smtpd evaluates it for one request: `f` sees every restriction in
 /// order (restriction classes expanded in place, `warn_if_reject X` skipped, since it cannot
@@ -248,7 +257,8 @@ pub(crate) fn walk<T>(
     classes: &[String],
     f: &mut dyn FnMut(&Restriction) -> Option<T>,
 ) -> Option<T> {
-    walk_depth(cfg, svc, list, classes, 0, f)
+    let mut budget = MAX_WALK_STEPS;
+    walk_depth(cfg, svc, list, classes, 0, &mut budget, f)
 }
 
 fn walk_depth<T>(
@@ -257,10 +267,15 @@ fn walk_depth<T>(
     list: &[Restriction],
     classes: &[String],
     depth: usize,
+    budget: &mut usize,
     f: &mut dyn FnMut(&Restriction) -> Option<T>,
 ) -> Option<T> {
     let mut i = 0;
     while i < list.len() {
+        if *budget == 0 {
+            return None;
+        }
+        *budget -= 1;
         let r = &list[i];
         i += 1;
         if r.name.eq_ignore_ascii_case("warn_if_reject") {
@@ -269,7 +284,7 @@ fn walk_depth<T>(
         }
         if depth < MAX_CLASS_DEPTH && classes.iter().any(|c| c == &r.name) {
             let inner = cfg.restrictions_in(&r.name, svc.overrides());
-            if let Some(t) = walk_depth(cfg, svc, &inner, classes, depth + 1, f) {
+            if let Some(t) = walk_depth(cfg, svc, &inner, classes, depth + 1, budget, f) {
                 return Some(t);
             }
             continue;
@@ -291,9 +306,25 @@ pub(crate) fn has_required(
     classes: &[String],
     depth: usize,
 ) -> bool {
+    let mut budget = MAX_WALK_STEPS;
+    has_required_within(cfg, svc, list, classes, depth, &mut budget)
+}
+
+fn has_required_within(
+    cfg: &PostfixConfig,
+    svc: &Smtpd<'_>,
+    list: &[Restriction],
+    classes: &[String],
+    depth: usize,
+    budget: &mut usize,
+) -> bool {
     let stops_at_permit = cfg.version.is_none_or(|v| v >= Version::new(2, 10, 0));
     let mut i = 0;
     while i < list.len() {
+        if *budget == 0 {
+            return false;
+        }
+        *budget -= 1;
         let r = &list[i];
         i += 1;
         if r.name.eq_ignore_ascii_case("warn_if_reject") && i < list.len() {
@@ -308,7 +339,7 @@ pub(crate) fn has_required(
         }
         if depth < MAX_CLASS_DEPTH && classes.iter().any(|c| c == &r.name) {
             let inner = cfg.restrictions_in(&r.name, svc.overrides());
-            if has_required(cfg, svc, &inner, classes, depth + 1) {
+            if has_required_within(cfg, svc, &inner, classes, depth + 1, budget) {
                 return true;
             }
         }
@@ -359,7 +390,18 @@ pub(crate) fn from_own_smtpd(f: &Failure) -> bool {
 }
 
 pub(crate) fn is_relay_denied(f: &Failure) -> bool {
-    f.text.to_ascii_lowercase().contains("relay access denied")
+    contains_ci(&f.text, "relay access denied")
+}
+
+/// ASCII case-insensitive substring test without allocating (long logs repeat it per line).
+/// `needle` must be lower case.
+pub(crate) fn contains_ci(hay: &str, needle: &str) -> bool {
+    let n = needle.len();
+    n == 0
+        || hay
+            .as_bytes()
+            .windows(n)
+            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// The port a failure's client used: stated, or from the service name in the log tag.
@@ -418,7 +460,7 @@ fn is_opaque(t: &str) -> bool {
 pub(crate) fn domain_names(cfg: &PostfixConfig, name: &str) -> Vec<crate::postfix::ListItem> {
     domain_list_items(cfg, name)
         .into_iter()
-        .filter(|i| !i.text.is_empty() && !i.text.starts_with('!') && !is_opaque(&i.text))
+        .filter(|i| !i.text.starts_with('!') && !is_opaque(&i.text) && is_domain_like(&i.text))
         .map(|mut i| {
             i.text = i.text.trim_end_matches('.').to_ascii_lowercase();
             i
@@ -562,6 +604,28 @@ pub(crate) fn smtpd_tls(cfg: &PostfixConfig, svc: &Smtpd<'_>) -> SmtpdTls {
     }
 }
 
+/// The main.cf line `name = …` rewritten without the item(s) written at `drop` (a restriction
+/// with its argument, a list item), for a copyable fix. `None` when `name` is not written in
+/// main.cf.
+pub(crate) fn line_without(cfg: &PostfixConfig, name: &str, drop: Span) -> Option<String> {
+    let p = cfg.get(name)?;
+    let kept: Vec<String> = p
+        .value
+        .restrictions()
+        .into_iter()
+        .filter(|r| {
+            r.span
+                .is_none_or(|s| !drop.contains(s) && !s.contains(drop))
+        })
+        .map(|r| match r.args.first() {
+            Some(a) if a.text.contains([' ', ',']) => format!("{} {{ {} }}", r.name, a.text),
+            Some(a) => format!("{} {}", r.name, a.text),
+            None => r.name,
+        })
+        .collect();
+    Some(format!("{name} = {}", kept.join(", ")))
+}
+
 /// A DNS list named in the configuration.
 pub(crate) struct DnsblUse {
     /// The zone, lower-cased, without reply filter or weight.
@@ -703,6 +767,15 @@ pub(crate) fn hosted_domains(cfg: &PostfixConfig) -> Vec<(&'static str, crate::p
     out
 }
 
+/// How a hosted-domain item reads in a sentence.
+pub(crate) fn domain_words(item: &crate::postfix::ListItem) -> String {
+    if crate::postfix::value::table_ref(&item.text).is_some() || item.text.starts_with('/') {
+        format!("the domains in `{}`", item.text)
+    } else {
+        item.text.clone()
+    }
+}
+
 /// `inet_interfaces` limits smtpd to loopback addresses.
 pub(crate) fn inet_interfaces_loopback(cfg: &PostfixConfig) -> bool {
     let items = cfg.list("inet_interfaces");
@@ -713,4 +786,270 @@ pub(crate) fn inet_interfaces_loopback(cfg: &PostfixConfig) -> bool {
                 || t == "localhost"
                 || crate::postfix::network::parse_ip(&t).is_some_and(|ip| ip.is_loopback())
         })
+}
+
+/// A short `postconf -n` / main.cf excerpt: settings missing from it may well be set in the real
+/// file, so checks that conclude from an absence stay silent on it.
+pub(crate) fn is_excerpt(cfg: &PostfixConfig) -> bool {
+    cfg.kind != Some(SegmentKind::PostconfFull) && cfg.params.len() < 8
+}
+
+/// Whether failures in the paste can be tied to one configuration (a forum thread may quote
+/// several people's configurations next to one log).
+pub(crate) fn single_config(facts: &Facts) -> bool {
+    facts.postfix.len() <= 1
+}
+
+/// The domains the configuration evidently receives mail for: `$mydomain`, `$myhostname` and
+/// the domain names of the four address classes.
+pub(crate) fn own_domains(cfg: &PostfixConfig) -> Vec<String> {
+    let mut out: Vec<String> = ADDRESS_CLASSES
+        .iter()
+        .flat_map(|c| domain_names(cfg, c))
+        .map(|i| i.text)
+        .filter(|d| d != "localhost" && !d.starts_with("localhost."))
+        .collect();
+    out.extend(mydomain(cfg));
+    if let Some(h) = cfg.effective("myhostname").filter(|h| !h.contains('$')) {
+        out.push(h.trim().trim_end_matches('.').to_ascii_lowercase());
+    }
+    out
+}
+
+/// A relay refusal of one of this server's own users: an unauthenticated client sending from a
+/// domain the server hosts to a domain it does not (rather than a stranger's delivery or probe).
+/// `own` is [`own_domains`] of the configuration.
+pub(crate) fn own_user_refused(f: &Failure, own: &[String]) -> bool {
+    if !from_own_smtpd(f) || !is_relay_denied(f) || f.sasl_username.is_some() {
+        return false;
+    }
+    let sender_domain = f
+        .sender
+        .as_deref()
+        .and_then(|s| s.rsplit_once('@'))
+        .map(|(_, d)| d.trim_end_matches('.').to_ascii_lowercase());
+    let rcpt = recipient_domain(f);
+    sender_domain.is_some_and(|d| own.contains(&d)) && rcpt.is_some_and(|d| !own.contains(&d))
+}
+
+/// A syntactically plausible domain or host name.
+pub(crate) fn is_domain_like(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::postfix::{parse_main_cf, parse_master_cf};
+
+    fn facts(main: &str, master: &str) -> Facts {
+        let mut f = Facts::default();
+        if !main.is_empty() {
+            f.postfix
+                .push(parse_main_cf(main, 0, SegmentKind::PostconfN, &Default::default()).0);
+        }
+        if !master.is_empty() {
+            f.master.push(parse_master_cf(master, 0).0);
+        }
+        f
+    }
+
+    #[test]
+    fn start_up_test_follows_smtpd() {
+        let f = facts(
+            "smtpd_restriction_classes = guard\nguard = permit_mynetworks, reject_unauth_destination\nsmtpd_relay_restrictions = permit_sasl_authenticated guard\nsmtpd_recipient_restrictions = warn_if_reject reject_unauth_destination, permit, reject\n",
+            "",
+        );
+        let cfg = &f.postfix[0];
+        let svc = Smtpd { service: None };
+        let classes = restriction_classes(cfg);
+        let relay = list_for(cfg, &svc, "smtpd_relay_restrictions");
+        let rcpt = list_for(cfg, &svc, "smtpd_recipient_restrictions");
+        // A guard inside a class counts; warn_if_reject X does not; a bare permit ends the scan.
+        assert!(has_required(cfg, &svc, &relay, &classes, 0));
+        assert!(!has_required(cfg, &svc, &rcpt, &classes, 0));
+        // Runtime walk expands the class in place.
+        let first = walk(cfg, &svc, &relay, &classes, &mut |r| {
+            is_guard(&r.name).then(|| r.name.clone())
+        });
+        assert_eq!(first.as_deref(), Some("reject_unauth_destination"));
+    }
+
+    #[test]
+    fn old_releases_do_not_stop_at_permit_and_have_no_relay_list() {
+        let f = facts(
+            "mail_version = 2.9.6\nsmtpd_relay_restrictions = reject\nsmtpd_recipient_restrictions = permit, reject_unauth_destination\n",
+            "",
+        );
+        let cfg = &f.postfix[0];
+        let svc = Smtpd { service: None };
+        assert!(list_for(cfg, &svc, "smtpd_relay_restrictions").is_empty());
+        let rcpt = list_for(cfg, &svc, "smtpd_recipient_restrictions");
+        assert!(has_required(cfg, &svc, &rcpt, &[], 0));
+    }
+
+    #[test]
+    fn self_multiplying_classes_end_quickly() {
+        let many = vec!["a"; 200].join(" ");
+        let f = facts(
+            &format!("smtpd_restriction_classes = a\na = {many}\nsmtpd_relay_restrictions = a\n"),
+            "",
+        );
+        let cfg = &f.postfix[0];
+        let svc = Smtpd { service: None };
+        let list = list_for(cfg, &svc, "smtpd_relay_restrictions");
+        let classes = restriction_classes(cfg);
+        let t = std::time::Instant::now();
+        assert!(!has_required(cfg, &svc, &list, &classes, 0));
+        let mut seen = 0usize;
+        let none: Option<()> = walk(cfg, &svc, &list, &classes, &mut |_| {
+            seen += 1;
+            None
+        });
+        assert!(none.is_none() && seen <= MAX_WALK_STEPS);
+        assert!(t.elapsed() < std::time::Duration::from_secs(5));
+    }
+
+    #[test]
+    fn case_insensitive_search() {
+        assert!(contains_ci(
+            "554 5.7.1 <a@b>: Relay Access Denied",
+            "relay access denied"
+        ));
+        assert!(!contains_ci("Relay", "relay access denied"));
+        assert!(contains_ci("", ""));
+    }
+
+    #[test]
+    fn unconditional_permits() {
+        let items = crate::postfix::Value::single(
+            "permit check_client_access static:OK static:{ok} check_sender_access hash:/x permit_mynetworks",
+            0,
+        )
+        .restrictions();
+        let all: Vec<bool> = items.iter().map(permits_everything).collect();
+        assert_eq!(all, [true, true, true, false, false]);
+    }
+
+    #[test]
+    fn services_and_ports() {
+        let f = facts(
+            "",
+            "smtp inet n - y - 1 postscreen\nsmtpd pass - - y - - smtpd\n127.0.0.1:10025 inet n - n - - smtpd\nsubmission inet n - y - - smtpd\n  -o smtpd_sasl_auth_enable=yes\n#smtps inet n - y - - smtpd\n",
+        );
+        let s = smtpd_services(&f);
+        let view: Vec<(&str, Option<u16>, bool)> = s
+            .iter()
+            .map(|x| (x.name(), x.port(), x.loopback_only()))
+            .collect();
+        assert_eq!(
+            view,
+            [
+                ("smtpd", Some(25), false),
+                ("127.0.0.1:10025", Some(10025), true),
+                ("submission", Some(587), false)
+            ]
+        );
+        // Without a port-25 entry the main.cf view stands for it, unless port 25 is switched off.
+        let f = facts("", "submission inet n - y - - smtpd\n");
+        assert_eq!(smtpd_services(&f)[0].name(), "smtp");
+        let f = facts(
+            "",
+            "#smtp inet n - y - - smtpd\nsubmission inet n - y - - smtpd\n",
+        );
+        assert_eq!(smtpd_services(&f).len(), 1);
+        assert_eq!(smtpd_services(&f)[0].name(), "submission");
+    }
+
+    #[test]
+    fn dnsbl_items_and_status() {
+        assert_eq!(
+            split_dnsbl("zen.spamhaus.org=127.0.0.[2..11]*3"),
+            ("zen.spamhaus.org".into(), Some("127.0.0.[2..11]".into()))
+        );
+        assert_eq!(
+            split_dnsbl("bl.spamcop.net*2"),
+            ("bl.spamcop.net".into(), None)
+        );
+        assert_eq!(dnsbl_status("spam.dnsbl.sorbs.net").unwrap()[1], "dead");
+        assert_eq!(dnsbl_status("new.zone.sorbs.net").unwrap()[0], "sorbs.net");
+        assert!(dnsbl_status("bl.spamcop.net").is_none());
+    }
+
+    #[test]
+    fn own_domains_and_own_users() {
+        let f = facts(
+            "myhostname = mx.example.net\nvirtual_mailbox_domains = example.org\nmydestination = $myhostname, localhost.$mydomain, localhost\n",
+            "",
+        );
+        let cfg = &f.postfix[0];
+        let d = own_domains(cfg);
+        assert!(d.contains(&"example.org".to_owned()));
+        assert!(d.contains(&"example.net".to_owned()));
+        assert!(!d.iter().any(|x| x.starts_with("localhost")));
+        let refusal = |from: &str, to: &str| Failure {
+            source: Some(SegmentKind::MailLog),
+            reporter: Some("postfix/smtpd".into()),
+            text: "<x>: Relay access denied".into(),
+            sender: Some(from.into()),
+            recipient: Some(to.into()),
+            ..Default::default()
+        };
+        assert!(own_user_refused(
+            &refusal("a@example.org", "b@example.com"),
+            &d
+        ));
+        assert!(!own_user_refused(
+            &refusal("a@example.com", "b@example.org"),
+            &d
+        ));
+    }
+
+    #[test]
+    fn domain_lists_skip_what_cannot_be_seen() {
+        let f = facts(
+            "myhostname = mx.example.net\nvirtual_alias_domains = example.org, hash:/etc/postfix/vdomains, *** redacted ***\n",
+            "",
+        );
+        let cfg = &f.postfix[0];
+        let names: Vec<String> = domain_names(cfg, "virtual_alias_domains")
+            .into_iter()
+            .map(|i| i.text)
+            .collect();
+        assert_eq!(names, ["example.org", "redacted"]);
+        assert!(has_opaque_entries(cfg, "virtual_alias_domains"));
+        assert!(!has_opaque_entries(cfg, "mydestination"));
+    }
+
+    proptest::proptest! {
+        /// Any values for the settings these checks read, in main.cf and as master.cf
+        /// overrides, next to a relay refusal: no panic, every span inside the paste.
+        #[test]
+        fn arbitrary_values_never_break_the_checks(
+            values in proptest::collection::vec(("[a-z0-9_:.,\\[\\]/=*!<>${} -]{0,40}", 0usize..16), 1..12)
+        ) {
+            const NAMES: &[&str] = &[
+                "mynetworks", "smtpd_relay_restrictions", "smtpd_recipient_restrictions",
+                "smtpd_restriction_classes", "mydestination", "virtual_mailbox_domains",
+                "relay_domains", "smtpd_tls_protocols", "postscreen_dnsbl_sites", "relayhost",
+                "message_size_limit", "mailbox_size_limit", "myhostname", "inet_interfaces",
+                "smtpd_tls_security_level", "compatibility_level",
+            ];
+            let mut paste = String::new();
+            for (v, i) in &values {
+                paste.push_str(&format!("{} = {v}\n", NAMES[*i]));
+            }
+            paste.push_str("smtpd_sasl_auth_enable = yes\n\nsmtp inet n - y - - smtpd\n");
+            for (v, i) in values.iter().take(3) {
+                paste.push_str(&format!("  -o {}={}\n", NAMES[*i], v.replace(' ', "")));
+            }
+            paste.push_str("\nJan  1 00:00:01 mx postfix/smtpd[1]: NOQUEUE: reject: RCPT from a.example.com[192.0.2.1]: 554 5.7.1 <x@example.net>: Relay access denied; from=<y@example.net> to=<x@example.net> proto=ESMTP helo=<a>\n");
+            let r = crate::analyze(&paste, &Default::default());
+            for e in r.findings.iter().flat_map(|f| &f.evidence) {
+                proptest::prop_assert!(e.start <= e.end && e.end <= paste.len());
+            }
+        }
+    }
 }

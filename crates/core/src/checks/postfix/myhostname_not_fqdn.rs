@@ -60,7 +60,8 @@ const PRIVATE_SUFFIXES: &[&str] = &[
 /// Why the name is not a public FQDN.
 fn problem(h: &str) -> Option<&'static str> {
     let h = h.trim().trim_end_matches('.').to_ascii_lowercase();
-    if h.is_empty() || h.contains('$') {
+    // Unexpanded or redacted (`*** my hostname ***`): not a name to judge.
+    if h.contains('$') || !super::is_domain_like(&h) {
         return None;
     }
     if crate::postfix::network::parse_ip(&h).is_some() {
@@ -95,7 +96,7 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
             CHECK.severity
         };
         let mut summary = format!("`myhostname = {}` is {why}.", h.trim());
-        if !h.contains('.') {
+        if !h.contains('.') && !cfg.is_explicit("mydomain") {
             summary.push_str(
                 " Postfix warns \"My hostname … is not a fully qualified name\" and uses \
                  `localdomain` for $mydomain.",

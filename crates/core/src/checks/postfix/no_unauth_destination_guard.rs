@@ -13,7 +13,8 @@ that `smtpd_relay_restrictions` or `smtpd_recipient_restrictions` names at least
 `reject_unauth_destination`, `defer_unauth_destination`, `reject`, `defer`, `defer_if_permit`
 before any bare `permit` — the same test smtpd makes at start-up (restriction classes count;
 `warn_if_reject X` does not). Defaults are taken into account: since Postfix 2.10 the recipient
-list is empty by default, and with `compatibility_level` below 1 so is the relay list.
+list is empty by default, and with `compatibility_level` below 1 so is the relay list. A short
+excerpt is judged only when it shows both lists.
 
 ## Why is this bad?
 Without one of those, smtpd logs `fatal: in parameter smtpd_relay_restrictions or
@@ -39,8 +40,8 @@ smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_
 "#,
     fail: &[
         "myhostname = mx.example.net\nsmtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated\nsmtpd_recipient_restrictions = reject_unlisted_recipient\n",
-        "mail_version = 3.7.11\nmyhostname = mx.example.net\nsmtpd_recipient_restrictions = permit_mynetworks, permit_sasl_authenticated\n",
-        "myhostname = mx.example.net\nsmtpd_relay_restrictions = permit_mynetworks, permit, reject_unauth_destination\n",
+        "mail_version = 3.7.11\nmyhostname = mx.example.net\nmydomain = example.net\nmydestination = $myhostname, localhost.$mydomain, localhost\nmynetworks = 127.0.0.0/8 [::1]/128\ninet_interfaces = all\nalias_maps = hash:/etc/aliases\nsmtpd_recipient_restrictions = permit_mynetworks, permit_sasl_authenticated\n",
+        "myhostname = mx.example.net\nsmtpd_relay_restrictions = permit_mynetworks, permit, reject_unauth_destination\nsmtpd_recipient_restrictions = reject_non_fqdn_recipient\n",
     ],
     pass: &[
         "myhostname = mx.example.net\nsmtpd_relay_restrictions = permit_mynetworks permit_sasl_authenticated defer_unauth_destination\n",
@@ -56,15 +57,19 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
         let classes = restriction_classes(cfg);
         let mut reported_main = false;
         // A partial `postconf -n` paste that says nothing about relaying is not judged.
-        let informed = cfg.version_stated
-            || cfg.kind == Some(crate::report::SegmentKind::PostconfFull)
-            || [
-                "smtpd_relay_restrictions",
-                "smtpd_recipient_restrictions",
-                "compatibility_level",
-            ]
+        let lists_written = ["smtpd_relay_restrictions", "smtpd_recipient_restrictions"]
             .iter()
             .any(|n| cfg.is_explicit(n));
+        let both_written = ["smtpd_relay_restrictions", "smtpd_recipient_restrictions"]
+            .iter()
+            .all(|n| cfg.is_explicit(n));
+        let informed = if super::is_excerpt(cfg) {
+            both_written
+        } else {
+            lists_written
+                || cfg.kind == Some(crate::report::SegmentKind::PostconfFull)
+                || cfg.is_explicit("compatibility_level")
+        };
         for svc in smtpd_services(facts) {
             let names = ["smtpd_relay_restrictions", "smtpd_recipient_restrictions"];
             let ok = names

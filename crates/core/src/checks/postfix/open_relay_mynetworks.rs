@@ -72,6 +72,10 @@ fn is_private(c: &Cidr) -> bool {
             "127.0.0.0/8",
             "169.254.0.0/16",
             "100.64.0.0/10",
+            "0.0.0.0/8",
+            "198.18.0.0/15",
+            "224.0.0.0/4",
+            "240.0.0.0/4",
         ]
         .iter()
         .any(|n| inside(n)),
@@ -116,37 +120,32 @@ fn too_wide(c: &Cidr) -> Option<(&'static str, f32)> {
 
 /// Whether some smtpd server lets `mynetworks` decide relaying (permit_mynetworks reached before
 /// the relay guard in either list).
-fn relays_for_mynetworks(facts: &Facts, cfg: &PostfixConfig) -> bool {
-    let svcs = smtpd_services(facts);
-    svcs.iter().any(|svc| {
-        let classes = super::restriction_classes(cfg);
-        ["smtpd_relay_restrictions", "smtpd_recipient_restrictions"]
-            .iter()
-            .any(|l| {
-                let list = list_for(cfg, svc, l);
-                walk(cfg, svc, &list, &classes, &mut |r| {
-                    if r.name.eq_ignore_ascii_case("permit_mynetworks") {
-                        Some(true)
-                    } else if super::is_guard(&r.name) {
-                        Some(false)
-                    } else {
-                        None
-                    }
-                })
-                .unwrap_or(false)
+fn relays_for_mynetworks(cfg: &PostfixConfig, svc: &Smtpd<'_>) -> bool {
+    let classes = super::restriction_classes(cfg);
+    ["smtpd_relay_restrictions", "smtpd_recipient_restrictions"]
+        .iter()
+        .any(|l| {
+            let list = list_for(cfg, svc, l);
+            walk(cfg, svc, &list, &classes, &mut |r| {
+                if r.name.eq_ignore_ascii_case("permit_mynetworks") {
+                    Some(true)
+                } else if super::is_guard(&r.name) {
+                    Some(false)
+                } else {
+                    None
+                }
             })
-    })
+            .unwrap_or(false)
+        })
 }
 
 fn report_entries(
-    facts: &Facts,
-    cfg: &PostfixConfig,
+    used: bool,
     entries: &[NetworkEntry],
     where_: &str,
     line: Option<crate::text::Span>,
     out: &mut Vec<Finding>,
 ) {
-    let used = relays_for_mynetworks(facts, cfg);
     for e in entries.iter().filter(|e| !e.negated) {
         let Some(c) = e.cidr() else { continue };
         let Some((what, conf)) = too_wide(&c) else {
@@ -199,7 +198,12 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
         if cfg.is_explicit("mynetworks") {
             let entries = cfg.mynetworks().unwrap_or_default();
             let line = cfg.get("mynetworks").map(|p| p.span);
-            report_entries(facts, cfg, &entries, super::config_label(cfg), line, out);
+            // Services with their own mynetworks are judged below.
+            let used = smtpd_services(facts)
+                .iter()
+                .filter(|s| !s.overrides_param("mynetworks"))
+                .any(|s| relays_for_mynetworks(cfg, s));
+            report_entries(used, &entries, super::config_label(cfg), line, out);
         } else if cfg
             .effective("mynetworks_style")
             .is_some_and(|s| s.trim().eq_ignore_ascii_case("class"))
@@ -237,8 +241,8 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                 .iter()
                 .map(NetworkEntry::from_item)
                 .collect();
-            let label = Smtpd { service: Some(s) }.label();
-            report_entries(facts, cfg, &entries, &label, Some(o.span), out);
+            let used = relays_for_mynetworks(cfg, &svc);
+            report_entries(used, &entries, &svc.label(), Some(o.span), out);
         }
     }
 }

@@ -105,6 +105,7 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
             let failures: Vec<_> = facts
                 .failures
                 .iter()
+                .filter(|_| super::single_config(facts))
                 .filter(|f| from_own_smtpd(f) && is_relay_denied(f) && f.sasl_username.is_some())
                 .filter(|f| super::failure_port(f, facts).is_none_or(|p| Some(p) == svc.port()))
                 .collect();

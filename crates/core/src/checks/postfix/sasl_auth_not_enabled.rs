@@ -14,7 +14,8 @@ Reports restriction lists that rely on `permit_sasl_authenticated` on an smtpd s
 - a master.cf service whose own `-o …_restrictions=` use `permit_sasl_authenticated` (the
   `submission` block with `-o smtpd_sasl_auth_enable=yes` left out);
 - main.cf lists using it while main.cf configures the SASL back end (`smtpd_sasl_type`,
-  `smtpd_sasl_path`) and no pasted service enables it;
+  `smtpd_sasl_path`) and no service of the pasted master.cf enables it (without master.cf the
+  submission service may enable it, so that is not guessed);
 - a `503 5.5.1 Error: authentication not enabled` reply in the paste.
 
 A stock list such as Debian's `permit_mynetworks permit_sasl_authenticated
@@ -46,9 +47,10 @@ submission inet n - y - - smtpd
 "#,
     fail: &[
         "submission inet n       -       y       -       -       smtpd\n  -o syslog_name=postfix/submission\n  -o smtpd_tls_security_level=encrypt\n  -o smtpd_relay_restrictions=permit_sasl_authenticated,reject\n",
-        "myhostname = mx.example.net\nsmtpd_sasl_type = dovecot\nsmtpd_sasl_path = private/auth\nsmtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination\n",
+        "myhostname = mx.example.net\nsmtpd_sasl_type = dovecot\nsmtpd_sasl_path = private/auth\nsmtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination\n\nsmtp      inet  n       -       y       -       -       smtpd\n#submission inet n       -       y       -       -       smtpd\n",
     ],
     pass: &[
+        "myhostname = mx.example.net\nsmtpd_sasl_type = dovecot\nsmtpd_sasl_path = private/auth\nsmtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination\n",
         "myhostname = mx.example.net\nsmtpd_relay_restrictions = permit_mynetworks permit_sasl_authenticated defer_unauth_destination\n",
         "submission inet n       -       y       -       -       smtpd\n  -o syslog_name=postfix/submission\n  -o smtpd_tls_security_level=encrypt\n  -o smtpd_sasl_auth_enable=yes\n  -o smtpd_relay_restrictions=permit_sasl_authenticated,reject\n",
         "myhostname = mx.example.net\nsmtpd_sasl_auth_enable = yes\nsmtpd_sasl_type = dovecot\nsmtpd_sasl_path = private/auth\nsmtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination\n",
@@ -71,11 +73,7 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
         .failures
         .iter()
         .filter(|f| from_own_smtpd(f))
-        .filter(|f| {
-            f.text
-                .to_ascii_lowercase()
-                .contains("authentication not enabled")
-        })
+        .filter(|f| super::contains_ci(&f.text, "authentication not enabled"))
         .collect();
     for cfg in super::configs(facts) {
         let svcs = smtpd_services(facts);
@@ -90,14 +88,20 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                 .filter(|l| svc.overrides_param(l) && uses_sasl_permit(l, cfg, svc))
                 .collect();
             let Some(first) = lists.first() else { continue };
+            let main_known = !facts.postfix.is_empty();
+            let main_words = if main_known {
+                "and main.cf does not enable it"
+            } else {
+                "and unless main.cf enables it globally, which the paste does not show"
+            };
             let mut f = Finding::new(CHECK.id, CHECK.severity, CHECK.title)
                 .summary(format!(
                     "{} relies on permit_sasl_authenticated in `{first}`, but SASL is not enabled \
-                     there (no `-o smtpd_sasl_auth_enable=yes`, and main.cf does not enable it): \
-                     AUTH is not offered, nobody can log in, and mail clients are refused.",
+                     there (no `-o smtpd_sasl_auth_enable=yes`, {main_words}): AUTH is not \
+                     offered, nobody can log in, and mail clients are refused.",
                     svc.label()
                 ))
-                .confidence(0.9)
+                .confidence(if main_known { 0.9 } else { 0.6 })
                 .param("smtpd_sasl_auth_enable")
                 .param(*first)
                 .side(Side::SenderServer);
@@ -139,15 +143,12 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
         let backend = ["smtpd_sasl_type", "smtpd_sasl_path"]
             .iter()
             .any(|n| cfg.is_explicit(n));
-        if !backend && not_enabled.is_empty() {
+        let master_known = !facts.master.is_empty();
+        // Without master.cf the submission service may well enable it: no guessing.
+        if (!backend || !master_known) && not_enabled.is_empty() {
             continue;
         }
-        let master_known = !facts.master.is_empty();
-        let conf = match (not_enabled.is_empty(), master_known) {
-            (false, _) => 0.95,
-            (true, true) => 0.85,
-            (true, false) => 0.55,
-        };
+        let conf = if not_enabled.is_empty() { 0.85 } else { 0.95 };
         let mut summary = format!(
             "`{}` uses permit_sasl_authenticated and the SASL back end is configured, but \
              smtpd_sasl_auth_enable is not `yes`, so no client can log in and the permit never \

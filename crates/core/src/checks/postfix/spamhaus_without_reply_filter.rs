@@ -64,12 +64,12 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
         .iter()
         .filter(|f| from_own_smtpd(f) || f.source == Some(crate::report::SegmentKind::Bounce))
         .filter(|f| {
-            let t = f.text.to_ascii_lowercase();
-            t.contains("spamhaus")
-                && (t.contains("open resolver")
-                    || t.contains("127.255.255.")
-                    || t.contains("returnc/pub")
-                    || t.contains("public resolver"))
+            let has = |n: &str| super::contains_ci(&f.text, n);
+            has("spamhaus")
+                && (has("open resolver")
+                    || has("127.255.255.")
+                    || has("returnc/pub")
+                    || has("public resolver"))
         })
         .collect();
     for cfg in &facts.postfix {

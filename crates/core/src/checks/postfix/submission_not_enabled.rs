@@ -1,4 +1,4 @@
-use super::{configs, failure_port, from_own_smtpd, is_relay_denied, is_yes, with_postconf};
+use super::{configs, failure_port, is_yes, with_postconf};
 use crate::checks::Check;
 use crate::facts::Facts;
 use crate::report::{Finding, Severity, Side};
@@ -11,7 +11,8 @@ pub static CHECK: Check = Check {
 When master.cf is pasted, looks for an enabled smtpd service on port 587 (`submission`) or 465
 (`submissions` / `smtps`); a commented-out entry counts as not enabled. It reports the absence
 when users evidently need to send through the server: SASL is configured in main.cf, or the
-paste shows a relay refusal for a client that had not logged in. Without master.cf in the paste
+paste shows a relay refusal for a client that had not logged in and sent from one of the
+server's own domains. Without master.cf in the paste
 it stays silent.
 
 ## Why is this bad?
@@ -64,13 +65,14 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
     if enabled {
         return;
     }
-    let refused: Vec<_> = facts
-        .failures
-        .iter()
-        .filter(|f| from_own_smtpd(f) && is_relay_denied(f) && f.sasl_username.is_none())
-        .filter(|f| failure_port(f, facts).is_none_or(|p| p == 25))
-        .collect();
     for cfg in configs(facts) {
+        let own = super::own_domains(cfg);
+        let refused: Vec<_> = facts
+            .failures
+            .iter()
+            .filter(|f| super::single_config(facts) && super::own_user_refused(f, &own))
+            .filter(|f| failure_port(f, facts).is_none_or(|p| p == 25))
+            .collect();
         let sasl_lines: Vec<&str> = [
             "smtpd_sasl_auth_enable",
             "smtpd_sasl_type",
@@ -94,7 +96,7 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
             })
             .collect();
         let why = if !refused.is_empty() {
-            "the paste shows clients that had not logged in being refused relaying"
+            "the paste shows this server's own users, not logged in, being refused relaying"
         } else {
             "main.cf configures SASL for users who log in"
         };

@@ -1,4 +1,4 @@
-use super::{configs, smtpd_services, smtpd_tls, with_postconf, CERT_PARAMS};
+use super::{smtpd_services, smtpd_tls, with_postconf, CERT_PARAMS};
 use crate::checks::Check;
 use crate::facts::Facts;
 use crate::report::{Finding, SegmentKind, Severity, Side};
@@ -12,7 +12,8 @@ For main.cf and every master.cf smtpd service with its own TLS overrides, report
 asked for — `smtpd_tls_security_level = may` or `encrypt`, the old `smtpd_use_tls = yes` /
 `smtpd_enforce_tls = yes`, or `smtpd_tls_wrappermode = yes` — while none of
 `smtpd_tls_cert_file`, `smtpd_tls_chain_files`, `smtpd_tls_eccert_file` (or
-`smtpd_tls_dcert_file`) is set.
+`smtpd_tls_dcert_file`) is set. A short excerpt of main.cf (or master.cf alone) may simply
+leave the certificate lines out and is not judged.
 
 ## Why is this bad?
 A TLS server needs a certificate and key. Without one smtpd logs a warning and cannot offer
@@ -39,7 +40,7 @@ smtpd_tls_chain_files = /etc/letsencrypt/live/mx.example.net/privkey.pem, /etc/l
 "#,
     fail: &[
         "myhostname = mx.example.net\nsmtpd_tls_security_level = may\nsmtpd_tls_loglevel = 1\nsmtpd_tls_session_cache_database = btree:${data_directory}/smtpd_scache\nsmtpd_tls_auth_only = yes\nsmtpd_sasl_auth_enable = yes\nsmtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination\nmydestination = $myhostname, localhost\n",
-        "smtps     inet  n       -       y       -       -       smtpd\n  -o syslog_name=postfix/smtps\n  -o smtpd_tls_wrappermode=yes\n  -o smtpd_sasl_auth_enable=yes\n",
+        "myhostname = mx.example.net\nmydestination = $myhostname, localhost\nsmtpd_tls_loglevel = 1\nsmtpd_sasl_type = dovecot\nsmtpd_sasl_path = private/auth\nsmtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination\n\nsmtp      inet  n       -       y       -       -       smtpd\nsmtps     inet  n       -       y       -       -       smtpd\n  -o syslog_name=postfix/smtps\n  -o smtpd_tls_wrappermode=yes\n  -o smtpd_sasl_auth_enable=yes\n",
     ],
     pass: &[
         "myhostname = mx.example.net\nsmtpd_tls_security_level = may\nsmtpd_tls_cert_file = /etc/ssl/certs/ssl-cert-snakeoil.pem\nsmtpd_tls_key_file = /etc/ssl/private/ssl-cert-snakeoil.key\n",
@@ -50,7 +51,7 @@ smtpd_tls_chain_files = /etc/letsencrypt/live/mx.example.net/privkey.pem, /etc/l
 };
 
 fn run(facts: &Facts, out: &mut Vec<Finding>) {
-    for cfg in configs(facts) {
+    for cfg in &facts.postfix {
         let mut reported_main = false;
         for svc in smtpd_services(facts) {
             let tls = smtpd_tls(cfg, &svc);
@@ -73,9 +74,7 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                 reported_main = true;
             }
             // A short `postconf -n` excerpt may just have left the certificate lines out.
-            let excerpt = !own
-                && facts.master.is_empty()
-                && cfg.kind != Some(SegmentKind::PostconfFull)
+            let excerpt = cfg.kind != Some(SegmentKind::PostconfFull)
                 && cfg.params.len() < 6
                 && !cfg.params.iter().any(|p| {
                     p.name.starts_with("smtpd_tls_")
@@ -94,24 +93,19 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
             } else {
                 "STARTTLS is not offered, mail arrives unencrypted and AUTH stays hidden where smtpd_tls_auth_only = yes"
             };
-            let mut f = Finding::new(
-                CHECK.id,
-                if excerpt {
-                    Severity::Warning
-                } else {
-                    CHECK.severity
-                },
-                CHECK.title,
-            )
-            .summary(format!(
-                "{where_} asks for TLS (`{by}`) but sets no certificate (smtpd_tls_cert_file, \
+            if excerpt {
+                continue;
+            }
+            let mut f = Finding::new(CHECK.id, CHECK.severity, CHECK.title)
+                .summary(format!(
+                    "{where_} asks for TLS (`{by}`) but sets no certificate (smtpd_tls_cert_file, \
                  smtpd_tls_chain_files or smtpd_tls_eccert_file): {effect}."
-            ))
-            .confidence(if excerpt { 0.5 } else { 0.85 })
-            .param(by)
-            .param("smtpd_tls_chain_files")
-            .param("smtpd_tls_cert_file")
-            .side(Side::SenderServer);
+                ))
+                .confidence(0.85)
+                .param(by)
+                .param("smtpd_tls_chain_files")
+                .param("smtpd_tls_cert_file")
+                .side(Side::SenderServer);
             f = super::evidence_for(f, cfg, &svc, by, "TLS switched on");
             if by != "smtpd_tls_wrappermode" && tls.wrapper {
                 f = super::evidence_for(f, cfg, &svc, "smtpd_tls_wrappermode", "implicit TLS");

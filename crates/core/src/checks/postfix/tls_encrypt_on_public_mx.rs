@@ -69,11 +69,16 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                     "`{by}` makes TLS mandatory on port 25 ({}), while this server receives mail \
                      for {} ({class}): senders without TLS are refused with \"530 5.7.0 Must \
                      issue a STARTTLS command first\". RFC 3207 forbids requiring TLS on a \
-                     public MX.",
+                     public MX.{}",
                     svc.label(),
-                    domain.text
+                    super::domain_words(domain),
+                    if facts.master.is_empty() {
+                        " (Unless master.cf's smtp service overrides it: paste master.cf to be sure.)"
+                    } else {
+                        ""
+                    }
                 ))
-                .confidence(0.8)
+                .confidence(if facts.master.is_empty() { 0.65 } else { 0.8 })
                 .param(by)
                 .side(Side::SenderServer);
             f = super::evidence_for(f, cfg, &svc, by, "TLS required");

@@ -158,6 +158,9 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                 || w.restriction.is_table()
                 || name.contains('$')
                 || name.starts_with('{')
+                // `...other rules...` placeholders quoted from documentation
+                || name.contains("...")
+                || name.contains('…')
                 || classes.iter().any(|c| c == name)
             {
                 continue;
@@ -198,7 +201,10 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                          characters); if it is meant as a restriction class, list it in \
                          smtpd_restriction_classes."
                     ),
-                    None,
+                    w.service
+                        .is_none()
+                        .then(|| super::line_without(cfg, &w.list, span))
+                        .flatten(),
                 ),
             };
             out.push(with_postconf(f, &[&w.list, "smtpd_restriction_classes"]));
