@@ -210,9 +210,11 @@ fn message_too_big_against_message_size_limit() {
         "smtp/552-5.3.4-message-too-big",
         Side::SenderServer,
     );
-    assert!(r.findings[0]
-        .summary
-        .contains("message_size_limit = 4194304"));
+    assert!(
+        r.findings[0].summary.contains("4194304"),
+        "{}",
+        r.findings[0].summary
+    );
     let ev = evidence_texts(&r, &input);
     assert!(ev.contains(&"message_size_limit = 4194304"), "{ev:?}");
 }

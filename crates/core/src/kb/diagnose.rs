@@ -441,8 +441,8 @@ fn explained(entry: &'static Entry, g: &Group, facts: &Facts, from_checks: &[Fin
     }
     for (cause, f) in &confirmed {
         summary.push_str(&format!(
-            " Confirmed in your config by {}: {} — {}",
-            f.id, f.title, cause.text
+            " Confirmed in your config ({}): {} {}",
+            f.id, cause.text, f.summary
         ));
     }
     if root.is_none() && confirmed.is_empty() {
@@ -831,8 +831,11 @@ mod join_tests {
                 Some(cfg),
                 &[]
             ),
-            CauseState::Undecided,
-            "not a registered check in this build, and its evidence is not in the config"
+            CauseState::RuledOut(format!(
+                "check {} ran on your config and found nothing",
+                CAUSE_TLS.check
+            )),
+            "a registered check whose finding points elsewhere found nothing in this config"
         );
         // Without a joined config any finding of that id counts.
         assert!(matches!(
