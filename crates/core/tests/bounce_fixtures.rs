@@ -110,5 +110,9 @@ fn encoded_fixtures_decode_exactly() {
     let jp = read("iso2022jp_unknown_user.eml");
     assert!(jp.diagnostic.contains("存在しません"), "{}", jp.diagnostic);
     let ru = read("koi8r_mailbox_full.eml");
-    assert!(ru.diagnostic.contains("Ящик переполнен"), "{}", ru.diagnostic);
+    assert!(
+        ru.diagnostic.contains("Ящик переполнен"),
+        "{}",
+        ru.diagnostic
+    );
 }

@@ -110,6 +110,16 @@ pub fn parse_message(bytes: &[u8], base: usize) -> (Bounce, Vec<Note>) {
         ));
     }
     let records = read_records(&header, &walk);
+    if records.len() >= plain::MAX_RECIPIENTS {
+        notes.push(Note::new(
+            span,
+            "bounce",
+            format!(
+                "this message names more than {} recipients: only the first {0} are reported",
+                plain::MAX_RECIPIENTS
+            ),
+        ));
+    }
     if records.iter().all(|r| r.reason == "undefined") {
         notes.push(Note::new(
             span,
@@ -397,7 +407,9 @@ fn classify(
     looks_like_bounce: bool,
 ) -> BounceRecord {
     let mut diag = collapse_spaces(&d.diagnostic);
-    if diag.is_empty() || !has_code(&diag) && reason::by_phrase(&diag.to_ascii_lowercase()).is_none() {
+    if diag.is_empty()
+        || !has_code(&diag) && reason::by_phrase(&diag.to_ascii_lowercase()).is_none()
+    {
         // The recipient's own lines say nothing usable: the prose's first line that reads like
         // an error stands in (bounces that put the address and the reason in separate blocks).
         if let Some(line) = plain::salient_line(prose) {
@@ -417,9 +429,11 @@ fn classify(
         .and_then(|(_, at)| {
             let before = diag.get(..at)?.trim_end();
             let code = before.get(before.len().checked_sub(3)?..)?;
-            let ok = before.len() == 3
-                || !before.as_bytes()[before.len() - 4].is_ascii_alphanumeric();
-            code.parse::<u16>().ok().filter(|c| ok && (200..600).contains(c))
+            let ok =
+                before.len() == 3 || !before.as_bytes()[before.len() - 4].is_ascii_alphanumeric();
+            code.parse::<u16>()
+                .ok()
+                .filter(|c| ok && (200..600).contains(c))
         })
         .or_else(|| find_reply_code(&diag).map(|c| c.0));
     let status = preferred_status(d.declared, words.map(|w| w.0), reply_code).or_else(|| {
@@ -541,14 +555,20 @@ fn preferred_status(
     if words.is_generic() {
         return Some(field);
     }
-    let vague = matches!((field.class, field.subject, field.detail), (4, 4, 7) | (4, 7, 0))
-        || field.class == 5 && field.subject == 3
+    let vague = matches!(
+        (field.class, field.subject, field.detail),
+        (4, 4, 7) | (4, 7, 0)
+    ) || field.class == 5 && field.subject == 3
         || field.subject == 5 && matches!(field.detail, 1 | 2 | 4 | 5);
     if vague {
         return Some(words);
     }
     if (field.class, field.subject, field.detail) == (5, 1, 1) {
-        return Some(if has_zero(words) || words.subject == 5 { field } else { words });
+        return Some(if has_zero(words) || words.subject == 5 {
+            field
+        } else {
+            words
+        });
     }
     if (field.class, field.subject, field.detail) == (5, 1, 3) && words.subject == 7 {
         return Some(words);
@@ -563,7 +583,11 @@ fn diagnostic_status(diag: &str) -> Option<(EnhancedStatus, usize)> {
     let first = *found.first()?;
     let expiry = (first.0.class, first.0.subject, first.0.detail) == (4, 4, 7);
     if expiry {
-        if let Some(inner) = found.iter().skip(1).find(|s| !s.0.is_generic() && s.0 != first.0) {
+        if let Some(inner) = found
+            .iter()
+            .skip(1)
+            .find(|s| !s.0.is_generic() && s.0 != first.0)
+        {
             return Some(*inner);
         }
     }

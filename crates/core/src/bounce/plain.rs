@@ -32,6 +32,12 @@ pub struct Prose {
     pub original_at: Option<usize>,
 }
 
+/// Recipients read from one message at most (RFC 5321 asks servers to take 100 per message;
+/// the cap keeps a hostile paste linear).
+pub const MAX_RECIPIENTS: usize = 1000;
+/// Longest diagnostic gathered for one recipient.
+const MAX_GATHERED: usize = 4000;
+
 /// Lines at most this long can be separators.
 const MAX_SEPARATOR: usize = 120;
 /// How many lines after an address still describe it.
@@ -99,7 +105,8 @@ pub fn read(text: &str, exclude: &[&str]) -> Prose {
                 p.reporting_mta = h;
             }
         }
-        if p.remote_mta.is_empty() && !names_reporter && (names_host || lt.contains("talking to ")) {
+        if p.remote_mta.is_empty() && !names_reporter && (names_host || lt.contains("talking to "))
+        {
             if let Some(h) = after_word(&lt, t, "while talking to ")
                 .or_else(|| after_word(&lt, t, "host ").filter(|h| h.contains('.')))
             {
@@ -164,6 +171,7 @@ pub fn read(text: &str, exclude: &[&str]) -> Prose {
                 p.remote_mta = h;
             }
         }
+        let room = p.found.len() < MAX_RECIPIENTS;
         match p
             .found
             .iter_mut()
@@ -171,17 +179,21 @@ pub fn read(text: &str, exclude: &[&str]) -> Prose {
         {
             Some(f) => {
                 // A later reply line for the same address usually carries the codes.
-                if !diag.is_empty() && !f.diagnostic.contains(diag.as_str()) {
+                if !diag.is_empty()
+                    && f.diagnostic.len() < MAX_GATHERED
+                    && !f.diagnostic.contains(diag.as_str())
+                {
                     if !f.diagnostic.is_empty() {
                         f.diagnostic.push(' ');
                     }
                     f.diagnostic.push_str(&diag);
                 }
             }
-            None => p.found.push(Found {
+            None if room => p.found.push(Found {
                 recipient: addr,
                 diagnostic: diag,
             }),
+            None => {}
         }
         i = if opens_line { j.max(i + 1) } else { i + 1 };
     }

@@ -765,11 +765,7 @@ static FAMILIES: &[(&str, &[&str])] = &[
     ),
     (
         "suppressed",
-        &[
-            "suppression list",
-            "on the suppression",
-            "suppressed",
-        ],
+        &["suppression list", "on the suppression", "suppressed"],
     ),
     (
         "mailererror",
@@ -883,12 +879,24 @@ impl Hits {
         let index = phrase_index();
         let b = lower.as_bytes();
         let mut bits = 0u64;
+        // A `*` phrase whose tail is missing after one occurrence of its head is missing after
+        // every later one too: such phrases are not tried again (keeps the scan linear).
+        let mut dead = 0u64;
         for i in 0..b.len().saturating_sub(1) {
             let key = bucket(b[i], b[i + 1]);
             let (from, to) = (index.offsets[key] as usize, index.offsets[key + 1] as usize);
-            for &(family, phrase) in &index.entries[from..to] {
-                if bits & (1 << family) == 0 && phrase_at(lower, i, phrase) {
-                    bits |= 1 << family;
+            for &(family, phrase, wild) in &index.entries[from..to] {
+                if bits & (1 << family) != 0 || wild.is_some_and(|w| dead & (1 << w) != 0) {
+                    continue;
+                }
+                match phrase_at(lower, i, phrase) {
+                    Some(true) => bits |= 1 << family,
+                    Some(false) => {
+                        if let Some(w) = wild {
+                            dead |= 1 << w;
+                        }
+                    }
+                    None => {}
                 }
             }
         }
@@ -914,7 +922,8 @@ impl Hits {
 /// that can start at each position (linear in the text, whatever the table size).
 struct PhraseIndex {
     offsets: Vec<u32>,
-    entries: Vec<(u32, &'static str)>,
+    /// (family, phrase, number among the `*` phrases).
+    entries: Vec<(u32, &'static str, Option<u32>)>,
 }
 
 const BUCKETS: usize = 4096;
@@ -926,15 +935,21 @@ fn bucket(a: u8, b: u8) -> usize {
 fn phrase_index() -> &'static PhraseIndex {
     static INDEX: std::sync::OnceLock<PhraseIndex> = std::sync::OnceLock::new();
     INDEX.get_or_init(|| {
-        let mut all: Vec<(usize, u32, &'static str)> = Vec::new();
+        let mut all: Vec<(usize, u32, &'static str, Option<u32>)> = Vec::new();
+        let mut wild = 0u32;
         for (f, (_, phrases)) in FAMILIES.iter().enumerate() {
             for p in phrases.iter() {
                 let b = p.as_bytes();
                 if b.len() >= 2 {
-                    all.push((bucket(b[0], b[1]), f as u32, p));
+                    let w = p.contains('*').then(|| {
+                        wild += 1;
+                        wild - 1
+                    });
+                    all.push((bucket(b[0], b[1]), f as u32, p, w));
                 }
             }
         }
+        assert!(wild <= 64, "at most 64 `*` phrases");
         all.sort_by_key(|e| e.0);
         let mut offsets = vec![0u32; BUCKETS + 1];
         for e in &all {
@@ -945,7 +960,7 @@ fn phrase_index() -> &'static PhraseIndex {
         }
         PhraseIndex {
             offsets,
-            entries: all.into_iter().map(|e| (e.1, e.2)).collect(),
+            entries: all.into_iter().map(|e| (e.1, e.2, e.3)).collect(),
         }
     })
 }
@@ -955,13 +970,18 @@ fn family_of(reason: &str) -> Option<usize> {
 }
 
 /// `phrase` starting at byte `at` of `text`; a `*` in the phrase stands for any text.
-fn phrase_at(text: &str, at: usize, phrase: &str) -> bool {
+/// `Some(false)`: the head of a `*` phrase is here but its tail is nowhere after it.
+/// `None`: the phrase does not start here.
+fn phrase_at(text: &str, at: usize, phrase: &str) -> Option<bool> {
     let rest = &text.as_bytes()[at..];
     match phrase.split_once('*') {
-        None => rest.starts_with(phrase.as_bytes()),
+        None => rest.starts_with(phrase.as_bytes()).then_some(true),
         Some((first, tail)) => {
-            rest.starts_with(first.as_bytes())
-                && contains_phrase(text.get(at + first.len()..).unwrap_or(""), tail)
+            if !rest.starts_with(first.as_bytes()) {
+                return None;
+            }
+            let after = text.get(at + first.len()..).unwrap_or("");
+            Some(contains_phrase(after, tail))
         }
     }
 }
@@ -1050,7 +1070,10 @@ pub fn status_reason(st: EnhancedStatus) -> Option<&'static str> {
 
 /// Commands sent before the message itself: a refusal there cannot be about its content.
 fn before_data(command: &str) -> bool {
-    matches!(command, "CONN" | "EHLO" | "HELO" | "MAIL" | "RCPT" | "STARTTLS")
+    matches!(
+        command,
+        "CONN" | "EHLO" | "HELO" | "MAIL" | "RCPT" | "STARTTLS"
+    )
 }
 
 /// Whether the first-pass cause `reason` is confirmed by the evidence.
@@ -1068,9 +1091,16 @@ fn probe(reason: &str, e: &Evidence, h: Hits, named: Option<&'static str>) -> bo
             if named == Some("userunknown") {
                 // 5.1.1 says "no such user" unless the words say the refusal was about
                 // something else (relaying, a block, a full box, the sender…).
-                !["norelaying", "blocked", "mailboxfull", "hasmoved", "rejected", "notaccept"]
-                    .iter()
-                    .any(|r| h.has(r))
+                ![
+                    "norelaying",
+                    "blocked",
+                    "mailboxfull",
+                    "hasmoved",
+                    "rejected",
+                    "notaccept",
+                ]
+                .iter()
+                .any(|r| h.has(r))
             } else {
                 e.command == "RCPT" && h.has("userunknown")
             }
@@ -1121,7 +1151,9 @@ fn probe(reason: &str, e: &Evidence, h: Hits, named: Option<&'static str>) -> bo
 /// The reason for one recipient, or `None` when nothing points anywhere (the caller then says
 /// `onhold` or `undefined`).
 pub fn decide(e: &Evidence) -> Option<&'static str> {
-    if matches!(e.action, "delivered" | "relayed" | "expanded") || e.status.is_some_and(|s| s.class == 2) {
+    if matches!(e.action, "delivered" | "relayed" | "expanded")
+        || e.status.is_some_and(|s| s.class == 2)
+    {
         return Some("delivered");
     }
     let named = e.status.and_then(status_reason);
@@ -1268,16 +1300,28 @@ mod tests {
             decide(&ev("4.4.7", "mailbox is full: retry timeout exceeded", "")),
             Some("mailboxfull")
         );
-        assert_eq!(decide(&ev("5.7.1", "relay access denied", "RCPT")), Some("norelaying"));
+        assert_eq!(
+            decide(&ev("5.7.1", "relay access denied", "RCPT")),
+            Some("norelaying")
+        );
         assert_eq!(decide(&ev("", "nothing to see", "")), None);
     }
 
     #[test]
     fn unknown_user_depends_on_the_command() {
-        assert_eq!(decide(&ev("5.0.0", "550 user unknown", "RCPT")), Some("userunknown"));
-        assert_eq!(decide(&ev("5.0.0", "550 user unknown", "DATA")), Some("filtered"));
+        assert_eq!(
+            decide(&ev("5.0.0", "550 user unknown", "RCPT")),
+            Some("userunknown")
+        );
+        assert_eq!(
+            decide(&ev("5.0.0", "550 user unknown", "DATA")),
+            Some("filtered")
+        );
         assert_eq!(decide(&ev("", "550 no such user", "")), Some("filtered"));
-        assert_eq!(decide(&ev("5.1.1", "550 5.1.1 no such user", "")), Some("userunknown"));
+        assert_eq!(
+            decide(&ev("5.1.1", "550 5.1.1 no such user", "")),
+            Some("userunknown")
+        );
         assert_eq!(
             decide(&ev("5.1.1", "550 5.1.1 mailbox full", "")),
             Some("mailboxfull")
@@ -1286,7 +1330,10 @@ mod tests {
 
     #[test]
     fn wildcard_phrases() {
-        assert!(contains_phrase("user kim@example.org unknown", "user * unknown"));
+        assert!(contains_phrase(
+            "user kim@example.org unknown",
+            "user * unknown"
+        ));
         assert!(!contains_phrase("unknown user kim", "user * unknown"));
     }
 
