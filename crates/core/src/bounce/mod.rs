@@ -12,6 +12,7 @@ pub mod dsn;
 pub mod mime;
 pub mod plain;
 pub mod reason;
+pub mod vendor;
 
 use crate::facts::Failure;
 use crate::report::{Note, SegmentKind};
@@ -436,13 +437,9 @@ fn classify(
                 .filter(|c| ok && (200..600).contains(c))
         })
         .or_else(|| find_reply_code(&diag).map(|c| c.0));
-    let status = preferred_status(d.declared, words.map(|w| w.0), reply_code).or_else(|| {
-        // Statuses in the prose count when the recipient's own words hold none.
-        find_statuses(prose)
-            .into_iter()
-            .map(|s| s.0)
-            .find(|s| !s.is_generic())
-    });
+    // Only the recipient's own words and fields count: a code elsewhere in the prose may be
+    // about another recipient or quoted from the original.
+    let status = preferred_status(d.declared, words.map(|w| w.0), reply_code);
     let mut command = text.command.clone();
     // A DSN's per-recipient SMTP diagnostic with no stage named is the answer to that
     // recipient's RCPT: replies to the message itself are marked "after end of data" or
@@ -461,12 +458,18 @@ fn classify(
     };
     let action = d.action.clone();
 
-    let mut reason = reason::decide(&reason::Evidence {
-        status,
-        diagnostic: &diag_lower,
-        command: &command,
-        action: &action,
-        diagnostic_type: &d.diagnostic_type,
+    // A receiver's own published error code says more than its wording.
+    let vendor = (!matches!(action.as_str(), "delivered" | "relayed" | "expanded"))
+        .then(|| vendor::reason(&diag, &diag_lower))
+        .flatten();
+    let mut reason = vendor.or_else(|| {
+        reason::decide(&reason::Evidence {
+            status,
+            diagnostic: &diag_lower,
+            command: &command,
+            action: &action,
+            diagnostic_type: &d.diagnostic_type,
+        })
     });
     if reason.is_none() && diag_lower.is_empty() {
         reason = reason::by_phrase(prose_lower);

@@ -376,6 +376,7 @@ static FAMILIES: &[(&str, &[&str])] = &[
         "rejected",
         &[
             "permission to post",
+            "not a member of",
             "recipient addresses rejected",
             "not have permission to send",
             "sender address rejected",
