@@ -436,11 +436,14 @@ fn classify(
                 .ok()
                 .filter(|c| ok && (200..600).contains(c))
         })
-        .or_else(|| find_reply_code(&diag).map(|c| c.0));
+        .or_else(|| find_reply_code(&diag).map(|c| c.0).filter(|c| *c >= 400));
     // Only the recipient's own words and fields count: a code elsewhere in the prose may be
     // about another recipient or quoted from the original.
     let status = preferred_status(d.declared, words.map(|w| w.0), reply_code);
     let mut command = text.command.clone();
+    if command.is_empty() {
+        command = plain::command_in(&diag_lower).unwrap_or_default();
+    }
     // A DSN's per-recipient SMTP diagnostic with no stage named is the answer to that
     // recipient's RCPT: replies to the message itself are marked "after end of data" or
     // "in reply to DATA", and the prose reader has found those.
@@ -597,8 +600,9 @@ fn diagnostic_status(diag: &str) -> Option<(EnhancedStatus, usize)> {
     Some(first)
 }
 
+/// Whether `s` holds a failure code (a 4xx/5xx reply or an enhanced status).
 fn has_code(s: &str) -> bool {
-    find_reply_code(s).is_some() || !find_statuses(s).is_empty()
+    find_reply_code(s).is_some_and(|c| c.0 >= 400) || !find_statuses(s).is_empty()
 }
 
 fn collapse_spaces(s: &str) -> String {

@@ -228,6 +228,20 @@ pub fn salient_line(text: &str) -> Option<&str> {
     coded
 }
 
+/// The SMTP command that a diagnostic says it answers ("in reply to RCPT TO command",
+/// "after end of data", "Recipient address rejected"…), if it says.
+pub fn command_in(lower: &str) -> Option<String> {
+    let mut verb = "";
+    let mut command = String::new();
+    transcript(lower, &mut verb, &mut command);
+    // Postfix says "Recipient address rejected" only in reply to RCPT TO. (Not used while
+    // walking a transcript: there the `>>>` lines say which command drew the reply.)
+    if command.is_empty() && lower.contains("recipient address rejected") {
+        command = "RCPT".into();
+    }
+    (!command.is_empty()).then_some(command)
+}
+
 /// Follows a session transcript: the verb of the last `>>>` line is the command that the next
 /// `<<< 4xx/5xx` answers. Also reads the "(in reply to RCPT TO command)" family.
 fn transcript(lt: &str, last_verb: &mut &'static str, command: &mut String) {

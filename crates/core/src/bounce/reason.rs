@@ -1069,6 +1069,15 @@ pub fn status_reason(st: EnhancedStatus) -> Option<&'static str> {
     })
 }
 
+/// Wordings of a failed recipient directory look-up.
+const DIRECTORY_MISS: &[&str] = &[
+    "recipient name is not recognized",
+    "not listed in public name & address book",
+    "not listed in the address book",
+    "not found in directory",
+    "not present in directory",
+];
+
 /// Commands sent before the message itself: a refusal there cannot be about its content.
 fn before_data(command: &str) -> bool {
     matches!(
@@ -1088,6 +1097,9 @@ fn probe(reason: &str, e: &Evidence, h: Hits, named: Option<&'static str>) -> bo
         {
             true
         }
+        // Directory look-ups (Exchange's "recipient name is not recognized", a Notes address
+        // book) only ever answer for a recipient: no command needs to be named.
+        "userunknown" if DIRECTORY_MISS.iter().any(|p| d.contains(p)) => true,
         "userunknown" => {
             if named == Some("userunknown") {
                 // 5.1.1 says "no such user" unless the words say the refusal was about
