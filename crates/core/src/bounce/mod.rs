@@ -83,6 +83,23 @@ pub struct BounceRecord {
     pub subject: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message_id: Option<String>,
+    /// What the reader could not do for this message (unreadable file, no bounce found,
+    /// approximate charset), when anything.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl BounceRecord {
+    /// The record for a file that could not be read at all.
+    pub fn unreadable(file: String, why: String) -> BounceRecord {
+        BounceRecord {
+            file: Some(file),
+            reason: "undefined".into(),
+            side: "unknown".into(),
+            note: Some(why),
+            ..BounceRecord::default()
+        }
+    }
 }
 
 /// Longest diagnostic kept in a record (whole paragraphs of prose help nobody).
@@ -524,6 +541,7 @@ fn classify(
         sender: None,
         subject: None,
         message_id: None,
+        note: None,
     }
 }
 
