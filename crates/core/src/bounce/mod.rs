@@ -464,8 +464,11 @@ fn classify(
     // A DSN's per-recipient SMTP diagnostic with no stage named is the answer to that
     // recipient's RCPT: replies to the message itself are marked "after end of data" or
     // "in reply to DATA", and the prose reader has found those.
+    // (Only a complete DSN group says so: one without its required Status field comes from a
+    // gateway that summarises rather than relays the SMTP exchange.)
     if command.is_empty()
         && !d.action.is_empty()
+        && d.declared.is_some()
         && matches!(d.diagnostic_type.as_str(), "smtp" | "")
         && reply_code.is_some_and(|c| c >= 500)
     {

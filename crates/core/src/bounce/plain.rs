@@ -133,6 +133,23 @@ pub fn read(text: &str, exclude: &[&str]) -> Prose {
         let mut diag = String::new();
         let rest = clean_rest(&t[a_end..]);
         if reply_line {
+            // Sendmail's transcript puts the local mailer's own words on the line before its
+            // summary reply ("mail.local: unknown user: bob", then "554 <bob@…>... Service
+            // unavailable"): they are the cause, so they lead the diagnostic.
+            if let Some(prev) = i.checked_sub(1).map(|k| all[k].text.trim()) {
+                let local = addr.split('@').next().unwrap_or("").to_ascii_lowercase();
+                let pl = prev.to_ascii_lowercase();
+                if !local.is_empty()
+                    && !prev.contains('@')
+                    && pl.ends_with(&local)
+                    && pl.contains(": ")
+                    && !pl.starts_with("<<<")
+                    && !pl.starts_with(">>>")
+                {
+                    diag.push_str(prev);
+                    diag.push(' ');
+                }
+            }
             diag.push_str(t.trim_start_matches("<<<").trim());
         } else {
             diag.push_str(rest);

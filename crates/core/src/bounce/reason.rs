@@ -1181,6 +1181,10 @@ pub fn decide(e: &Evidence) -> Option<&'static str> {
     let open = named.is_none_or(|n| OPEN_REASONS.contains(&n));
     if open || local {
         if let Some(r) = SECOND_PASS.iter().find(|r| h.has(r)) {
+            // A local delivery program that failed is a mailer error, whatever it calls it.
+            if local && matches!(*r, "systemerror" | "networkerror" | "expired") {
+                return Some("mailererror");
+            }
             return Some(r);
         }
         if let Some(n) = named {
