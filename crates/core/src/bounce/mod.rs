@@ -102,6 +102,16 @@ impl BounceRecord {
     }
 }
 
+/// What auto-replies say when the mailbox itself is no longer read.
+const INACTIVE_MAILBOX: &[&str] = &[
+    "is no longer in use",
+    "is no longer active",
+    "is no longer monitored",
+    "mailbox has been closed",
+    "account has been closed",
+    "no longer exists",
+];
+
 /// Longest diagnostic kept in a record (whole paragraphs of prose help nobody).
 const MAX_DIAGNOSTIC: usize = 600;
 
@@ -380,12 +390,23 @@ fn read_records(header: &mime::Header, walk: &mime::Walk) -> Vec<BounceRecord> {
     let auto_reply = is_auto_reply(header);
     if drafts.is_empty() || auto_reply && dsn_rcpts.is_empty() {
         if auto_reply && dsn_rcpts.is_empty() {
+            // An automatic answer that says the mailbox itself is out of use is not an absence:
+            // the account is gone or disabled.
+            let inactive = INACTIVE_MAILBOX.iter().any(|p| prose_lower.contains(p))
+                || reason::includes("suspend", &prose_lower);
             return vec![BounceRecord {
                 recipient: header
                     .get("from")
                     .and_then(first_address)
                     .unwrap_or_default(),
-                reason: "vacation".into(),
+                reason: if inactive { "suspend" } else { "vacation" }.into(),
+                status: if inactive {
+                    reason::pseudo_status("suspend", true)
+                } else {
+                    None
+                }
+                .unwrap_or("")
+                .to_string(),
                 diagnostic: header.get("subject").unwrap_or("").to_string(),
                 side: "unknown".into(),
                 subject: header.get("subject").map(str::to_string),
@@ -466,9 +487,12 @@ fn classify(
     // "in reply to DATA", and the prose reader has found those.
     // (Only a complete DSN group says so: one without its required Status field comes from a
     // gateway that summarises rather than relays the SMTP exchange.)
+    // A 5.7.x code is a policy decision (RFC 3463's security or policy class), which receivers
+    // take after seeing the message as often as at RCPT: no stage is assumed for it.
     if command.is_empty()
         && !d.action.is_empty()
         && d.declared.is_some()
+        && status.is_none_or(|s| s.subject != 7)
         && matches!(d.diagnostic_type.as_str(), "smtp" | "")
         && reply_code.is_some_and(|c| c >= 500)
     {
@@ -483,7 +507,14 @@ fn classify(
 
     // A receiver's own published error code says more than its wording.
     let vendor = (!matches!(action.as_str(), "delivered" | "relayed" | "expanded"))
-        .then(|| vendor::reason(&diag, &diag_lower))
+        .then(|| {
+            vendor::reason(&diag, &diag_lower).or_else(|| {
+                diag_lower
+                    .is_empty()
+                    .then(|| vendor::from_prose(prose_lower))
+                    .flatten()
+            })
+        })
         .flatten();
     let mut reason = vendor.or_else(|| {
         reason::decide(&reason::Evidence {
@@ -607,7 +638,14 @@ fn preferred_status(
 /// (4.4.7) wrapping the code of the last real attempt yields to it.
 fn diagnostic_status(diag: &str) -> Option<(EnhancedStatus, usize)> {
     let found = find_statuses(diag);
-    let first = *found.first()?;
+    let mut first = *found.first()?;
+    // A code written right after a reply code (`550 5.7.1`, `550-'5.7.1`) is the answering
+    // server's own; a bare one before it is a relaying agent's summary.
+    if !after_reply_code(diag, first.1) {
+        if let Some(own) = found.iter().find(|s| after_reply_code(diag, s.1)) {
+            first = *own;
+        }
+    }
     let expiry = (first.0.class, first.0.subject, first.0.detail) == (4, 4, 7);
     if expiry {
         if let Some(inner) = found
@@ -619,6 +657,18 @@ fn diagnostic_status(diag: &str) -> Option<(EnhancedStatus, usize)> {
         }
     }
     Some(first)
+}
+
+/// Whether the status at `at` follows a 4xx/5xx reply code (through `-`, space or a quote).
+fn after_reply_code(diag: &str, at: usize) -> bool {
+    let before = diag.get(..at).unwrap_or("");
+    let trimmed = before.trim_end_matches(['\'', '"', ' ', '-']);
+    if before.len() - trimmed.len() > 3 || trimmed.len() < 3 {
+        return false;
+    }
+    let code = &trimmed.as_bytes()[trimmed.len() - 3..];
+    let word = trimmed.len() == 3 || !trimmed.as_bytes()[trimmed.len() - 4].is_ascii_alphanumeric();
+    word && matches!(code[0], b'4' | b'5') && code[1..].iter().all(u8::is_ascii_digit)
 }
 
 /// Whether `s` holds a failure code (a 4xx/5xx reply or an enhanced status).

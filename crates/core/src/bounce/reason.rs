@@ -281,6 +281,7 @@ static FAMILIES: &[(&str, &[&str])] = &[
             "badrcptto",
             "validrcptto",
             "address invalid",
+            "check if address is correct",
         ],
     ),
     (
@@ -1072,6 +1073,8 @@ pub fn status_reason(st: EnhancedStatus) -> Option<&'static str> {
 /// Wordings of a failed recipient directory look-up.
 const DIRECTORY_MISS: &[&str] = &[
     "recipient name is not recognized",
+    "check if address is correct",
+    "check that the address is correct",
     "not listed in public name & address book",
     "not listed in the address book",
     "not found in directory",

@@ -16,6 +16,13 @@ pub fn reason(diag: &str, lower: &str) -> Option<&'static str> {
         .or_else(|| yahoo(lower))
 }
 
+/// Reasons that only the surrounding text of a bounce tells, when no recipient line does.
+pub fn from_prose(lower: &str) -> Option<&'static str> {
+    // Google Groups answers a post it will not take (no such group, or no right to post)
+    // with a notice in the poster's language; its help link is the constant part.
+    (lower.contains("groups.google.com") && lower.contains("google group")).then_some("rejected")
+}
+
 /// `IBnnn` as a word.
 fn godaddy(diag: &str) -> Option<&'static str> {
     let b = diag.as_bytes();
