@@ -540,10 +540,15 @@ fn classify(
     let temporary = action == "delayed"
         || status.map_or_else(
             || {
+                // No code: the words say whether the failure was temporary (the bounce says
+                // so, or the recipient's own line speaks of retries, as Exim's retry-limit
+                // messages do).
                 reply_code.is_some_and(|c| c / 100 == 4)
-                    || [" temporar", " persistent", "delayed", "retried", "retry"]
+                    || diag_lower.contains("retr")
+                    || diag_lower.contains("failing for a long time")
+                    || [&diag_lower, prose_lower]
                         .iter()
-                        .any(|w| diag_lower.contains(w))
+                        .any(|t| t.contains(" temporar") || t.contains(" persistent"))
             },
             |s| s.class == 4,
         );
