@@ -65,7 +65,7 @@ fn fixtures_folder_gives_one_record_per_recipient() {
         Some("feedback")
     );
     assert_eq!(
-        reason_of("koi8r_mailbox_full.eml", "olga@example.ru").as_deref(),
+        reason_of("koi8r_mailbox_full.raw", "olga@example.ru").as_deref(),
         Some("mailboxfull")
     );
     for r in &recs {

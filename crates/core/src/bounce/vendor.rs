@@ -92,7 +92,11 @@ fn facebook(diag: &str) -> Option<&'static str> {
         if i < 3 || i + 3 > b.len() {
             continue;
         }
-        let area = &diag[i - 3..i];
+        // Byte-wise: the three bytes before the dash may sit inside a multi-byte character.
+        let area = match &b[i - 3..i] {
+            a if a.iter().all(u8::is_ascii_uppercase) => std::str::from_utf8(a).unwrap_or(""),
+            _ => continue,
+        };
         let kind = b[i + 1];
         let digit = b[i + 2];
         let bounded = (i == 3 || !b[i - 4].is_ascii_alphanumeric())
