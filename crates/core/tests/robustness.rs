@@ -185,7 +185,7 @@ fn exercise_bounce(b: &[u8]) {
         let _ = parsed.failures();
     }
     let (head, body) = mime::split_head(b);
-    assert_eq!(head.len() + body.len() <= b.len(), true);
+    assert!(head.len() + body.len() <= b.len());
     let header = mime::parse_header(head);
     let walk = mime::walk(&header, body);
     for leaf in &walk.leaves {

@@ -194,18 +194,18 @@ pub fn read(text: &str, exclude: &[&str]) -> Prose {
             .iter_mut()
             .find(|f| f.recipient.eq_ignore_ascii_case(&addr))
         {
-            Some(f) => {
-                // A later reply line for the same address usually carries the codes.
+            // A later reply line for the same address usually carries the codes.
+            Some(f)
                 if !diag.is_empty()
                     && f.diagnostic.len() < MAX_GATHERED
-                    && !f.diagnostic.contains(diag.as_str())
-                {
-                    if !f.diagnostic.is_empty() {
-                        f.diagnostic.push(' ');
-                    }
-                    f.diagnostic.push_str(&diag);
+                    && !f.diagnostic.contains(diag.as_str()) =>
+            {
+                if !f.diagnostic.is_empty() {
+                    f.diagnostic.push(' ');
                 }
+                f.diagnostic.push_str(&diag);
             }
+            Some(_) => {}
             None if room => p.found.push(Found {
                 recipient: addr,
                 diagnostic: diag,
@@ -320,7 +320,7 @@ fn after_word(lt: &str, t: &str, word: &str) -> Option<String> {
     let pos = lt.find(word)? + word.len();
     let rest = t.get(pos..)?;
     let end = rest
-        .find(|c: char| c == '[' || c == ' ' || c == ':' || c == ',' || c == '(' || c == '>')
+        .find(['[', ' ', ':', ',', '(', '>'])
         .unwrap_or(rest.len());
     let host = rest[..end].trim_end_matches('.');
     (host.len() > 2
