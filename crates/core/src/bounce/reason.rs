@@ -1282,6 +1282,24 @@ pub fn side(reason: &str, remote_refused: bool) -> &'static str {
 // - 4.2.1 and 4.7.1 are blocks (throttling or a listed client), 5.2.1 is a disabled mailbox.
 // - a code that names a cause outside OPEN_REASONS settles the reason when no specific
 //   wording did (5.3.4 is mesgtoobig whatever else the words say).
+// - directory-miss wordings (DIRECTORY_MISS) are userunknown at any stage: only a recipient
+//   look-up produces them.
+// - X-Unix (local delivery program) failures are mailererror even when worded as a system or
+//   network error: the program, not the mail system, failed.
+// - 5.2.3 is exceedlimit even when worded "message too large"; "connection rate limit" is
+//   toomanyconn, not speeding; a destination with no mail exchanger is notaccept, not
+//   hostunknown, even under 5.4.4.
+// Rules in bounce/mod.rs that feed this decision:
+// - a complete DSN group (Status present) with a 5xx SMTP diagnostic and no named stage
+//   answers RCPT, except under 5.7.x (policy decisions are taken after DATA as often);
+// - "Recipient address rejected" names RCPT when no transcript says otherwise;
+// - the status is the DSN field unless the diagnostic's code is more specific (X.0.0 and
+//   X.Y.0 fields, the catch-alls 4.4.7, 4.7.0, 5.3.x, X.5.x); a code written after a reply
+//   code is the answering server's own; an expiry code wrapping a real attempt's code yields;
+// - with no code, the failure is temporary only when the words say so (temporary,
+//   persistent, retries);
+// - vendor codes (bounce/vendor.rs) decide before all of this;
+// - an auto-reply announcing that the mailbox is out of use is suspend, not vacation.
 
 #[cfg(test)]
 mod tests {

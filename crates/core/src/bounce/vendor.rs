@@ -169,6 +169,10 @@ fn yahoo(lower: &str) -> Option<&'static str> {
         ("max message per connection", "toomanyconn"),
         ("requires all senders to authenticate", "authfailure"),
     ];
+    // "554 delivery error: dd … is no longer valid": a closed account, not an unknown one.
+    if lower.contains("delivery error: dd ") && lower.contains(" is no longer valid") {
+        return Some("suspend");
+    }
     TEXTS
         .iter()
         .find(|(t, _)| lower.contains(t))
@@ -205,6 +209,10 @@ mod tests {
             Some("rejected")
         );
         assert_eq!(r("421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints"), Some("rejected"));
+        assert_eq!(
+            r("554 delivery error: dd kim@example.com is no longer valid. [-20]"),
+            Some("suspend")
+        );
         assert_eq!(r("550 5.1.1 user unknown"), None);
     }
 }
