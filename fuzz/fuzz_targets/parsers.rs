@@ -2,13 +2,14 @@
 //! Every parser on arbitrary input, each as if its segment were the whole paste. The first byte
 //! picks the parser so one corpus serves all of them.
 use libfuzzer_sys::fuzz_target;
+use mailtriage::bounce::{charset, dsn, mime, plain, reason};
 use mailtriage::{report::SegmentKind, Options};
 
 fuzz_target!(|data: &[u8]| {
     let Some((&which, rest)) = data.split_first() else { return };
     let text = String::from_utf8_lossy(rest);
     let opts = Options::default();
-    match which % 9 {
+    match which % 14 {
         0 => drop(mailtriage::segment::segment(&text)),
         1 => drop(mailtriage::postfix::parse_main_cf(&text, 7, SegmentKind::MainCf, &opts)),
         2 => drop(mailtriage::postfix::parse_master_cf(&text, 7)),
@@ -27,6 +28,42 @@ fuzz_target!(|data: &[u8]| {
                 ..Default::default()
             };
             drop(mailtriage::relay::trace(&cfg, Some(&master), &q));
+        }
+        // Bounces: the whole reader on raw bytes (mbox split first), then each layer alone.
+        8 => {
+            for msg in mailtriage::bounce::mbox_messages(rest) {
+                drop(mailtriage::bounce::parse_message(msg, 7));
+            }
+        }
+        9 => {
+            let (head, body) = mime::split_head(rest);
+            let walk = mime::walk(&mime::parse_header(head), body);
+            drop(mime::decode_words(&text));
+            drop(mime::base64(rest));
+            drop(mime::quoted_printable(rest, true));
+            for cs in ["iso-2022-jp", "shift_jis", "koi8-r", "gb2312", "x-bogus"] {
+                drop(charset::decode(rest, cs));
+            }
+            drop(walk);
+        }
+        10 => drop(dsn::parse(&text)),
+        11 => {
+            drop(plain::read(&text, &[]));
+            let _ = plain::original_start(&text);
+            let _ = plain::salient_line(&text);
+        }
+        12 => {
+            let lower = text.to_ascii_lowercase();
+            let _ = reason::by_phrase(&lower);
+            for command in ["", "RCPT", "DATA", "MAIL"] {
+                let _ = reason::decide(&reason::Evidence {
+                    status: mailtriage::smtp::reply::find_statuses(&text).first().map(|s| s.0),
+                    diagnostic: &lower,
+                    command,
+                    action: "failed",
+                    diagnostic_type: "smtp",
+                });
+            }
         }
         _ => drop(mailtriage::bounce::parse_message(rest, 7)),
     }

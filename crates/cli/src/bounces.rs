@@ -87,12 +87,10 @@ pub fn run(paths: &[String], format: BounceFormat, jobs: usize) -> Result<ExitCo
 /// Calls `visit` for every file under `path` (or `path` itself), in sorted order, depth first.
 /// Unreadable folders are reported and skipped.
 fn walk(path: &Path, visit: &mut dyn FnMut(PathBuf)) {
-    let meta = match std::fs::metadata(path) {
-        Ok(m) => m,
-        Err(e) => {
-            eprintln!("mailtriage: cannot read {}: {e}", path.display());
-            return;
-        }
+    let Ok(meta) = std::fs::metadata(path) else {
+        // Reading it fails the same way and gives the file its "cannot read" record.
+        visit(path.to_path_buf());
+        return;
     };
     if !meta.is_dir() {
         visit(path.to_path_buf());
@@ -120,19 +118,31 @@ fn walk(path: &Path, visit: &mut dyn FnMut(PathBuf)) {
 /// Classifies one file (a message or an mbox) and renders its records. The flag is false when
 /// the file could not be read (the reason went to stderr).
 fn classify_file(path: &Path, format: BounceFormat) -> (String, bool) {
+    let name = path.display().to_string();
+    let mut text = String::new();
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("mailtriage: cannot read {}: {e}", path.display());
-            return (String::new(), false);
+            eprintln!("mailtriage: cannot read {name}: {e}");
+            let rec = BounceRecord::unreadable(name, format!("cannot read the file: {e}"));
+            render(&rec, format, &mut text);
+            return (text, false);
         }
     };
-    let name = path.display().to_string();
-    let mut text = String::new();
     for msg in mbox_messages(&bytes) {
-        let (bounce, _notes) = parse_message(msg, 0);
-        for mut rec in bounce.records {
+        let (bounce, notes) = parse_message(msg, 0);
+        let note = (!notes.is_empty()).then(|| {
+            notes
+                .iter()
+                .map(|n| n.message.as_str())
+                .collect::<Vec<_>>()
+                .join("; ")
+        });
+        for (i, mut rec) in bounce.records.into_iter().enumerate() {
             rec.file = Some(name.clone());
+            if i == 0 {
+                rec.note.clone_from(&note);
+            }
             render(&rec, format, &mut text);
         }
     }

@@ -17,7 +17,7 @@ fn fixtures() -> Vec<String> {
             let p = e.path();
             if p.is_dir() {
                 stack.push(p);
-            } else if p.extension().is_some_and(|x| x != "snap") {
+            } else if p.extension().is_some_and(|x| x != "snap" && x != "records") {
                 if let Ok(b) = std::fs::read(&p) {
                     out.push(String::from_utf8_lossy(&b).into_owned());
                 }
@@ -169,5 +169,227 @@ proptest! {
         let all = fixtures();
         let base = &all[pick % all.len()];
         exercise(&mutate(base, &ops));
+    }
+}
+
+// ---- Bounces: every parser of `bounce::` on its own, on raw bytes (as the CLI reads files). ----
+
+use mailtriage::bounce::{self, charset, dsn, mime, plain, reason};
+
+const CHARSETS: &[&str] = &[
+    "",
+    "utf-8",
+    "us-ascii",
+    "iso-8859-1",
+    "windows-1252",
+    "iso-2022-jp",
+    "shift_jis",
+    "euc-jp",
+    "koi8-r",
+    "gb2312",
+    "big5",
+    "x-unknown-charset",
+];
+
+fn bounce_fixtures() -> Vec<Vec<u8>> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/bounce");
+    let mut out: Vec<Vec<u8>> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.extension()
+                        .is_some_and(|x| x == "eml" || x == "txt" || x == "mbox")
+                })
+                .filter_map(|p| std::fs::read(p).ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    if out.is_empty() {
+        out.push(
+            b"From: MAILER-DAEMON@example.org\n\n<a@example.org>: 550 5.1.1 no such user\n"
+                .to_vec(),
+        );
+    }
+    out
+}
+
+/// Runs every bounce parser on `b` and checks what comes back.
+fn exercise_bounce(b: &[u8]) {
+    let known: Vec<&str> = mailtriage::tables::BOUNCE_REASONS
+        .iter()
+        .map(|r| r[0])
+        .collect();
+    for msg in bounce::mbox_messages(b) {
+        let (parsed, notes) = bounce::parse_message(msg, 3);
+        assert_eq!((parsed.span.start, parsed.span.end), (3, 3 + msg.len()));
+        assert!(!parsed.records.is_empty());
+        for r in &parsed.records {
+            assert!(known.contains(&r.reason.as_str()), "reason {}", r.reason);
+            assert!(
+                r.status.is_empty()
+                    || mailtriage::smtp::reply::EnhancedStatus::parse(&r.status).is_some(),
+                "status {}",
+                r.status
+            );
+            assert!(r.diagnostic.len() <= 600 + 4);
+        }
+        for n in &notes {
+            assert!(n.start <= n.end && n.end <= 3 + msg.len());
+        }
+        let _ = parsed.failures();
+    }
+    let (head, body) = mime::split_head(b);
+    assert!(head.len() + body.len() <= b.len());
+    let header = mime::parse_header(head);
+    let walk = mime::walk(&header, body);
+    for leaf in &walk.leaves {
+        let _ = dsn::parse(&leaf.text);
+        let p = plain::read(&leaf.text, &[]);
+        assert!(p.found.len() <= plain::MAX_RECIPIENTS);
+        let _ = plain::original_start(&leaf.text);
+        let _ = plain::salient_line(&leaf.text);
+    }
+    let _ = mime::base64(b);
+    let _ = mime::quoted_printable(b, false);
+    let _ = mime::quoted_printable(b, true);
+    let text = String::from_utf8_lossy(b);
+    let _ = mime::decode_words(&text);
+    let _ = mime::ContentType::parse(&text);
+    for cs in CHARSETS {
+        let _ = charset::decode(b, cs);
+    }
+    let _ = charset::decode_unlabelled(b);
+    let lower = text.to_ascii_lowercase();
+    let _ = reason::by_phrase(&lower);
+    let status = mailtriage::smtp::reply::find_statuses(&text)
+        .first()
+        .map(|s| s.0);
+    for command in ["", "RCPT", "MAIL", "DATA", "HELO", "CONN"] {
+        let got = reason::decide(&reason::Evidence {
+            status,
+            diagnostic: &lower,
+            command,
+            action: "failed",
+            diagnostic_type: "smtp",
+        });
+        assert!(got.is_none_or(|r| known.contains(&r)));
+    }
+}
+
+/// Bytes that exercise the bounce readers' loops: boundaries, encoded words, addresses,
+/// transcript arrows, DSN fields, `*` phrase heads.
+const BOUNCE_PIECES: &[&[u8]] = &[
+    b"--b\n",
+    b"Content-Type: multipart/report; boundary=b\n",
+    b"\n\n",
+    b"=?utf-8?B?",
+    b"?=",
+    b"=?iso-2022-jp?Q?=1B$B",
+    b"a@example.org ",
+    b"<x@example.net>: ",
+    b">>> RCPT TO:<a@b.c>\n",
+    b"<<< 550 5.1.1 user unknown\n",
+    b"Final-Recipient: rfc822; a@example.org\n",
+    b"Status: 5.0.0\n",
+    b"Action: failed\n",
+    b"Diagnostic-Code: smtp; 550 ",
+    b"user ",
+    b"mailbox ",
+    b"\x1b$B",
+    b"\x1b(B",
+    b"From MAILER-DAEMON x\n",
+    b"Content-Transfer-Encoding: base64\n",
+    b"=\r\n",
+    b"\r",
+    b"\xff\xfe",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn bounce_parsers_on_random_bytes(b in proptest::collection::vec(any::<u8>(), 0..800)) {
+        exercise_bounce(&b);
+    }
+
+    #[test]
+    fn bounce_parsers_on_random_pieces(picks in proptest::collection::vec(any::<u8>(), 0..200)) {
+        let mut b = Vec::new();
+        for p in picks {
+            b.extend_from_slice(BOUNCE_PIECES[p as usize % BOUNCE_PIECES.len()]);
+        }
+        exercise_bounce(&b);
+    }
+
+    #[test]
+    fn mutated_bounce_fixtures(
+        pick in any::<usize>(),
+        ops in proptest::collection::vec((any::<u8>(), any::<usize>(), any::<usize>(), any::<u8>()), 1..6),
+    ) {
+        let all = bounce_fixtures();
+        let base = &all[pick % all.len()];
+        let mutated = mutate(&String::from_utf8_lossy(base), &ops);
+        exercise_bounce(mutated.as_bytes());
+        // And the same edits on the raw bytes, which may not be UTF-8 at all.
+        let mut raw = base.clone();
+        for &(op, i, _, byte) in &ops {
+            if raw.is_empty() { break; }
+            let i = i % raw.len();
+            if op % 2 == 0 { raw[i] = byte } else { raw.truncate(i) }
+        }
+        exercise_bounce(&raw);
+    }
+}
+
+/// Inputs built to make a careless reader quadratic (a header full of `=?`, tens of thousands of
+/// address lines, nested boundaries that never close, one huge line of `*`-phrase heads). Each is a
+/// megabyte or more: a quadratic path would not finish, a linear one takes well under a second.
+#[test]
+fn bounce_readers_stay_linear_on_adversarial_input() {
+    let big = |piece: &[u8], total: usize| -> Vec<u8> {
+        let mut v = Vec::with_capacity(total + piece.len());
+        while v.len() < total {
+            v.extend_from_slice(piece);
+        }
+        v
+    };
+    const N: usize = 1_000_000;
+    let mut cases: Vec<Vec<u8>> = vec![
+        [b"Subject: ".as_slice(), &big(b"=?a?b?", N), b"\n\nbody\n"].concat(),
+        big(b"<same@example.org>: 550 5.1.1 user unknown\n", N),
+        big(b"u1@example.org\n", N),
+        [
+            b"Content-Type: multipart/mixed; boundary=\"x\"\n\n".as_slice(),
+            &big(b"--x\nContent-Type: multipart/mixed; boundary=\"x\"\n\n", N),
+        ]
+        .concat(),
+        big(b"user user mailbox user ", N),
+        big(
+            b"Final-Recipient: rfc822; a@example.org\nStatus: 5.1.1\n\n",
+            N,
+        ),
+        big(b">>> RCPT TO:<a@example.org>\n<<< 450 4.2.0 later\n", N),
+        big(b"From x\n\n", N),
+        big(b"=", N),
+        big(b"\x1b$B", N),
+    ];
+    // Distinct addresses: the recipient cap keeps look-ups bounded.
+    let mut distinct = Vec::new();
+    let mut i = 0;
+    while distinct.len() < N {
+        distinct.extend_from_slice(format!("r{i}@example.org: user unknown\n").as_bytes());
+        i += 1;
+    }
+    cases.push(distinct);
+    for c in &cases {
+        for msg in bounce::mbox_messages(c).into_iter().take(3) {
+            let (b, _) = bounce::parse_message(msg, 0);
+            assert!(b.records.len() <= plain::MAX_RECIPIENTS);
+        }
+        let lower = String::from_utf8_lossy(c).to_ascii_lowercase();
+        let _ = reason::by_phrase(&lower);
+        let _ = mime::decode_words(&String::from_utf8_lossy(c));
     }
 }

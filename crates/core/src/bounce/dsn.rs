@@ -56,6 +56,9 @@ pub fn parse(text: &str) -> (PerMessage, Vec<DsnRecipient>) {
         if l.trim().is_empty() {
             if !cur.is_empty() {
                 out.push(std::mem::take(&mut cur));
+                if out.len() >= super::plain::MAX_RECIPIENTS {
+                    return (msg, out);
+                }
             }
             last = None;
             continue;
@@ -110,6 +113,9 @@ pub fn parse(text: &str) -> (PerMessage, Vec<DsnRecipient>) {
         };
         if repeated {
             out.push(std::mem::take(&mut cur));
+        }
+        if out.len() >= super::plain::MAX_RECIPIENTS {
+            break;
         }
         let value = match f {
             "final" | "original" | "actual" | "sender" => typed_value(value).1.to_string(),

@@ -5,6 +5,10 @@
 use super::charset;
 use std::borrow::Cow;
 
+/// Longest encoded-word payload looked at (the RFC's limit is 75 for the whole word; senders
+/// overshoot it, so the window is wider).
+const MAX_ENCODED_WORD: usize = 1000;
+
 /// Nesting deeper than this is not followed (a bounce of a bounce of a bounce is already rare).
 const MAX_DEPTH: usize = 8;
 
@@ -254,7 +258,10 @@ fn encoded_word(s: &str) -> Option<(String, usize)> {
     let inner = s.strip_prefix("=?")?;
     let (cs, rest) = inner.split_once('?')?;
     let (enc, rest) = rest.split_once('?')?;
-    let end = rest.find("?=")?;
+    // Encoded words are at most 75 characters (RFC 2047 §2); looking further for the closing
+    // `?=` would make a header full of `=?` quadratic.
+    let window = &rest.as_bytes()[..rest.len().min(MAX_ENCODED_WORD)];
+    let end = window.windows(2).position(|w| w == b"?=")?;
     let payload = &rest[..end];
     if cs.len() > 40 || enc.len() != 1 || payload.contains(' ') {
         return None;

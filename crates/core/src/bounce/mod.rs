@@ -12,6 +12,7 @@ pub mod dsn;
 pub mod mime;
 pub mod plain;
 pub mod reason;
+pub mod vendor;
 
 use crate::facts::Failure;
 use crate::report::{Note, SegmentKind};
@@ -82,7 +83,34 @@ pub struct BounceRecord {
     pub subject: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message_id: Option<String>,
+    /// What the reader could not do for this message (unreadable file, no bounce found,
+    /// approximate charset), when anything.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
+
+impl BounceRecord {
+    /// The record for a file that could not be read at all.
+    pub fn unreadable(file: String, why: String) -> BounceRecord {
+        BounceRecord {
+            file: Some(file),
+            reason: "undefined".into(),
+            side: "unknown".into(),
+            note: Some(why),
+            ..BounceRecord::default()
+        }
+    }
+}
+
+/// What auto-replies say when the mailbox itself is no longer read.
+const INACTIVE_MAILBOX: &[&str] = &[
+    "is no longer in use",
+    "is no longer active",
+    "is no longer monitored",
+    "mailbox has been closed",
+    "account has been closed",
+    "no longer exists",
+];
 
 /// Longest diagnostic kept in a record (whole paragraphs of prose help nobody).
 const MAX_DIAGNOSTIC: usize = 600;
@@ -110,6 +138,16 @@ pub fn parse_message(bytes: &[u8], base: usize) -> (Bounce, Vec<Note>) {
         ));
     }
     let records = read_records(&header, &walk);
+    if records.len() >= plain::MAX_RECIPIENTS {
+        notes.push(Note::new(
+            span,
+            "bounce",
+            format!(
+                "this message names more than {} recipients: only the first {0} are reported",
+                plain::MAX_RECIPIENTS
+            ),
+        ));
+    }
     if records.iter().all(|r| r.reason == "undefined") {
         notes.push(Note::new(
             span,
@@ -352,12 +390,23 @@ fn read_records(header: &mime::Header, walk: &mime::Walk) -> Vec<BounceRecord> {
     let auto_reply = is_auto_reply(header);
     if drafts.is_empty() || auto_reply && dsn_rcpts.is_empty() {
         if auto_reply && dsn_rcpts.is_empty() {
+            // An automatic answer that says the mailbox itself is out of use is not an absence:
+            // the account is gone or disabled.
+            let inactive = INACTIVE_MAILBOX.iter().any(|p| prose_lower.contains(p))
+                || reason::includes("suspend", &prose_lower);
             return vec![BounceRecord {
                 recipient: header
                     .get("from")
                     .and_then(first_address)
                     .unwrap_or_default(),
-                reason: "vacation".into(),
+                reason: if inactive { "suspend" } else { "vacation" }.into(),
+                status: if inactive {
+                    reason::pseudo_status("suspend", true)
+                } else {
+                    None
+                }
+                .unwrap_or("")
+                .to_string(),
                 diagnostic: header.get("subject").unwrap_or("").to_string(),
                 side: "unknown".into(),
                 subject: header.get("subject").map(str::to_string),
@@ -425,20 +474,25 @@ fn classify(
                 .ok()
                 .filter(|c| ok && (200..600).contains(c))
         })
-        .or_else(|| find_reply_code(&diag).map(|c| c.0));
-    let status = preferred_status(d.declared, words.map(|w| w.0), reply_code).or_else(|| {
-        // Statuses in the prose count when the recipient's own words hold none.
-        find_statuses(prose)
-            .into_iter()
-            .map(|s| s.0)
-            .find(|s| !s.is_generic())
-    });
+        .or_else(|| find_reply_code(&diag).map(|c| c.0).filter(|c| *c >= 400));
+    // Only the recipient's own words and fields count: a code elsewhere in the prose may be
+    // about another recipient or quoted from the original.
+    let status = preferred_status(d.declared, words.map(|w| w.0), reply_code);
     let mut command = text.command.clone();
+    if command.is_empty() {
+        command = plain::command_in(&diag_lower).unwrap_or_default();
+    }
     // A DSN's per-recipient SMTP diagnostic with no stage named is the answer to that
     // recipient's RCPT: replies to the message itself are marked "after end of data" or
     // "in reply to DATA", and the prose reader has found those.
+    // (Only a complete DSN group says so: one without its required Status field comes from a
+    // gateway that summarises rather than relays the SMTP exchange.)
+    // A 5.7.x code is a policy decision (RFC 3463's security or policy class), which receivers
+    // take after seeing the message as often as at RCPT: no stage is assumed for it.
     if command.is_empty()
         && !d.action.is_empty()
+        && d.declared.is_some()
+        && status.is_none_or(|s| s.subject != 7)
         && matches!(d.diagnostic_type.as_str(), "smtp" | "")
         && reply_code.is_some_and(|c| c >= 500)
     {
@@ -451,12 +505,25 @@ fn classify(
     };
     let action = d.action.clone();
 
-    let mut reason = reason::decide(&reason::Evidence {
-        status,
-        diagnostic: &diag_lower,
-        command: &command,
-        action: &action,
-        diagnostic_type: &d.diagnostic_type,
+    // A receiver's own published error code says more than its wording.
+    let vendor = (!matches!(action.as_str(), "delivered" | "relayed" | "expanded"))
+        .then(|| {
+            vendor::reason(&diag, &diag_lower).or_else(|| {
+                diag_lower
+                    .is_empty()
+                    .then(|| vendor::from_prose(prose_lower))
+                    .flatten()
+            })
+        })
+        .flatten();
+    let mut reason = vendor.or_else(|| {
+        reason::decide(&reason::Evidence {
+            status,
+            diagnostic: &diag_lower,
+            command: &command,
+            action: &action,
+            diagnostic_type: &d.diagnostic_type,
+        })
     });
     if reason.is_none() && diag_lower.is_empty() {
         reason = reason::by_phrase(prose_lower);
@@ -473,10 +540,15 @@ fn classify(
     let temporary = action == "delayed"
         || status.map_or_else(
             || {
+                // No code: the words say whether the failure was temporary (the bounce says
+                // so, or the recipient's own line speaks of retries, as Exim's retry-limit
+                // messages do).
                 reply_code.is_some_and(|c| c / 100 == 4)
-                    || [" temporar", " persistent", "delayed", "retried", "retry"]
+                    || diag_lower.contains("retr")
+                    || diag_lower.contains("failing for a long time")
+                    || [&diag_lower, prose_lower]
                         .iter()
-                        .any(|w| diag_lower.contains(w))
+                        .any(|t| t.contains(" temporar") || t.contains(" persistent"))
             },
             |s| s.class == 4,
         );
@@ -508,6 +580,7 @@ fn classify(
         sender: None,
         subject: None,
         message_id: None,
+        note: None,
     }
 }
 
@@ -570,7 +643,14 @@ fn preferred_status(
 /// (4.4.7) wrapping the code of the last real attempt yields to it.
 fn diagnostic_status(diag: &str) -> Option<(EnhancedStatus, usize)> {
     let found = find_statuses(diag);
-    let first = *found.first()?;
+    let mut first = *found.first()?;
+    // A code written right after a reply code (`550 5.7.1`, `550-'5.7.1`) is the answering
+    // server's own; a bare one before it is a relaying agent's summary.
+    if !after_reply_code(diag, first.1) {
+        if let Some(own) = found.iter().find(|s| after_reply_code(diag, s.1)) {
+            first = *own;
+        }
+    }
     let expiry = (first.0.class, first.0.subject, first.0.detail) == (4, 4, 7);
     if expiry {
         if let Some(inner) = found
@@ -584,8 +664,21 @@ fn diagnostic_status(diag: &str) -> Option<(EnhancedStatus, usize)> {
     Some(first)
 }
 
+/// Whether the status at `at` follows a 4xx/5xx reply code (through `-`, space or a quote).
+fn after_reply_code(diag: &str, at: usize) -> bool {
+    let before = diag.get(..at).unwrap_or("");
+    let trimmed = before.trim_end_matches(['\'', '"', ' ', '-']);
+    if before.len() - trimmed.len() > 3 || trimmed.len() < 3 {
+        return false;
+    }
+    let code = &trimmed.as_bytes()[trimmed.len() - 3..];
+    let word = trimmed.len() == 3 || !trimmed.as_bytes()[trimmed.len() - 4].is_ascii_alphanumeric();
+    word && matches!(code[0], b'4' | b'5') && code[1..].iter().all(u8::is_ascii_digit)
+}
+
+/// Whether `s` holds a failure code (a 4xx/5xx reply or an enhanced status).
 fn has_code(s: &str) -> bool {
-    find_reply_code(s).is_some() || !find_statuses(s).is_empty()
+    find_reply_code(s).is_some_and(|c| c.0 >= 400) || !find_statuses(s).is_empty()
 }
 
 fn collapse_spaces(s: &str) -> String {

@@ -32,6 +32,12 @@ pub struct Prose {
     pub original_at: Option<usize>,
 }
 
+/// Recipients read from one message at most (RFC 5321 asks servers to take 100 per message;
+/// the cap keeps a hostile paste linear).
+pub const MAX_RECIPIENTS: usize = 1000;
+/// Longest diagnostic gathered for one recipient.
+const MAX_GATHERED: usize = 4000;
+
 /// Lines at most this long can be separators.
 const MAX_SEPARATOR: usize = 120;
 /// How many lines after an address still describe it.
@@ -127,6 +133,23 @@ pub fn read(text: &str, exclude: &[&str]) -> Prose {
         let mut diag = String::new();
         let rest = clean_rest(&t[a_end..]);
         if reply_line {
+            // Sendmail's transcript puts the local mailer's own words on the line before its
+            // summary reply ("mail.local: unknown user: bob", then "554 <bob@…>... Service
+            // unavailable"): they are the cause, so they lead the diagnostic.
+            if let Some(prev) = i.checked_sub(1).map(|k| all[k].text.trim()) {
+                let local = addr.split('@').next().unwrap_or("").to_ascii_lowercase();
+                let pl = prev.to_ascii_lowercase();
+                if !local.is_empty()
+                    && !prev.contains('@')
+                    && pl.ends_with(&local)
+                    && pl.contains(": ")
+                    && !pl.starts_with("<<<")
+                    && !pl.starts_with(">>>")
+                {
+                    diag.push_str(prev);
+                    diag.push(' ');
+                }
+            }
             diag.push_str(t.trim_start_matches("<<<").trim());
         } else {
             diag.push_str(rest);
@@ -165,24 +188,29 @@ pub fn read(text: &str, exclude: &[&str]) -> Prose {
                 p.remote_mta = h;
             }
         }
+        let room = p.found.len() < MAX_RECIPIENTS;
         match p
             .found
             .iter_mut()
             .find(|f| f.recipient.eq_ignore_ascii_case(&addr))
         {
-            Some(f) => {
-                // A later reply line for the same address usually carries the codes.
-                if !diag.is_empty() && !f.diagnostic.contains(diag.as_str()) {
-                    if !f.diagnostic.is_empty() {
-                        f.diagnostic.push(' ');
-                    }
-                    f.diagnostic.push_str(&diag);
+            // A later reply line for the same address usually carries the codes.
+            Some(f)
+                if !diag.is_empty()
+                    && f.diagnostic.len() < MAX_GATHERED
+                    && !f.diagnostic.contains(diag.as_str()) =>
+            {
+                if !f.diagnostic.is_empty() {
+                    f.diagnostic.push(' ');
                 }
+                f.diagnostic.push_str(&diag);
             }
-            None => p.found.push(Found {
+            Some(_) => {}
+            None if room => p.found.push(Found {
                 recipient: addr,
                 diagnostic: diag,
             }),
+            None => {}
         }
         i = if opens_line { j.max(i + 1) } else { i + 1 };
     }
@@ -215,6 +243,20 @@ pub fn salient_line(text: &str) -> Option<&str> {
         }
     }
     coded
+}
+
+/// The SMTP command that a diagnostic says it answers ("in reply to RCPT TO command",
+/// "after end of data", "Recipient address rejected"…), if it says.
+pub fn command_in(lower: &str) -> Option<String> {
+    let mut verb = "";
+    let mut command = String::new();
+    transcript(lower, &mut verb, &mut command);
+    // Postfix says "Recipient address rejected" only in reply to RCPT TO. (Not used while
+    // walking a transcript: there the `>>>` lines say which command drew the reply.)
+    if command.is_empty() && lower.contains("recipient address rejected") {
+        command = "RCPT".into();
+    }
+    (!command.is_empty()).then_some(command)
 }
 
 /// Follows a session transcript: the verb of the last `>>>` line is the command that the next
@@ -278,7 +320,7 @@ fn after_word(lt: &str, t: &str, word: &str) -> Option<String> {
     let pos = lt.find(word)? + word.len();
     let rest = t.get(pos..)?;
     let end = rest
-        .find(|c: char| c == '[' || c == ' ' || c == ':' || c == ',' || c == '(' || c == '>')
+        .find(['[', ' ', ':', ',', '(', '>'])
         .unwrap_or(rest.len());
     let host = rest[..end].trim_end_matches('.');
     (host.len() > 2

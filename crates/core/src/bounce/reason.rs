@@ -281,6 +281,7 @@ static FAMILIES: &[(&str, &[&str])] = &[
             "badrcptto",
             "validrcptto",
             "address invalid",
+            "check if address is correct",
         ],
     ),
     (
@@ -376,6 +377,7 @@ static FAMILIES: &[(&str, &[&str])] = &[
         "rejected",
         &[
             "permission to post",
+            "not a member of",
             "recipient addresses rejected",
             "not have permission to send",
             "sender address rejected",
@@ -879,12 +881,24 @@ impl Hits {
         let index = phrase_index();
         let b = lower.as_bytes();
         let mut bits = 0u64;
+        // A `*` phrase whose tail is missing after one occurrence of its head is missing after
+        // every later one too: such phrases are not tried again (keeps the scan linear).
+        let mut dead = 0u64;
         for i in 0..b.len().saturating_sub(1) {
             let key = bucket(b[i], b[i + 1]);
             let (from, to) = (index.offsets[key] as usize, index.offsets[key + 1] as usize);
-            for &(family, phrase) in &index.entries[from..to] {
-                if bits & (1 << family) == 0 && phrase_at(lower, i, phrase) {
-                    bits |= 1 << family;
+            for &(family, phrase, wild) in &index.entries[from..to] {
+                if bits & (1 << family) != 0 || wild.is_some_and(|w| dead & (1 << w) != 0) {
+                    continue;
+                }
+                match phrase_at(lower, i, phrase) {
+                    Some(true) => bits |= 1 << family,
+                    Some(false) => {
+                        if let Some(w) = wild {
+                            dead |= 1 << w;
+                        }
+                    }
+                    None => {}
                 }
             }
         }
@@ -910,7 +924,8 @@ impl Hits {
 /// that can start at each position (linear in the text, whatever the table size).
 struct PhraseIndex {
     offsets: Vec<u32>,
-    entries: Vec<(u32, &'static str)>,
+    /// (family, phrase, number among the `*` phrases).
+    entries: Vec<(u32, &'static str, Option<u32>)>,
 }
 
 const BUCKETS: usize = 4096;
@@ -922,15 +937,21 @@ fn bucket(a: u8, b: u8) -> usize {
 fn phrase_index() -> &'static PhraseIndex {
     static INDEX: std::sync::OnceLock<PhraseIndex> = std::sync::OnceLock::new();
     INDEX.get_or_init(|| {
-        let mut all: Vec<(usize, u32, &'static str)> = Vec::new();
+        let mut all: Vec<(usize, u32, &'static str, Option<u32>)> = Vec::new();
+        let mut wild = 0u32;
         for (f, (_, phrases)) in FAMILIES.iter().enumerate() {
             for p in phrases.iter() {
                 let b = p.as_bytes();
                 if b.len() >= 2 {
-                    all.push((bucket(b[0], b[1]), f as u32, p));
+                    let w = p.contains('*').then(|| {
+                        wild += 1;
+                        wild - 1
+                    });
+                    all.push((bucket(b[0], b[1]), f as u32, p, w));
                 }
             }
         }
+        assert!(wild <= 64, "at most 64 `*` phrases");
         all.sort_by_key(|e| e.0);
         let mut offsets = vec![0u32; BUCKETS + 1];
         for e in &all {
@@ -941,7 +962,7 @@ fn phrase_index() -> &'static PhraseIndex {
         }
         PhraseIndex {
             offsets,
-            entries: all.into_iter().map(|e| (e.1, e.2)).collect(),
+            entries: all.into_iter().map(|e| (e.1, e.2, e.3)).collect(),
         }
     })
 }
@@ -951,13 +972,18 @@ fn family_of(reason: &str) -> Option<usize> {
 }
 
 /// `phrase` starting at byte `at` of `text`; a `*` in the phrase stands for any text.
-fn phrase_at(text: &str, at: usize, phrase: &str) -> bool {
+/// `Some(false)`: the head of a `*` phrase is here but its tail is nowhere after it.
+/// `None`: the phrase does not start here.
+fn phrase_at(text: &str, at: usize, phrase: &str) -> Option<bool> {
     let rest = &text.as_bytes()[at..];
     match phrase.split_once('*') {
-        None => rest.starts_with(phrase.as_bytes()),
+        None => rest.starts_with(phrase.as_bytes()).then_some(true),
         Some((first, tail)) => {
-            rest.starts_with(first.as_bytes())
-                && contains_phrase(text.get(at + first.len()..).unwrap_or(""), tail)
+            if !rest.starts_with(first.as_bytes()) {
+                return None;
+            }
+            let after = text.get(at + first.len()..).unwrap_or("");
+            Some(contains_phrase(after, tail))
         }
     }
 }
@@ -1044,6 +1070,17 @@ pub fn status_reason(st: EnhancedStatus) -> Option<&'static str> {
     })
 }
 
+/// Wordings of a failed recipient directory look-up.
+const DIRECTORY_MISS: &[&str] = &[
+    "recipient name is not recognized",
+    "check if address is correct",
+    "check that the address is correct",
+    "not listed in public name & address book",
+    "not listed in the address book",
+    "not found in directory",
+    "not present in directory",
+];
+
 /// Commands sent before the message itself: a refusal there cannot be about its content.
 fn before_data(command: &str) -> bool {
     matches!(
@@ -1063,6 +1100,9 @@ fn probe(reason: &str, e: &Evidence, h: Hits, named: Option<&'static str>) -> bo
         {
             true
         }
+        // Directory look-ups (Exchange's "recipient name is not recognized", a Notes address
+        // book) only ever answer for a recipient: no command needs to be named.
+        "userunknown" if DIRECTORY_MISS.iter().any(|p| d.contains(p)) => true,
         "userunknown" => {
             if named == Some("userunknown") {
                 // 5.1.1 says "no such user" unless the words say the refusal was about
@@ -1144,6 +1184,10 @@ pub fn decide(e: &Evidence) -> Option<&'static str> {
     let open = named.is_none_or(|n| OPEN_REASONS.contains(&n));
     if open || local {
         if let Some(r) = SECOND_PASS.iter().find(|r| h.has(r)) {
+            // A local delivery program that failed is a mailer error, whatever it calls it.
+            if local && matches!(*r, "systemerror" | "networkerror" | "expired") {
+                return Some("mailererror");
+            }
             return Some(r);
         }
         if let Some(n) = named {
@@ -1238,6 +1282,24 @@ pub fn side(reason: &str, remote_refused: bool) -> &'static str {
 // - 4.2.1 and 4.7.1 are blocks (throttling or a listed client), 5.2.1 is a disabled mailbox.
 // - a code that names a cause outside OPEN_REASONS settles the reason when no specific
 //   wording did (5.3.4 is mesgtoobig whatever else the words say).
+// - directory-miss wordings (DIRECTORY_MISS) are userunknown at any stage: only a recipient
+//   look-up produces them.
+// - X-Unix (local delivery program) failures are mailererror even when worded as a system or
+//   network error: the program, not the mail system, failed.
+// - 5.2.3 is exceedlimit even when worded "message too large"; "connection rate limit" is
+//   toomanyconn, not speeding; a destination with no mail exchanger is notaccept, not
+//   hostunknown, even under 5.4.4.
+// Rules in bounce/mod.rs that feed this decision:
+// - a complete DSN group (Status present) with a 5xx SMTP diagnostic and no named stage
+//   answers RCPT, except under 5.7.x (policy decisions are taken after DATA as often);
+// - "Recipient address rejected" names RCPT when no transcript says otherwise;
+// - the status is the DSN field unless the diagnostic's code is more specific (X.0.0 and
+//   X.Y.0 fields, the catch-alls 4.4.7, 4.7.0, 5.3.x, X.5.x); a code written after a reply
+//   code is the answering server's own; an expiry code wrapping a real attempt's code yields;
+// - with no code, the failure is temporary only when the words say so (temporary,
+//   persistent, retries);
+// - vendor codes (bounce/vendor.rs) decide before all of this;
+// - an auto-reply announcing that the mailbox is out of use is suspend, not vacation.
 
 #[cfg(test)]
 mod tests {
