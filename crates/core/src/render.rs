@@ -35,7 +35,14 @@ pub fn markdown(report: &Report, input: &str) -> String {
         s.push_str("No findings.\n");
     }
     for (i, f) in report.findings.iter().enumerate() {
-        let _ = writeln!(s, "### {}. {} ({})\n", i + 1, f.title, f.severity.as_str());
+        let _ = writeln!(
+            s,
+            "### {}. {} ({}{})\n",
+            i + 1,
+            f.title,
+            f.severity.as_str(),
+            if f.root_cause { ", root cause" } else { "" }
+        );
         if !f.summary.is_empty() {
             let _ = writeln!(s, "{}\n", f.summary);
         }
@@ -108,8 +115,9 @@ pub fn text(report: &Report, input: &str) -> String {
     for f in &report.findings {
         let _ = writeln!(
             s,
-            "[{}] {}  ({}, confidence {:.0}%)",
+            "[{}{}] {}  ({}, confidence {:.0}%)",
             f.severity.as_str(),
+            if f.root_cause { ", root cause" } else { "" },
             f.title,
             f.id,
             f.confidence * 100.0

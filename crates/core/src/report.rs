@@ -9,7 +9,8 @@ pub struct Report {
     /// Byte length of the analysed text, so renderers can validate spans.
     pub input_len: usize,
     pub segments: Vec<Segment>,
-    /// Ordered: severity (critical first), then confidence (highest first).
+    /// Ordered: root causes of reported failures first, then severity (critical first), then
+    /// confidence (highest first).
     pub findings: Vec<Finding>,
     /// One record per failed (or delayed, …) recipient found in bounces in the paste.
     pub bounces: Vec<crate::bounce::BounceRecord>,
@@ -215,6 +216,11 @@ pub struct Finding {
     pub references: Vec<Reference>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub side: Option<Side>,
+    /// This finding explains a failure the paste reports (a bounce, log line, dialog) with its
+    /// cause found in a pasted config. Such findings lead the report: they answer the question
+    /// the person came with.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub root_cause: bool,
 }
 
 impl Finding {
@@ -233,6 +239,7 @@ impl Finding {
             dead_ends: Vec::new(),
             references: Vec::new(),
             side: None,
+            root_cause: false,
         }
     }
     pub fn summary(mut self, s: impl Into<String>) -> Finding {
@@ -310,8 +317,9 @@ impl Report {
     /// Orders findings: severity first, then confidence, then position of the first evidence.
     pub fn sort_findings(&mut self) {
         self.findings.sort_by(|a, b| {
-            a.severity
-                .cmp(&b.severity)
+            b.root_cause
+                .cmp(&a.root_cause)
+                .then(a.severity.cmp(&b.severity))
                 .then(b.confidence.total_cmp(&a.confidence))
                 .then(first_pos(a).cmp(&first_pos(b)))
         });

@@ -37,8 +37,9 @@ pub fn outline(report: &Report, input: &str) -> String {
     for f in &report.findings {
         let _ = writeln!(
             s,
-            "finding {} {} conf {:.2} params [{}]",
+            "finding {}{} {} conf {:.2} params [{}]",
             f.severity.as_str(),
+            if f.root_cause { " root_cause" } else { "" },
             f.id,
             f.confidence,
             f.params.join(", ")

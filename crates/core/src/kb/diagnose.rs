@@ -525,6 +525,7 @@ fn explained(entry: &'static Entry, g: &Group, facts: &Facts, from_checks: &[Fin
         .summary(summary)
         .side(side)
         .confidence(confidence);
+    finding.root_cause = root.is_some() || !confirmed.is_empty();
     finding.why = match hint {
         Some(h) => format!("{}\n\n{}", entry.summary, h.text),
         None => entry.summary.to_owned(),
