@@ -208,6 +208,11 @@ pub(crate) fn is_set(s: &Setting) -> bool {
     s.hidden || !s.value.trim().is_empty()
 }
 
+/// The setting's line commented out: the copyable fix for a line that has to go.
+pub(crate) fn commented_out(s: &Setting) -> String {
+    format!("#{} = {}", s.key, s.value)
+}
+
 /// The table row of a name as written, also for numbered names (`sieve_spamtest_text_value3`
 /// → `sieve_spamtest_text_value<N>`).
 pub(crate) fn table_row(name: &str) -> Option<SettingInfo> {

@@ -110,17 +110,21 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                 .confidence(super::confidence(cfg, 0.9))
                 .param(s.key.as_str())
                 .evidence(s.line_span, "removed setting");
-            f = f.fix(
-                match &snippet {
-                    Some(_) => format!("Remove `{}` and use its successor.", s.key),
-                    None => format!("Remove the `{}` line.", s.key),
-                },
-                snippet,
-            );
-            if let Some(first) = f.fix.as_ref().and_then(|x| x.snippet.as_deref()) {
-                if let Some(name) = first.split(" = ").next() {
-                    let name = name.to_owned();
-                    f = f.param(name);
+            match snippet {
+                Some(sn) => {
+                    if let Some(name) = sn.split(" = ").next() {
+                        f = f.param(name);
+                    }
+                    f = f.fix(
+                        format!("Remove `{}` and use its successor.", s.key),
+                        Some(sn),
+                    );
+                }
+                None => {
+                    f = f.fix(
+                        format!("Remove (or comment out) the `{}` line.", s.key),
+                        Some(super::commented_out(s)),
+                    );
                 }
             }
             out.push(with_ref(f, doc_for(cfg, doc::UPGRADE_23, doc::UPGRADE_24)));

@@ -160,7 +160,7 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                     } else {
                         f = f.fix(
                             "Remove it, or upgrade to Dovecot 2.4 and convert the whole file.",
-                            None,
+                            Some(super::commented_out(s)),
                         );
                     }
                     out.push(with_ref(f, doc::UPGRADE_24));
@@ -198,7 +198,7 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                                         "Check the name in the settings list for your version; \
                                          remove `{name}` if nothing defines it."
                                     ),
-                                    None,
+                                    Some(super::commented_out(s)),
                                 );
                         }
                     }
