@@ -17,6 +17,7 @@ pub mod lmtp_listener_missing;
 pub mod mail_location_unset;
 pub mod plaintext_auth_without_tls;
 pub mod removed_setting;
+pub mod sasl_login_mechanism_missing;
 pub mod sasl_path_mismatch;
 pub mod setting_renamed_in_2_4;
 pub mod ssl_cert_missing;
