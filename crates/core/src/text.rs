@@ -132,32 +132,41 @@ pub fn closest_name<'a>(
     best.map(|(_, n)| n)
 }
 
-/// Optimal string alignment distance, giving up (returning `cap + 1`) once a whole row exceeds
-/// `cap`, so a long pasted word costs O(len × len) at worst and usually far less.
+/// Optimal string alignment distance (edits and adjacent transpositions), computed only in the
+/// band of cells within `cap` of the diagonal: anything above `cap` comes back as `cap + 1`.
+/// A pasted word therefore costs O(len × cap), whatever it holds.
 pub fn edit_distance(a: &[u8], b: &[u8], cap: usize) -> usize {
+    let big = cap + 1;
+    if a.len().abs_diff(b.len()) > cap {
+        return big;
+    }
     let n = b.len();
-    let mut prev2 = vec![0usize; n + 1];
-    let mut prev: Vec<usize> = (0..=n).collect();
-    let mut cur = vec![0usize; n + 1];
+    let mut prev2 = vec![big; n + 1];
+    let mut prev: Vec<usize> = (0..=n).map(|j| j.min(big)).collect();
+    let mut cur = vec![big; n + 1];
     for i in 1..=a.len() {
-        cur[0] = i;
+        // Cells further than `cap` from the diagonal are above `cap` anyway.
+        let lo = i.saturating_sub(cap).max(1);
+        let hi = (i + cap).min(n);
+        cur.fill(big);
+        cur[0] = i.min(big);
         let mut row_min = cur[0];
-        for j in 1..=n {
+        for j in lo..=hi {
             let cost = usize::from(a[i - 1] != b[j - 1]);
             let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 v = v.min(prev2[j - 2] + 1);
             }
-            cur[j] = v;
-            row_min = row_min.min(v);
+            cur[j] = v.min(big);
+            row_min = row_min.min(cur[j]);
         }
         if row_min > cap {
-            return cap + 1;
+            return big;
         }
         std::mem::swap(&mut prev2, &mut prev);
         std::mem::swap(&mut prev, &mut cur);
     }
-    prev[n]
+    prev[n].min(big)
 }
 
 #[cfg(test)]
@@ -191,6 +200,9 @@ mod tests {
             "a transposition is one edit"
         );
         assert_eq!(edit_distance(b"kitten", b"sitting", 5), 3);
+        assert_eq!(edit_distance(b"kitten", b"sitting", 2), 3, "capped");
+        assert_eq!(edit_distance(b"", b"ab", 2), 2);
+        assert_eq!(edit_distance(b"smptd_banner", b"smtpd_banner", 2), 1);
         assert_eq!(
             edit_distance(b"aaaaaaaa", b"bbbbbbbb", 2),
             3,
@@ -199,7 +211,7 @@ mod tests {
         let names = ["myhostname", "mydomain", "relayhost"];
         assert_eq!(closest_name("myhostnmae", names), Some("myhostname"));
         assert_eq!(
-            closest_name("mydoman", names),
+            closest_name("mydomn", names),
             None,
             "short names: one edit only"
         );

@@ -75,6 +75,7 @@ pub static CHECKS: &[&Check] = &[
     &dovecot::auth_debug_passwords_enabled::CHECK,
     &dovecot::mail_location_unset::CHECK,
     &dovecot::uid_outside_valid_range::CHECK,
+    &dovecot::sasl_login_mechanism_missing::CHECK,
 ];
 
 /// Runs every check over the facts.

@@ -44,7 +44,11 @@ fn row(r: &'static [&'static str; 6]) -> SettingInfo {
 /// The table row for `name` (exact, case-sensitive like Dovecot). Section-scoped 2.3 names are
 /// looked up as `section/name` (`setting_info("service/idle_kill")`).
 pub fn setting_info(name: &str) -> Option<SettingInfo> {
-    DOVECOT_SETTINGS.iter().find(|r| r[0] == name).map(row)
+    // The data file is sorted by name (checked by a test below).
+    DOVECOT_SETTINGS
+        .binary_search_by(|r| r[0].cmp(name))
+        .ok()
+        .map(|i| row(&DOVECOT_SETTINGS[i]))
 }
 
 /// Every row of the table.
@@ -70,7 +74,11 @@ pub fn name_in_2_3(name_2_4: &str) -> Option<&'static str> {
 pub fn did_you_mean(name: &str, syntax: super::Syntax) -> Option<&'static str> {
     crate::text::closest_name(
         name,
-        all_settings()
+        DOVECOT_SETTINGS
+            .iter()
+            // Cheap length test first: `closest_name` never accepts more than two edits.
+            .filter(|r| r[0].len().abs_diff(name.len()) <= 2)
+            .map(row)
             .filter(|info| info.exists_in(syntax) && !info.name.contains(['/', '*', '<', '@']))
             .map(|info| info.name),
     )
@@ -80,6 +88,11 @@ pub fn did_you_mean(name: &str, syntax: super::Syntax) -> Option<&'static str> {
 mod tests {
     use super::super::Syntax;
     use super::*;
+
+    #[test]
+    fn table_is_sorted_for_binary_search() {
+        assert!(DOVECOT_SETTINGS.windows(2).all(|w| w[0][0] < w[1][0]));
+    }
 
     #[test]
     fn renames_and_presence_come_from_the_table() {

@@ -59,6 +59,24 @@ service auth {
     run,
 };
 
+/// The account mail is accessed as (`mail_uid`, or a static userdb's `uid=`), which is who
+/// uses an `auth-master` socket (dovecot-lda, deliver); `vmail` when the paste does not say.
+fn mail_user(cfg: &crate::dovecot::DovecotConfig) -> String {
+    let from_userdb = || {
+        cfg.userdbs().into_iter().find_map(|u| {
+            u.args?
+                .split_whitespace()
+                .find_map(|w| w.strip_prefix("uid="))
+                .map(str::to_owned)
+        })
+    };
+    cfg.value("mail_uid")
+        .map(str::to_owned)
+        .or_else(from_userdb)
+        .filter(|u| !u.is_empty() && !u.contains('%'))
+        .unwrap_or_else(|| "vmail".to_owned())
+}
+
 fn run(facts: &Facts, out: &mut Vec<Finding>) {
     for cfg in &facts.dovecot {
         for svc in cfg.services().into_iter().filter(|s| s.name == "auth") {
@@ -116,16 +134,20 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                     f = f.evidence(s.line_span, "socket mode lets every local user connect");
                 }
                 f = f.evidence(l.section.header_span, "auth socket");
-                let snippet = if kind == AuthSocketKind::Client && in_postfix_private {
-                    format!(
+                let snippet = match kind {
+                    AuthSocketKind::Client if in_postfix_private => format!(
                         "service auth {{\n  unix_listener {} {{\n    mode = 0660\n    user = postfix\n    group = postfix\n  }}\n}}",
                         l.name
-                    )
-                } else {
-                    format!(
-                        "service auth {{\n  unix_listener {} {{\n    mode = 0600\n    user = <the program's user>\n  }}\n}}",
+                    ),
+                    AuthSocketKind::Master => format!(
+                        "service auth {{\n  unix_listener {} {{\n    mode = 0600\n    user = {}\n  }}\n}}",
+                        l.name,
+                        mail_user(cfg)
+                    ),
+                    _ => format!(
+                        "service auth {{\n  unix_listener {} {{\n    mode = 0600\n    # user = <the account of the program that connects>\n  }}\n}}",
                         l.name
-                    )
+                    ),
                 };
                 f = f.fix(
                     format!(

@@ -82,6 +82,23 @@ fn identity(s: &Section, syntax: Syntax) -> Option<(String, Vec<(String, String)
     Some((driver, rest))
 }
 
+/// The block as it should remain, written out (one level of nesting, as 2.4 `fields { }`).
+fn block_text(s: &Section) -> String {
+    let mut out = format!("{} {{\n", s.title());
+    for st in &s.settings {
+        out.push_str(&format!("  {} = {}\n", st.key, st.value));
+    }
+    for c in &s.children {
+        out.push_str(&format!("  {} {{\n", c.title()));
+        for st in &c.settings {
+            out.push_str(&format!("    {} = {}\n", st.key, st.value));
+        }
+        out.push_str("  }\n");
+    }
+    out.push('}');
+    out
+}
+
 fn run(facts: &Facts, out: &mut Vec<Finding>) {
     for cfg in &facts.dovecot {
         // Scopes: the top level and each filter; databases are compared within one scope.
@@ -112,12 +129,17 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                     let f = Finding::new(CHECK.id, CHECK.severity, CHECK.title)
                         .summary(format!(
                             "The {kind} with driver `{driver}` is declared twice with the same \
-                             settings{}: Dovecot consults both, so every failed login is checked \
-                             twice and logged twice.",
+                             settings{}: Dovecot consults both, so {}.",
                             if scope.kind.is_empty() {
                                 String::new()
                             } else {
                                 format!(" inside `{}`", scope.title())
+                            },
+                            if kind == "passdb" {
+                                "every failed login is checked twice and logged twice"
+                            } else {
+                                "every lookup of a user the first one does not know (an LMTP \
+                                 delivery to a wrong address, say) is done twice"
                             }
                         ))
                         .confidence(0.9)
@@ -128,7 +150,7 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                             "Delete one of the two; if one comes from `!include \
                              auth-system.conf.ext` (or another `auth-*.conf.ext`), comment out \
                              that include instead.",
-                            None,
+                            Some(block_text(first)),
                         );
                     out.push(with_ref(f, doc_for(cfg, doc::PASSDB_23, doc::PASSDB_24)));
                 }

@@ -17,6 +17,7 @@ pub mod lmtp_listener_missing;
 pub mod mail_location_unset;
 pub mod plaintext_auth_without_tls;
 pub mod removed_setting;
+pub mod sasl_login_mechanism_missing;
 pub mod sasl_path_mismatch;
 pub mod setting_renamed_in_2_4;
 pub mod ssl_cert_missing;
@@ -206,6 +207,11 @@ pub(crate) fn global_settings(cfg: &DovecotConfig) -> Vec<(&Section, &Setting)> 
 /// A value is set and not empty (`ssl_cert =` clears it); hidden values count as set.
 pub(crate) fn is_set(s: &Setting) -> bool {
     s.hidden || !s.value.trim().is_empty()
+}
+
+/// The setting's line commented out: the copyable fix for a line that has to go.
+pub(crate) fn commented_out(s: &Setting) -> String {
+    format!("#{} = {}", s.key, s.value)
 }
 
 /// The table row of a name as written, also for numbered names (`sieve_spamtest_text_value3`

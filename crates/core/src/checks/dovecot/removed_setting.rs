@@ -15,9 +15,10 @@ settings 2.4 removed without a successor (director, replication, old-stats, `ima
 settings removed within the 2.4 series, and names dropped even earlier.
 
 ## Why is this bad?
-A removed setting does nothing at best. Dovecot 2.4 refuses to start on any name it does not
-know, so one leftover line takes IMAP, POP3 and LMTP down after an upgrade. 2.3 no longer
-creates DH parameters itself: `ssl_dh_parameters_length` is gone and it needs an `ssl_dh` file.
+Dovecot refuses to start on a name it does not know, so one leftover line takes IMAP, POP3 and
+LMTP down after an upgrade. Dovecot 2.3 still reads the three 2.2 TLS names but warns that they
+are obsolete at every start (2.4 rejects them); and it no longer creates DH parameters itself:
+`ssl_dh_parameters_length` does nothing, it needs an `ssl_dh` file.
 
 ## Example
 ```
@@ -101,30 +102,53 @@ fn removed_in_note(note: &str) -> Option<(u32, u32, u32)> {
 fn run(facts: &Facts, out: &mut Vec<Finding>) {
     for cfg in &facts.dovecot {
         let version = cfg.version.as_deref().and_then(version_triple);
-        let mut report = |s: &Setting, shown: &str, why: String, snippet: Option<String>| {
-            let mut f = Finding::new(CHECK.id, CHECK.severity, CHECK.title)
-                .summary(format!(
-                    "`{shown}` no longer exists in {}: {why}.",
-                    super::version_words(cfg)
-                ))
-                .confidence(super::confidence(cfg, 0.9))
-                .param(s.key.as_str())
-                .evidence(s.line_span, "removed setting");
-            f = f.fix(
-                match &snippet {
-                    Some(_) => format!("Remove `{}` and use its successor.", s.key),
-                    None => format!("Remove the `{}` line.", s.key),
-                },
-                snippet,
-            );
-            if let Some(first) = f.fix.as_ref().and_then(|x| x.snippet.as_deref()) {
-                if let Some(name) = first.split(" = ").next() {
-                    let name = name.to_owned();
-                    f = f.param(name);
+        // `warned`: Dovecot 2.3 still reads the 2.2 TLS names, with an "obsolete setting"
+        // warning at every start; every other removal stops Dovecot ("Unknown setting").
+        let mut report_as =
+            |warned: bool, s: &Setting, shown: &str, why: String, snippet: Option<String>| {
+                let (sev, summary) = if warned {
+                    (
+                        Severity::Warning,
+                        format!(
+                            "`{shown}` is obsolete in {}: {why}. Dovecot logs an \"obsolete \
+                         setting\" warning at every start, and 2.4 no longer accepts it.",
+                            super::version_words(cfg)
+                        ),
+                    )
+                } else {
+                    (
+                        CHECK.severity,
+                        format!(
+                            "`{shown}` no longer exists in {}: {why}. Dovecot refuses to start \
+                         while it is set.",
+                            super::version_words(cfg)
+                        ),
+                    )
+                };
+                let mut f = Finding::new(CHECK.id, sev, CHECK.title)
+                    .summary(summary)
+                    .confidence(super::confidence(cfg, 0.9))
+                    .param(s.key.as_str())
+                    .evidence(s.line_span, "removed setting");
+                match snippet {
+                    Some(sn) => {
+                        if let Some(name) = sn.split(" = ").next() {
+                            f = f.param(name);
+                        }
+                        f = f.fix(
+                            format!("Remove `{}` and use its successor.", s.key),
+                            Some(sn),
+                        );
+                    }
+                    None => {
+                        f = f.fix(
+                            format!("Remove (or comment out) the `{}` line.", s.key),
+                            Some(super::commented_out(s)),
+                        );
+                    }
                 }
-            }
-            out.push(with_ref(f, doc_for(cfg, doc::UPGRADE_23, doc::UPGRADE_24)));
-        };
+                out.push(with_ref(f, doc_for(cfg, doc::UPGRADE_23, doc::UPGRADE_24)));
+            };
         for (_, s) in super::global_settings(cfg) {
             if let Some((_, repl, why)) = REMOVED_IN_2_3.iter().find(|r| r.0 == s.key) {
                 if at_least_2_3(cfg) {
@@ -133,7 +157,8 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                     } else {
                         (*why).to_owned()
                     };
-                    report(
+                    report_as(
+                        cfg.syntax == Syntax::V2_3,
                         s,
                         &s.key,
                         why,
@@ -148,16 +173,17 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
             if !info.in_2_3 && !info.in_2_4 {
                 let why = info.note.unwrap_or("dropped before 2.3").to_owned();
                 let snippet = info.renamed_to_2_4.map(|r| format!("{r} = …"));
-                report(s, &s.key, why, snippet);
+                report_as(false, s, &s.key, why, snippet);
             } else if cfg.syntax == Syntax::V2_4 {
                 if info.in_2_3 && !info.in_2_4 && info.renamed_to_2_4.is_none() {
                     let why = info.note.unwrap_or("removed in 2.4").to_owned();
-                    report(s, &s.key, why, None);
+                    report_as(false, s, &s.key, why, None);
                 } else if info.in_2_4 {
                     let gone = info.note.and_then(removed_in_note);
                     if let (Some(r), Some(v)) = (gone, version) {
                         if v >= r {
-                            report(s, &s.key, info.note.unwrap_or_default().to_owned(), None);
+                            let why = info.note.unwrap_or_default().to_owned();
+                            report_as(false, s, &s.key, why, None);
                         }
                     }
                 }
@@ -170,7 +196,13 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                 };
                 if info.in_2_3 && !info.in_2_4 && info.renamed_to_2_4.is_none() {
                     let why = info.note.unwrap_or("removed in 2.4").to_owned();
-                    report(s, &format!("{}` in `{}", s.key, sec.title()), why, None);
+                    report_as(
+                        false,
+                        s,
+                        &format!("{}` in `{}", s.key, sec.title()),
+                        why,
+                        None,
+                    );
                 }
             }
         }

@@ -74,61 +74,7 @@ fn absence_counts(cfg: &DovecotConfig) -> Option<f32> {
 
 fn run(facts: &Facts, out: &mut Vec<Finding>) {
     for cfg in &facts.dovecot {
-        let Some(ssl) = cfg
-            .get("ssl")
-            .filter(|s| matches!(s.value.trim(), "yes" | "required"))
-        else {
-            continue;
-        };
-        let cert = super::set_anywhere(cfg, CERT).filter(|s| super::is_set(s));
-        let key = super::set_anywhere(cfg, KEY).filter(|s| super::is_set(s));
-        let (cert_name, key_name) = match cfg.syntax {
-            Syntax::V2_3 => ("ssl_cert", "ssl_key"),
-            Syntax::V2_4 => ("ssl_server_cert_file", "ssl_server_key_file"),
-        };
-        if let Some(conf) = absence_counts(cfg) {
-            let missing: Vec<&str> = [(cert.is_none(), cert_name), (key.is_none(), key_name)]
-                .into_iter()
-                .filter_map(|(m, n)| m.then_some(n))
-                .collect();
-            if !missing.is_empty() {
-                let mut f = Finding::new(CHECK.id, CHECK.severity, CHECK.title)
-                    .summary(format!(
-                        "`ssl = {}` but {} not set: Dovecot cannot offer TLS (\"ssl enabled, but \
-                         ssl_cert not set\" / \"Can't load SSL certificate\"){}.",
-                        ssl.value,
-                        missing
-                            .iter()
-                            .map(|m| format!("`{m}` is"))
-                            .collect::<Vec<_>>()
-                            .join(" and "),
-                        if ssl.value.trim() == "required" {
-                            ", and with TLS required nobody can log in"
-                        } else {
-                            ""
-                        }
-                    ))
-                    .confidence(super::confidence(cfg, conf))
-                    .param("ssl")
-                    .evidence(ssl.line_span, "TLS enabled");
-                for m in &missing {
-                    f = f.param(*m);
-                }
-                for s in [cert, key].into_iter().flatten() {
-                    f = f.evidence(s.line_span, "the half that is set");
-                }
-                f = f.fix(
-                    "Point Dovecot at the certificate chain and its private key, then restart \
-                     Dovecot.",
-                    Some(super::pick(
-                        cfg,
-                        "ssl_cert = </etc/letsencrypt/live/mail.example.org/fullchain.pem\nssl_key = </etc/letsencrypt/live/mail.example.org/privkey.pem",
-                        "ssl_server_cert_file = /etc/letsencrypt/live/mail.example.org/fullchain.pem\nssl_server_key_file = /etc/letsencrypt/live/mail.example.org/privkey.pem",
-                    )),
-                );
-                out.push(with_ref(f, doc_for(cfg, doc::SSL_23, doc::SSL_24)));
-            }
-        }
+        missing(cfg, out);
         // A value in the wrong form for the syntax, wherever it is set.
         for (_, s) in super::global_settings(cfg) {
             if s.hidden || s.value.trim().is_empty() {
@@ -139,6 +85,91 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
             }
         }
     }
+}
+
+/// `ssl = yes|required` without certificate or key, or `doveconf` saying so.
+fn missing(cfg: &DovecotConfig, out: &mut Vec<Finding>) {
+    let ssl = cfg.get("ssl");
+    // `doveconf` itself checks this and prints "ssl enabled, but ssl_cert not set".
+    let message = cfg
+        .messages
+        .iter()
+        .find(|m| m.text.contains("ssl enabled, but ssl_") && m.text.contains("not set"));
+    let enabled = ssl.is_some_and(|s| matches!(s.value.trim(), "yes" | "required"));
+    let conf = match (message, enabled) {
+        (Some(_), _) => 0.95,
+        (None, true) => match absence_counts(cfg) {
+            Some(c) => c,
+            None => return,
+        },
+        (None, false) => return,
+    };
+    let cert = super::set_anywhere(cfg, CERT).filter(|s| super::is_set(s));
+    let key = super::set_anywhere(cfg, KEY).filter(|s| super::is_set(s));
+    let (cert_name, key_name) = match cfg.syntax {
+        Syntax::V2_3 => ("ssl_cert", "ssl_key"),
+        Syntax::V2_4 => ("ssl_server_cert_file", "ssl_server_key_file"),
+    };
+    let mut missing: Vec<&str> = [(cert.is_none(), cert_name), (key.is_none(), key_name)]
+        .into_iter()
+        .filter_map(|(m, n)| m.then_some(n))
+        .collect();
+    if missing.is_empty() {
+        // Dovecot's own message wins over a setting that only looks set (e.g. in a filter).
+        match message {
+            Some(m) if m.text.contains("ssl_key") => missing.push(key_name),
+            Some(_) => missing.push(cert_name),
+            None => return,
+        }
+    }
+    let ssl_words = ssl.map_or("TLS is on by default", |s| {
+        if s.value.trim() == "required" {
+            "`ssl = required`"
+        } else {
+            "`ssl = yes`"
+        }
+    });
+    let mut f = Finding::new(CHECK.id, CHECK.severity, CHECK.title)
+        .summary(format!(
+            "{ssl_words} but {} not set: Dovecot cannot offer TLS (\"ssl enabled, but \
+             ssl_cert not set\" / \"Can't load SSL certificate\"){}.",
+            missing
+                .iter()
+                .map(|m| format!("`{m}` is"))
+                .collect::<Vec<_>>()
+                .join(" and "),
+            if ssl.is_some_and(|s| s.value.trim() == "required") {
+                ", and with TLS required nobody can log in"
+            } else {
+                ""
+            }
+        ))
+        .confidence(super::confidence(cfg, conf))
+        .param("ssl");
+    if let Some(s) = ssl {
+        f = f.evidence(s.line_span, "TLS enabled");
+    }
+    if let Some(m) = message {
+        f = f.evidence(m.span, "doveconf's error");
+    }
+    for m in &missing {
+        f = f.param(*m);
+    }
+    for s in [cert, key].into_iter().flatten() {
+        f = f.evidence(s.line_span, "the half that is set");
+    }
+    if f.evidence.is_empty() {
+        f = f.evidence(cfg.span, "configuration");
+    }
+    f = f.fix(
+        "Point Dovecot at the certificate chain and its private key, then restart Dovecot.",
+        Some(super::pick(
+            cfg,
+            "ssl_cert = </etc/letsencrypt/live/mail.example.org/fullchain.pem\nssl_key = </etc/letsencrypt/live/mail.example.org/privkey.pem",
+            "ssl_server_cert_file = /etc/letsencrypt/live/mail.example.org/fullchain.pem\nssl_server_key_file = /etc/letsencrypt/live/mail.example.org/privkey.pem",
+        )),
+    );
+    out.push(with_ref(f, doc_for(cfg, doc::SSL_23, doc::SSL_24)));
 }
 
 fn wrong_form(cfg: &DovecotConfig, s: &Setting) -> Option<Finding> {
@@ -197,4 +228,30 @@ fn wrong_form(cfg: &DovecotConfig, s: &Setting) -> Option<Finding> {
         Some(fixed),
     );
     Some(with_ref(f, doc_for(cfg, doc::SSL_23, doc::SSL_24)))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::facts::Facts;
+    use crate::report::SegmentKind;
+
+    /// `doveconf`'s own complaint is evidence even in a trimmed paste. (The segmenter does not
+    /// yet keep `doveconf:` lines inside the configuration segment, so this is checked on the
+    /// parsed configuration directly.)
+    #[test]
+    fn doveconf_error_line_is_enough() {
+        let text = "# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\n\
+doveconf: Error: ssl enabled, but ssl_cert not set\n\
+mail_location = maildir:~/Maildir\n";
+        let (cfg, _) = crate::dovecot::parse(text, 0, SegmentKind::DoveconfN, &Default::default());
+        let facts = Facts {
+            dovecot: vec![cfg],
+            ..Default::default()
+        };
+        let mut out = Vec::new();
+        (super::CHECK.run)(&facts, &mut out);
+        assert_eq!(out.len(), 1, "{out:?}");
+        assert_eq!(out[0].params, ["ssl", "ssl_cert", "ssl_key"]);
+        assert_eq!(crate::text::line_number(text, out[0].evidence[0].start), 2);
+    }
 }

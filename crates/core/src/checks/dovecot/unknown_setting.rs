@@ -116,6 +116,9 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
         .iter()
         .filter(|c| !super::is_complete(c) && !looks_like_ext_file(c))
     {
+        // Did-you-mean costs a pass over the table; a paste of thousands of unknown names gets
+        // suggestions for the first ones only.
+        let mut suggestions_left = 200usize;
         for (_, s) in super::global_settings(cfg) {
             let name = s.key.as_str();
             if name.starts_with(['$', '@'])
@@ -160,7 +163,7 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                     } else {
                         f = f.fix(
                             "Remove it, or upgrade to Dovecot 2.4 and convert the whole file.",
-                            None,
+                            Some(super::commented_out(s)),
                         );
                     }
                     out.push(with_ref(f, doc::UPGRADE_24));
@@ -169,7 +172,13 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                     let mut f = Finding::new(CHECK.id, CHECK.severity, CHECK.title)
                         .param(name)
                         .evidence(s.key_span, "unknown setting name");
-                    match did_you_mean(name, cfg.syntax) {
+                    let suggestion = if suggestions_left > 0 {
+                        suggestions_left -= 1;
+                        did_you_mean(name, cfg.syntax)
+                    } else {
+                        None
+                    };
+                    match suggestion {
                         Some(sug) => {
                             f = f
                                 .summary(format!(
@@ -198,7 +207,7 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                                         "Check the name in the settings list for your version; \
                                          remove `{name}` if nothing defines it."
                                     ),
-                                    None,
+                                    Some(super::commented_out(s)),
                                 );
                         }
                     }
