@@ -1150,7 +1150,8 @@ pub fn nearest_config(facts: &Facts, near: Span) -> Option<usize> {
         .map(|(i, _)| i)
 }
 
-fn nearest_master(facts: &Facts, near: Span) -> Option<&MasterCf> {
+/// The master.cf that goes with a main.cf at `near`: the nearest one in the paste.
+pub(crate) fn nearest_master(facts: &Facts, near: Span) -> Option<&MasterCf> {
     facts.master.iter().min_by_key(|m| gap(m.span, near))
 }
 

@@ -60,7 +60,7 @@ smtpd_tls_auth_only = yes
 fn run(facts: &Facts, out: &mut Vec<Finding>) {
     for cfg in &facts.postfix {
         let mut reported_main = false;
-        for svc in smtpd_services(facts) {
+        for svc in smtpd_services(facts, Some(cfg)) {
             if !is_yes(svc.effective(cfg, "smtpd_sasl_auth_enable").as_deref())
                 || !is_yes(svc.effective(cfg, "smtpd_tls_auth_only").as_deref())
             {

@@ -50,7 +50,7 @@ inet_interfaces = all
 
 fn run(facts: &Facts, out: &mut Vec<Finding>) {
     // A master.cf smtpd bound to an outside address listens there whatever inet_interfaces says.
-    let bound_outside = super::smtpd_services(facts)
+    let bound_outside = super::smtpd_services(facts, None)
         .iter()
         .any(|s| s.service.is_some_and(|x| x.name.contains(':')) && !s.loopback_only());
     if bound_outside {

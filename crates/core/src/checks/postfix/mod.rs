@@ -168,18 +168,23 @@ impl<'a> Smtpd<'a> {
 
 /// Every `smtpd` server of the paste: each active master.cf entry whose command is `smtpd`, plus
 /// the main.cf-only view of port 25 when no master.cf entry for port 25 is pasted (a paste often
-/// shows only the `submission` block).
-pub(crate) fn smtpd_services(facts: &Facts) -> Vec<Smtpd<'_>> {
-    let mut out: Vec<Smtpd<'_>> = facts
-        .master
+/// shows only the `submission` block). With `cfg`, only the master.cf that goes with that main.cf
+/// (the nearest one in the paste) counts, so a paste of many configs is read pair by pair.
+pub(crate) fn smtpd_services<'a>(facts: &'a Facts, cfg: Option<&PostfixConfig>) -> Vec<Smtpd<'a>> {
+    let masters: Vec<&'a crate::postfix::MasterCf> = match cfg {
+        Some(c) => crate::relay::nearest_master(facts, c.span)
+            .into_iter()
+            .collect(),
+        None => facts.master.iter().collect(),
+    };
+    let mut out: Vec<Smtpd<'a>> = masters
         .iter()
         .flat_map(|m| m.services.iter())
         .filter(|s| !s.commented_out && s.command == "smtpd")
         .map(|s| Smtpd { service: Some(s) })
         .collect();
     // A commented-out `smtp inet` entry means port 25 is off, not merely left out of the paste.
-    let port_25_off = facts
-        .master
+    let port_25_off = masters
         .iter()
         .flat_map(|m| m.services.iter())
         .any(|s| s.commented_out && s.kind == ServiceType::Inet && s.port() == Some(25));
@@ -939,7 +944,7 @@ mod tests {
             "",
             "smtp inet n - y - 1 postscreen\nsmtpd pass - - y - - smtpd\n127.0.0.1:10025 inet n - n - - smtpd\nsubmission inet n - y - - smtpd\n  -o smtpd_sasl_auth_enable=yes\n#smtps inet n - y - - smtpd\n",
         );
-        let s = smtpd_services(&f);
+        let s = smtpd_services(&f, None);
         let view: Vec<(&str, Option<u16>, bool)> = s
             .iter()
             .map(|x| (x.name(), x.port(), x.loopback_only()))
@@ -954,13 +959,13 @@ mod tests {
         );
         // Without a port-25 entry the main.cf view stands for it, unless port 25 is switched off.
         let f = facts("", "submission inet n - y - - smtpd\n");
-        assert_eq!(smtpd_services(&f)[0].name(), "smtp");
+        assert_eq!(smtpd_services(&f, None)[0].name(), "smtp");
         let f = facts(
             "",
             "#smtp inet n - y - - smtpd\nsubmission inet n - y - - smtpd\n",
         );
-        assert_eq!(smtpd_services(&f).len(), 1);
-        assert_eq!(smtpd_services(&f)[0].name(), "submission");
+        assert_eq!(smtpd_services(&f, None).len(), 1);
+        assert_eq!(smtpd_services(&f, None)[0].name(), "submission");
     }
 
     #[test]

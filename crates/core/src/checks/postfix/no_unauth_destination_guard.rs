@@ -70,7 +70,7 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                 || cfg.kind == Some(crate::report::SegmentKind::PostconfFull)
                 || cfg.is_explicit("compatibility_level")
         };
-        for svc in smtpd_services(facts) {
+        for svc in smtpd_services(facts, Some(cfg)) {
             let names = ["smtpd_relay_restrictions", "smtpd_recipient_restrictions"];
             let ok = names
                 .iter()

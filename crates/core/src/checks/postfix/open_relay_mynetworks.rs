@@ -199,7 +199,7 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
             let entries = cfg.mynetworks().unwrap_or_default();
             let line = cfg.get("mynetworks").map(|p| p.span);
             // Services with their own mynetworks are judged below.
-            let used = smtpd_services(facts)
+            let used = smtpd_services(facts, Some(cfg))
                 .iter()
                 .filter(|s| !s.overrides_param("mynetworks"))
                 .any(|s| relays_for_mynetworks(cfg, s));
@@ -227,7 +227,7 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
             out.push(with_postconf(f, &["mynetworks_style", "mynetworks"]));
         }
         // Services reachable from outside that override mynetworks.
-        for svc in smtpd_services(facts) {
+        for svc in smtpd_services(facts, Some(cfg)) {
             let Some(s) = svc.service else { continue };
             if svc.loopback_only() {
                 continue;

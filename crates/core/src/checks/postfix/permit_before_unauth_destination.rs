@@ -69,7 +69,7 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
     for cfg in &facts.postfix {
         let classes = restriction_classes(cfg);
         let mut seen_spans = Vec::new();
-        for svc in smtpd_services(facts) {
+        for svc in smtpd_services(facts, Some(cfg)) {
             if svc.loopback_only() {
                 continue;
             }

@@ -78,7 +78,7 @@ fn refusal(
 fn run(facts: &Facts, out: &mut Vec<Finding>) {
     for cfg in &facts.postfix {
         let classes = restriction_classes(cfg);
-        let svcs: Vec<Smtpd<'_>> = smtpd_services(facts)
+        let svcs: Vec<Smtpd<'_>> = smtpd_services(facts, Some(cfg))
             .into_iter()
             .filter(|s| !s.loopback_only())
             .filter(|s| is_yes(s.effective(cfg, "smtpd_sasl_auth_enable").as_deref()))

@@ -76,7 +76,7 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
         .filter(|f| super::contains_ci(&f.text, "authentication not enabled"))
         .collect();
     for cfg in super::configs(facts) {
-        let svcs = smtpd_services(facts);
+        let svcs = smtpd_services(facts, Some(cfg));
         let enabled =
             |s: &super::Smtpd<'_>| is_yes(s.effective(cfg, "smtpd_sasl_auth_enable").as_deref());
         let any_enabled = svcs.iter().any(enabled);

@@ -53,7 +53,7 @@ smtpd_tls_chain_files = /etc/letsencrypt/live/mx.example.net/privkey.pem, /etc/l
 fn run(facts: &Facts, out: &mut Vec<Finding>) {
     for cfg in &facts.postfix {
         let mut reported_main = false;
-        for svc in smtpd_services(facts) {
+        for svc in smtpd_services(facts, Some(cfg)) {
             let tls = smtpd_tls(cfg, &svc);
             let Some(by) = tls.wanted_by else { continue };
             if tls.cert {

@@ -55,7 +55,7 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
         let Some((class, domain)) = hosted.first() else {
             continue;
         };
-        for svc in smtpd_services(facts) {
+        for svc in smtpd_services(facts, Some(cfg)) {
             if svc.port() != Some(25) || svc.loopback_only() {
                 continue;
             }
