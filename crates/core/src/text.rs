@@ -199,7 +199,7 @@ mod tests {
         let names = ["myhostname", "mydomain", "relayhost"];
         assert_eq!(closest_name("myhostnmae", names), Some("myhostname"));
         assert_eq!(
-            closest_name("mydoman", names),
+            closest_name("mydoma", names),
             None,
             "short names: one edit only"
         );

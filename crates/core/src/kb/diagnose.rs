@@ -123,6 +123,7 @@ fn source_label(f: &Failure) -> &'static str {
         Some(SegmentKind::ClientError) => "mail client error",
         Some(SegmentKind::SmtpTranscript) => "SMTP reply",
         Some(SegmentKind::MailLog) => "log line",
+        Some(SegmentKind::Prose) => "quoted error",
         _ => "failure",
     }
 }
