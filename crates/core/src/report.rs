@@ -331,10 +331,103 @@ impl Report {
     }
 }
 
+/// Evidence spans a grouped finding keeps.
+const MAX_GROUPED_EVIDENCE: usize = 24;
+
+/// Joins repeated findings of one check that mean the same thing — same id, severity, first
+/// parameter and fix (or, without a fix, the same summary) — into one finding holding every
+/// occurrence's evidence: a forum thread quoting three configs without `compatibility_level`
+/// reads as one problem seen three times, not three problems. Different problems of one check
+/// (two different deprecated parameters) differ in their parameter or fix and stay apart. Order
+/// is that of each group's first finding.
+pub fn group_repeats(findings: Vec<Finding>) -> Vec<Finding> {
+    type Key = (String, Severity, bool, Option<String>, String);
+    let key = |f: &Finding| -> Key {
+        let what = match &f.fix {
+            Some(x) => format!("{}\u{0}{}", x.text, x.snippet.as_deref().unwrap_or("")),
+            None => format!("\u{0}{}", f.summary),
+        };
+        (
+            f.id.clone(),
+            f.severity,
+            f.root_cause,
+            f.params.first().cloned(),
+            what,
+        )
+    };
+    let mut index: std::collections::HashMap<Key, usize> = std::collections::HashMap::new();
+    let mut out: Vec<(Finding, usize)> = Vec::new();
+    for f in findings {
+        match index.entry(key(&f)) {
+            std::collections::hash_map::Entry::Occupied(e) => {
+                let (g, n) = &mut out[*e.get()];
+                *n += 1;
+                g.confidence = g.confidence.max(f.confidence);
+                for p in f.params {
+                    if !g.params.contains(&p) {
+                        g.params.push(p);
+                    }
+                }
+                for e in f.evidence {
+                    if g.evidence.len() < MAX_GROUPED_EVIDENCE && !g.evidence.contains(&e) {
+                        g.evidence.push(e);
+                    }
+                }
+            }
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(out.len());
+                out.push((f, 1));
+            }
+        }
+    }
+    out.into_iter()
+        .map(|(mut f, n)| {
+            if n > 1 {
+                f.summary = format!(
+                    "{n} places in the paste have this (each is in the evidence); the first: {}",
+                    f.summary
+                );
+            }
+            f
+        })
+        .collect()
+}
+
 fn first_pos(f: &Finding) -> usize {
     f.evidence
         .iter()
         .map(|e| e.start)
         .min()
         .unwrap_or(usize::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn deprecated(param: &str, at: usize) -> Finding {
+        Finding::new("postfix/deprecated_parameter", Severity::Warning, "t")
+            .summary(format!("`{param}` is deprecated"))
+            .param(param)
+            .evidence(Span::new(at, at + 5), "deprecated parameter")
+            .fix(format!("Replace `{param}`."), None)
+    }
+
+    #[test]
+    fn repeats_with_one_meaning_group_and_distinct_problems_stay_apart() {
+        let got = group_repeats(vec![
+            deprecated("smtpd_use_tls", 0),
+            deprecated("virtual_maps", 10),
+            deprecated("smtpd_use_tls", 20),
+            deprecated("smtpd_use_tls", 30).confidence(0.5),
+        ]);
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].params, ["smtpd_use_tls"]);
+        let starts: Vec<usize> = got[0].evidence.iter().map(|e| e.start).collect();
+        assert_eq!(starts, [0, 20, 30]);
+        assert_eq!(got[0].confidence, 1.0);
+        assert!(got[0].summary.starts_with("3 places"), "{}", got[0].summary);
+        assert_eq!(got[1].params, ["virtual_maps"]);
+        assert_eq!(got[1].summary, "`virtual_maps` is deprecated");
+    }
 }

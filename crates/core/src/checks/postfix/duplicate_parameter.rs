@@ -1,5 +1,6 @@
 use crate::checks::Check;
 use crate::facts::Facts;
+use crate::postfix::Param;
 use crate::report::{Finding, Severity};
 
 pub static CHECK: Check = Check {
@@ -37,42 +38,133 @@ smtpd_recipient_restrictions = permit_sasl_authenticated, reject_unauth_destinat
     run,
 };
 
+/// Ignored definitions shown as evidence per parameter (the count says how many there are).
+const MAX_IGNORED_SHOWN: usize = 10;
+/// Parameters reported one by one; any further repeated names share one finding.
+const MAX_NAMES: usize = 30;
+/// Names listed in that shared finding.
+const MAX_NAMES_LISTED: usize = 50;
+
 fn run(facts: &Facts, out: &mut Vec<Finding>) {
     for cfg in &facts.postfix {
+        // Per name, in order of first appearance: the ignored definitions and the one in force.
+        let mut order: Vec<&str> = Vec::new();
+        let mut by_name: std::collections::HashMap<&str, (Vec<&Param>, &Param)> =
+            std::collections::HashMap::new();
         for (earlier, winner) in cfg.duplicates() {
-            let same = earlier.value.text == winner.value.text;
-            let summary = if same {
-                format!(
-                    "`{}` is set twice to the same value; the first line is redundant.",
-                    earlier.name
-                )
-            } else {
-                format!(
-                    "`{}` is set twice; Postfix ignores the earlier value `{}` and uses the later \
-                     `{}`.",
-                    earlier.name,
-                    crate::text::clip(&earlier.value.text, 120),
-                    crate::text::clip(&winner.value.text, 120)
-                )
-            };
-            out.push(
-                Finding::new(
-                    CHECK.id,
-                    if same { Severity::Info } else { CHECK.severity },
-                    CHECK.title,
-                )
-                .summary(summary)
-                .param(&earlier.name)
-                .evidence(earlier.span, "ignored definition")
-                .evidence(winner.span, "definition in force")
-                .fix(
-                    format!(
-                        "Keep a single `{}` line with the value you want and delete the other.",
-                        earlier.name
-                    ),
-                    Some(format!("{} = {}", winner.name, winner.value.text)),
-                ),
-            );
+            by_name
+                .entry(earlier.name.as_str())
+                .or_insert_with(|| {
+                    order.push(earlier.name.as_str());
+                    (Vec::new(), winner)
+                })
+                .0
+                .push(earlier);
         }
+        for name in order.iter().take(MAX_NAMES) {
+            let (ignored, winner) = &by_name[name];
+            out.push(one_name(ignored, winner));
+        }
+        if order.len() > MAX_NAMES {
+            let rest = &order[MAX_NAMES..];
+            let mut f = Finding::new(CHECK.id, Severity::Info, CHECK.title)
+                .summary(format!(
+                    "{} more parameters are each set more than once; only the last definition \
+                     of each is in force.",
+                    rest.len()
+                ))
+                .confidence(0.9);
+            for name in rest.iter().take(MAX_NAMES_LISTED) {
+                f = f.param(*name);
+            }
+            for name in rest.iter().take(MAX_IGNORED_SHOWN) {
+                let (ignored, _) = &by_name[name];
+                if let Some(p) = ignored.first() {
+                    f = f.evidence(p.span, "ignored definition");
+                }
+            }
+            out.push(f.fix(
+                "Keep one line per parameter (`postconf -n` shows the values in force) and \
+                 delete the others.",
+                None,
+            ));
+        }
+    }
+}
+
+/// One finding for a parameter defined `ignored.len() + 1` times.
+fn one_name(ignored: &[&Param], winner: &Param) -> Finding {
+    let name = &winner.name;
+    let same = ignored.iter().all(|p| p.value.text == winner.value.text);
+    let times = ignored.len() + 1;
+    let summary = match (times, same) {
+        (2, true) => {
+            format!("`{name}` is set twice to the same value; the first line is redundant.")
+        }
+        (2, false) => format!(
+            "`{name}` is set twice; Postfix ignores the earlier value `{}` and uses the later \
+             `{}`.",
+            crate::text::clip(&ignored[0].value.text, 120),
+            crate::text::clip(&winner.value.text, 120)
+        ),
+        (n, true) => format!(
+            "`{name}` is set {n} times to the same value; all but the last line are redundant."
+        ),
+        (n, false) => format!(
+            "`{name}` is set {n} times; Postfix ignores the {} earlier definitions and uses the \
+             last, `{}`.",
+            n - 1,
+            crate::text::clip(&winner.value.text, 120)
+        ),
+    };
+    let mut f = Finding::new(
+        CHECK.id,
+        if same { Severity::Info } else { CHECK.severity },
+        CHECK.title,
+    )
+    .summary(summary)
+    .param(name);
+    for p in ignored.iter().take(MAX_IGNORED_SHOWN) {
+        f = f.evidence(p.span, "ignored definition");
+    }
+    f.evidence(winner.span, "definition in force").fix(
+        format!("Keep a single `{name}` line with the value you want and delete the others."),
+        Some(format!("{name} = {}", winner.value.text)),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn thousands_of_repeats_give_a_few_findings() {
+        let mut paste = String::from("myhostname = mx.example.net\n");
+        for i in 0..3000 {
+            paste.push_str(&format!(
+                "biff = {}\n",
+                if i % 2 == 0 { "no" } else { "yes" }
+            ));
+        }
+        for i in 0..200 {
+            paste.push_str(&format!(
+                "param_{i}_maps = hash:/etc/postfix/a\nparam_{i}_maps = hash:/etc/postfix/b\n"
+            ));
+        }
+        let r = crate::analyze(&paste, &Default::default());
+        let dup: Vec<_> = r
+            .findings
+            .iter()
+            .filter(|f| f.id == super::CHECK.id)
+            .collect();
+        assert_eq!(dup.len(), super::MAX_NAMES + 1);
+        let biff = dup.iter().find(|f| f.params == ["biff"]).unwrap();
+        assert!(biff.summary.contains("3000 times"), "{}", biff.summary);
+        assert_eq!(biff.evidence.len(), super::MAX_IGNORED_SHOWN + 1);
+        let rest = dup.iter().find(|f| f.params.len() > 1).unwrap();
+        assert!(
+            rest.summary.starts_with("171 more parameters"),
+            "{}",
+            rest.summary
+        );
+        assert_eq!(rest.params.len(), super::MAX_NAMES_LISTED);
     }
 }
