@@ -393,6 +393,64 @@ pub fn group_repeats(findings: Vec<Finding>) -> Vec<Finding> {
         .collect()
 }
 
+/// Findings one check may list one by one; the rest are summed up in one more finding.
+pub const MAX_PER_CHECK: usize = 25;
+
+/// Keeps at most [`MAX_PER_CHECK`] findings per id (after [`group_repeats`]): a paste with
+/// thousands of unknown parameter names gets the first ones and one finding counting the rest,
+/// with their names and the first places, at the most severe level among them.
+pub fn cap_per_check(findings: Vec<Finding>) -> Vec<Finding> {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut out = Vec::new();
+    let mut over: Vec<(String, Vec<Finding>)> = Vec::new();
+    for f in findings {
+        let n = seen.entry(f.id.clone()).or_insert(0);
+        *n += 1;
+        if *n < MAX_PER_CHECK {
+            out.push(f);
+        } else {
+            match over.iter_mut().find(|(id, _)| *id == f.id) {
+                Some((_, v)) => v.push(f),
+                None => over.push((f.id.clone(), vec![f])),
+            }
+        }
+    }
+    for (id, mut rest) in over {
+        if rest.len() == 1 {
+            out.append(&mut rest);
+            continue;
+        }
+        let first = &rest[0];
+        let severity = rest
+            .iter()
+            .map(|f| f.severity)
+            .min()
+            .unwrap_or(first.severity);
+        let mut f = Finding::new(id.clone(), severity, first.title.clone())
+            .summary(format!(
+                "{} more findings of this kind are not listed one by one; the first of them: {}",
+                rest.len(),
+                first.summary
+            ))
+            .confidence(rest.iter().map(|f| f.confidence).fold(0.0, f32::max))
+            .fix(
+                "Fix the ones listed one by one first, then analyse the configuration again to \
+                 see the rest.",
+                None,
+            );
+        f.why = first.why.clone();
+        f.side = first.side;
+        for p in rest.iter().flat_map(|f| f.params.iter()).take(50) {
+            f = f.param(p.clone());
+        }
+        for e in rest.iter().filter_map(|f| f.evidence.first()).take(12) {
+            f.evidence.push(e.clone());
+        }
+        out.push(f);
+    }
+    out
+}
+
 fn first_pos(f: &Finding) -> usize {
     f.evidence
         .iter()
@@ -429,5 +487,23 @@ mod tests {
         assert!(got[0].summary.starts_with("3 places"), "{}", got[0].summary);
         assert_eq!(got[1].params, ["virtual_maps"]);
         assert_eq!(got[1].summary, "`virtual_maps` is deprecated");
+    }
+
+    #[test]
+    fn one_check_lists_at_most_its_cap() {
+        let many: Vec<Finding> = (0..300)
+            .map(|i| deprecated(&format!("name_{i}"), i * 10))
+            .collect();
+        let got = cap_per_check(many);
+        assert_eq!(got.len(), MAX_PER_CHECK);
+        let last = got.last().unwrap();
+        let rest = 300 - (MAX_PER_CHECK - 1);
+        assert!(last.summary.starts_with(&format!("{rest} more findings")));
+        assert_eq!(last.params.len(), 50);
+        assert_eq!(last.evidence.len(), 12);
+        assert!(last.fix.is_some());
+        // Under the cap nothing changes.
+        let few = vec![deprecated("a", 0), deprecated("b", 10)];
+        assert_eq!(cap_per_check(few.clone()), few);
     }
 }

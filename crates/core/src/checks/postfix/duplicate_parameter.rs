@@ -44,11 +44,6 @@ smtpd_recipient_restrictions = permit_sasl_authenticated, reject_unauth_destinat
 
 /// Ignored definitions shown as evidence per parameter (the count says how many there are).
 const MAX_IGNORED_SHOWN: usize = 10;
-/// Parameters reported one by one; any further repeated names share one finding.
-const MAX_NAMES: usize = 30;
-/// Names listed in that shared finding.
-const MAX_NAMES_LISTED: usize = 50;
-
 fn run(facts: &Facts, out: &mut Vec<Finding>) {
     for cfg in &facts.postfix {
         // Per name, in order of first appearance: the ignored definitions and the one in force.
@@ -65,33 +60,10 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                 .0
                 .push(earlier);
         }
-        for name in order.iter().take(MAX_NAMES) {
+        // Many repeated names are capped by the pipeline (`report::cap_per_check`).
+        for name in &order {
             let (ignored, winner) = &by_name[name];
             out.push(one_name(ignored, winner));
-        }
-        if order.len() > MAX_NAMES {
-            let rest = &order[MAX_NAMES..];
-            let mut f = Finding::new(CHECK.id, Severity::Info, CHECK.title)
-                .summary(format!(
-                    "{} more parameters are each set more than once; only the last definition \
-                     of each is in force.",
-                    rest.len()
-                ))
-                .confidence(0.9);
-            for name in rest.iter().take(MAX_NAMES_LISTED) {
-                f = f.param(*name);
-            }
-            for name in rest.iter().take(MAX_IGNORED_SHOWN) {
-                let (ignored, _) = &by_name[name];
-                if let Some(p) = ignored.first() {
-                    f = f.evidence(p.span, "ignored definition");
-                }
-            }
-            out.push(f.fix(
-                "Keep one line per parameter (`postconf -n` shows the values in force) and \
-                 delete the others.",
-                None,
-            ));
         }
     }
 }
@@ -159,16 +131,16 @@ mod tests {
             .iter()
             .filter(|f| f.id == super::CHECK.id)
             .collect();
-        assert_eq!(dup.len(), super::MAX_NAMES + 1);
+        assert_eq!(dup.len(), crate::report::MAX_PER_CHECK);
         let biff = dup.iter().find(|f| f.params == ["biff"]).unwrap();
         assert!(biff.summary.contains("3000 times"), "{}", biff.summary);
         assert_eq!(biff.evidence.len(), super::MAX_IGNORED_SHOWN + 1);
-        let rest = dup.iter().find(|f| f.params.len() > 1).unwrap();
+        let rest = dup.last().unwrap();
         assert!(
-            rest.summary.starts_with("171 more parameters"),
+            rest.summary.starts_with("177 more findings"),
             "{}",
             rest.summary
         );
-        assert_eq!(rest.params.len(), super::MAX_NAMES_LISTED);
+        assert_eq!(rest.params.len(), 50);
     }
 }
