@@ -145,8 +145,9 @@ fn quoted_failures(text: &str, base: usize, budget: &mut usize) -> Vec<Failure> 
         *budget -= 1;
         let code = find_reply_code(t).filter(|(c, _)| *c >= 400);
         let status = find_statuses(t).into_iter().find(|(st, _)| st.class >= 4);
-        let known = !crate::kb::ranked(&crate::kb::Probe::from_text(t)).is_empty();
-        if !known && !(code.is_some() && status.is_some()) {
+        let quoted = (code.is_some() && status.is_some())
+            || !crate::kb::ranked(&crate::kb::Probe::from_text(t)).is_empty();
+        if !quoted {
             continue;
         }
         let at = match (code, &status) {
