@@ -9,7 +9,7 @@ fuzz_target!(|data: &[u8]| {
     let Some((&which, rest)) = data.split_first() else { return };
     let text = String::from_utf8_lossy(rest);
     let opts = Options::default();
-    match which % 14 {
+    match which % 15 {
         0 => drop(mailtriage::segment::segment(&text)),
         1 => drop(mailtriage::postfix::parse_main_cf(&text, 7, SegmentKind::MainCf, &opts)),
         2 => drop(mailtriage::postfix::parse_master_cf(&text, 7)),
@@ -64,6 +64,16 @@ fuzz_target!(|data: &[u8]| {
                     diagnostic_type: "smtp",
                 });
             }
+        }
+        13 => {
+            // Errors quoted in prose: the whole input as the person's own words.
+            let seg = mailtriage::Segment {
+                kind: SegmentKind::Prose,
+                start: 0,
+                end: text.len(),
+                version: None,
+            };
+            drop(mailtriage::facts::gather(&text, &[seg], &opts));
         }
         _ => drop(mailtriage::bounce::parse_message(rest, 7)),
     }

@@ -130,6 +130,10 @@ pub struct ClientError {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     pub fields: Vec<Field>,
+    /// The dialog's own words, wrapped lines joined: what the knowledge base matches when the
+    /// dialog quotes no server reply (an error number, a sentence of the client's).
+    #[serde(skip)]
+    pub dialog: String,
 }
 
 impl ClientError {
@@ -146,7 +150,13 @@ impl ClientError {
         let r = self.response.as_ref();
         let mut text = r.map(|r| r.text.clone()).unwrap_or_default();
         if text.is_empty() {
-            text = self.message.clone().unwrap_or_default();
+            // What the error number or sentence means, then the dialog's own words.
+            text = [self.message.as_deref(), Some(self.dialog.as_str())]
+                .into_iter()
+                .flatten()
+                .filter(|t| !t.is_empty())
+                .collect::<Vec<_>>()
+                .join(": ");
         }
         Some(Failure {
             source: Some(SegmentKind::ClientError),
@@ -568,6 +578,7 @@ pub fn parse(text: &str, base: usize) -> (ClientError, Vec<Note>) {
         span: whole,
         ..Default::default()
     };
+    ce.dialog = crate::text::clip(&flat.text, 2000).to_owned();
     let t = flat.text.as_str();
     // ASCII case folding keeps byte offsets; labels hold their non-ASCII letters in lower case.
     let lower = t.to_ascii_lowercase();

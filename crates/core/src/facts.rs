@@ -110,7 +110,79 @@ pub fn gather(input: &str, segments: &[Segment], opts: &Options) -> (Facts, Vec<
         }
     }
     facts.failures = collect_failures(&facts);
+    let mut budget = MAX_QUOTED_LINES;
+    for seg in segments.iter().filter(|s| s.kind == SegmentKind::Prose) {
+        let text = &input[seg.start..seg.end];
+        facts
+            .failures
+            .extend(quoted_failures(text, seg.start, &mut budget));
+    }
     (facts, notes)
+}
+
+/// Prose lines looked at as possibly quoted errors, per paste (each is matched against every
+/// knowledge-base entry, so a long prose paste must not multiply that work).
+const MAX_QUOTED_LINES: usize = 200;
+/// Longer lines are not a quoted reply or log line.
+const MAX_QUOTED_LEN: usize = 2000;
+
+/// Errors quoted in the person's own words: a line of prose that a knowledge-base entry
+/// recognises ("The server responded: 554 5.7.1 …: Relay access denied"), or that carries both a
+/// 4xx/5xx reply code and an enhanced status code. A reply, a log line or a dialog's text pasted
+/// alone is too short to be a log, transcript or dialog segment, but it is the failure the person
+/// asks about. Plain numbers ("500 users") are not taken for replies.
+fn quoted_failures(text: &str, base: usize, budget: &mut usize) -> Vec<Failure> {
+    use crate::smtp::reply::{find_reply_code, find_statuses, parse_reply};
+    let mut out = Vec::new();
+    for line in crate::text::lines_at(text, base) {
+        let t = line.text.trim();
+        if t.len() < 12 || t.len() > MAX_QUOTED_LEN {
+            continue;
+        }
+        if *budget == 0 {
+            break;
+        }
+        *budget -= 1;
+        let code = find_reply_code(t).filter(|(c, _)| *c >= 400);
+        let status = find_statuses(t).into_iter().find(|(st, _)| st.class >= 4);
+        let quoted = (code.is_some() && status.is_some())
+            || !crate::kb::ranked(&crate::kb::Probe::from_text(t)).is_empty();
+        if !quoted {
+            continue;
+        }
+        let at = match (code, &status) {
+            (Some((_, a)), Some((_, b))) => Some(a.min(*b)),
+            (Some((_, a)), None) => Some(a),
+            (None, Some((_, b))) => Some(*b),
+            (None, None) => None,
+        };
+        let reply = at.and_then(|a| Some((a, parse_reply(t.get(a..)?)?)));
+        let span = line.sub_span(t);
+        out.push(Failure {
+            source: Some(SegmentKind::Prose),
+            span,
+            reply_span: reply
+                .as_ref()
+                .map(|(a, _)| Span::new(span.start + a, span.end)),
+            reply_code: reply
+                .as_ref()
+                .and_then(|(_, r)| r.code)
+                .or(code.map(|(c, _)| c)),
+            status: reply
+                .as_ref()
+                .and_then(|(_, r)| r.status.as_ref())
+                .or(status.as_ref().map(|(s, _)| s))
+                .map(|s| s.to_string()),
+            // The words around a reply (who said it, to which command) tell entries apart; only
+            // a reply standing alone gives its words without code and status.
+            text: match &reply {
+                Some((0, r)) => r.text.to_owned(),
+                _ => t.to_owned(),
+            },
+            ..Default::default()
+        });
+    }
+    out
 }
 
 /// Normalises the failures each source reports.
@@ -130,4 +202,36 @@ fn collect_failures(facts: &Facts) -> Vec<Failure> {
         out.extend(t.failures());
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_quoted_in_prose_are_failures_and_numbers_are_not() {
+        let text = "Hi all,\nThe server responded: 554 5.7.1 <ann@example.org>: Relay access denied\nWe have 500 users and port 587 open.\n";
+        let mut budget = MAX_QUOTED_LINES;
+        let got = quoted_failures(text, 100, &mut budget);
+        assert_eq!(got.len(), 1, "{got:?}");
+        let f = &got[0];
+        assert_eq!(f.source, Some(SegmentKind::Prose));
+        assert_eq!(
+            (f.reply_code, f.status.as_deref()),
+            (Some(554), Some("5.7.1"))
+        );
+        assert_eq!(
+            &text[f.span.start - 100..f.span.end - 100],
+            "The server responded: 554 5.7.1 <ann@example.org>: Relay access denied"
+        );
+        let reply = f.reply_span.unwrap();
+        assert!(text[reply.start - 100..].starts_with("554 5.7.1"));
+        // A long prose paste is looked at only up to the budget.
+        let many = "550 5.1.1 <x@example.org>: User unknown\n".repeat(MAX_QUOTED_LINES + 50);
+        let mut budget = MAX_QUOTED_LINES;
+        assert_eq!(
+            quoted_failures(&many, 0, &mut budget).len(),
+            MAX_QUOTED_LINES
+        );
+    }
 }

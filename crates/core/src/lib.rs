@@ -28,7 +28,9 @@ pub fn analyze(input: &str, opts: &Options) -> Report {
     let (segments, mut notes) = segment::segment(input);
     let (facts, parse_notes) = facts::gather(input, &segments, opts);
     notes.extend(parse_notes);
-    let from_checks = checks::run_all(&facts);
+    // One finding per distinct problem: a check repeating itself per pasted config is grouped.
+    // A check listing thousands of names is capped, with a count of the rest.
+    let from_checks = report::cap_per_check(report::group_repeats(checks::run_all(&facts)));
     // Knowledge-base findings first: a failure whose cause a check confirmed carries that check's
     // evidence too, and at equal severity and confidence the stable sort keeps it on top.
     let mut findings = kb::diagnose(&facts, &from_checks);

@@ -12,6 +12,7 @@
 //! server's own addresses when `mynetworks` is unset) is never guessed silently: such a step is
 //! marked `assumed` with the assumption in its reason.
 
+use crate::checks::postfix::{relay_lists_guarded, Smtpd};
 use crate::facts::{Facts, Failure};
 use crate::postfix::network::{list_contains, parse_ip, NetworkEntry};
 use crate::postfix::value::table_ref;
@@ -309,7 +310,7 @@ fn service_of<'m>(
 }
 
 fn yes(v: Option<String>) -> bool {
-    v.is_some_and(|v| v.trim().eq_ignore_ascii_case("yes"))
+    crate::checks::postfix::is_yes(v.as_deref())
 }
 
 /// Where `name` is set for the service: its `-o` override, else its `main.cf` line.
@@ -414,30 +415,8 @@ fn walk(cfg: &PostfixConfig, master: Option<&MasterCf>, q: &RelayQuery) -> Relay
     }
     let lists_text: Vec<Vec<Restriction>> =
         lists.iter().map(|l| cfg.restrictions_in(l, ov)).collect();
-    let guards = |rs: &[Restriction]| {
-        rs.iter().any(|r| {
-            matches!(
-                r.name.as_str(),
-                "reject_unauth_destination"
-                    | "defer_unauth_destination"
-                    | "reject"
-                    | "defer"
-                    | "defer_if_permit"
-                    | "check_relay_domains"
-            )
-        })
-    };
-    let relay_empty = has_relay_list
-        && lists
-            .iter()
-            .zip(&lists_text)
-            .any(|(l, r)| *l == "smtpd_relay_restrictions" && r.is_empty());
-    if (!has_relay_list || relay_empty)
-        && !lists
-            .iter()
-            .zip(&lists_text)
-            .any(|(l, r)| *l == "smtpd_recipient_restrictions" && guards(r))
-    {
+    // smtpd's own start-up test, the one the `no_unauth_destination_guard` check applies.
+    if !relay_lists_guarded(cfg, &Smtpd { service: svc }) {
         t.lists = lists.iter().map(|s| (*s).to_owned()).collect();
         t.auth = ctx.auth;
         t.domain = ctx.domain;
@@ -1509,7 +1488,7 @@ mod tests {
     #[test]
     fn fqdn_plaintext_and_the_earlier_lists() {
         let c = cfg(&format!(
-            "{BASE}smtpd_helo_restrictions = reject_non_fqdn_helo_hostname\nsmtpd_sender_restrictions = reject_non_fqdn_sender\nsmtpd_relay_restrictions = reject_non_fqdn_recipient, reject_plaintext_session, permit\n"
+            "{BASE}smtpd_helo_restrictions = reject_non_fqdn_helo_hostname\nsmtpd_sender_restrictions = reject_non_fqdn_sender\nsmtpd_relay_restrictions = reject_non_fqdn_recipient, reject_plaintext_session, reject_unauth_destination\n"
         ));
         let mut query = q("203.0.113.9", "a@localhost");
         let t = trace(&c, None, &query);
@@ -1524,7 +1503,8 @@ mod tests {
                 "504 5.5.2 <a@localhost>: Recipient address rejected: need fully-qualified address"
             )
         );
-        query.recipient = "a@example.org".into();
+        // A recipient in this server's own domain, so the relay guard lets it through.
+        query.recipient = "a@example.net".into();
         query.tls = Some(false);
         let t = trace(&c, None, &query);
         assert_eq!(
@@ -1583,8 +1563,28 @@ mod tests {
     }
 
     #[test]
+    fn smtpd_does_not_start_without_a_reachable_relay_guard() {
+        // A guard after a bare `permit` is never reached: smtpd's start-up test fails, as the
+        // no_unauth_destination_guard check says.
+        for relay in [
+            "permit_mynetworks, permit, reject_unauth_destination",
+            "reject_non_fqdn_recipient",
+        ] {
+            let c = cfg(&format!("{BASE}smtpd_relay_restrictions = {relay}\n"));
+            let t = trace(&c, None, &q("203.0.113.9", "x@example.org"));
+            assert_eq!(t.decision, Decision::Unknown, "{relay}");
+            assert!(t.steps.is_empty());
+            assert!(
+                t.notes.iter().any(|n| n.contains("refuses to run")),
+                "{:?}",
+                t.notes
+            );
+        }
+    }
+
+    #[test]
     fn classes_naming_each_other_stop() {
-        let c = cfg("smtpd_restriction_classes = a, b\na = b, b, b, b\nb = a, a, a, a\nsmtpd_relay_restrictions = a, a, a\n");
+        let c = cfg("smtpd_restriction_classes = a, b\na = b, b, b, b\nb = a, a, a, a\nsmtpd_relay_restrictions = a, a, a, reject_unauth_destination\n");
         let t = trace(&c, None, &q("203.0.113.9", "x@example.org"));
         assert!(t.steps.len() <= MAX_STEPS);
         assert!(

@@ -331,10 +331,179 @@ impl Report {
     }
 }
 
+/// Evidence spans a grouped finding keeps.
+const MAX_GROUPED_EVIDENCE: usize = 24;
+
+/// Joins repeated findings of one check that mean the same thing — same id, severity, first
+/// parameter and fix (or, without a fix, the same summary) — into one finding holding every
+/// occurrence's evidence: a forum thread quoting three configs without `compatibility_level`
+/// reads as one problem seen three times, not three problems. Different problems of one check
+/// (two different deprecated parameters) differ in their parameter or fix and stay apart. Order
+/// is that of each group's first finding.
+pub fn group_repeats(findings: Vec<Finding>) -> Vec<Finding> {
+    type Key = (String, Severity, bool, Option<String>, String);
+    let key = |f: &Finding| -> Key {
+        let what = match &f.fix {
+            Some(x) => format!("{}\u{0}{}", x.text, x.snippet.as_deref().unwrap_or("")),
+            None => format!("\u{0}{}", f.summary),
+        };
+        (
+            f.id.clone(),
+            f.severity,
+            f.root_cause,
+            f.params.first().cloned(),
+            what,
+        )
+    };
+    let mut index: std::collections::HashMap<Key, usize> = std::collections::HashMap::new();
+    let mut out: Vec<(Finding, usize)> = Vec::new();
+    for f in findings {
+        match index.entry(key(&f)) {
+            std::collections::hash_map::Entry::Occupied(e) => {
+                let (g, n) = &mut out[*e.get()];
+                *n += 1;
+                g.confidence = g.confidence.max(f.confidence);
+                for p in f.params {
+                    if !g.params.contains(&p) {
+                        g.params.push(p);
+                    }
+                }
+                for e in f.evidence {
+                    if g.evidence.len() < MAX_GROUPED_EVIDENCE && !g.evidence.contains(&e) {
+                        g.evidence.push(e);
+                    }
+                }
+            }
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(out.len());
+                out.push((f, 1));
+            }
+        }
+    }
+    out.into_iter()
+        .map(|(mut f, n)| {
+            if n > 1 {
+                f.summary = format!(
+                    "{n} places in the paste have this (each is in the evidence); the first: {}",
+                    f.summary
+                );
+            }
+            f
+        })
+        .collect()
+}
+
+/// Findings one check may list one by one; the rest are summed up in one more finding.
+pub const MAX_PER_CHECK: usize = 25;
+
+/// Keeps at most [`MAX_PER_CHECK`] findings per id (after [`group_repeats`]): a paste with
+/// thousands of unknown parameter names gets the first ones and one finding counting the rest,
+/// with their names and the first places, at the most severe level among them.
+pub fn cap_per_check(findings: Vec<Finding>) -> Vec<Finding> {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut out = Vec::new();
+    let mut over: Vec<(String, Vec<Finding>)> = Vec::new();
+    for f in findings {
+        let n = seen.entry(f.id.clone()).or_insert(0);
+        *n += 1;
+        if *n < MAX_PER_CHECK {
+            out.push(f);
+        } else {
+            match over.iter_mut().find(|(id, _)| *id == f.id) {
+                Some((_, v)) => v.push(f),
+                None => over.push((f.id.clone(), vec![f])),
+            }
+        }
+    }
+    for (id, mut rest) in over {
+        if rest.len() == 1 {
+            out.append(&mut rest);
+            continue;
+        }
+        let first = &rest[0];
+        let severity = rest
+            .iter()
+            .map(|f| f.severity)
+            .min()
+            .unwrap_or(first.severity);
+        let mut f = Finding::new(id.clone(), severity, first.title.clone())
+            .summary(format!(
+                "{} more findings of this kind are not listed one by one; the first of them: {}",
+                rest.len(),
+                first.summary
+            ))
+            .confidence(rest.iter().map(|f| f.confidence).fold(0.0, f32::max))
+            .fix(
+                "Fix the ones listed one by one first, then analyse the configuration again to \
+                 see the rest.",
+                None,
+            );
+        f.why = first.why.clone();
+        f.side = first.side;
+        for p in rest.iter().flat_map(|f| f.params.iter()).take(50) {
+            f = f.param(p.clone());
+        }
+        for e in rest.iter().filter_map(|f| f.evidence.first()).take(12) {
+            f.evidence.push(e.clone());
+        }
+        out.push(f);
+    }
+    out
+}
+
 fn first_pos(f: &Finding) -> usize {
     f.evidence
         .iter()
         .map(|e| e.start)
         .min()
         .unwrap_or(usize::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn deprecated(param: &str, at: usize) -> Finding {
+        Finding::new("postfix/deprecated_parameter", Severity::Warning, "t")
+            .summary(format!("`{param}` is deprecated"))
+            .param(param)
+            .evidence(Span::new(at, at + 5), "deprecated parameter")
+            .fix(format!("Replace `{param}`."), None)
+    }
+
+    #[test]
+    fn repeats_with_one_meaning_group_and_distinct_problems_stay_apart() {
+        let got = group_repeats(vec![
+            deprecated("smtpd_use_tls", 0),
+            deprecated("virtual_maps", 10),
+            deprecated("smtpd_use_tls", 20),
+            deprecated("smtpd_use_tls", 30).confidence(0.5),
+        ]);
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].params, ["smtpd_use_tls"]);
+        let starts: Vec<usize> = got[0].evidence.iter().map(|e| e.start).collect();
+        assert_eq!(starts, [0, 20, 30]);
+        assert_eq!(got[0].confidence, 1.0);
+        assert!(got[0].summary.starts_with("3 places"), "{}", got[0].summary);
+        assert_eq!(got[1].params, ["virtual_maps"]);
+        assert_eq!(got[1].summary, "`virtual_maps` is deprecated");
+    }
+
+    #[test]
+    fn one_check_lists_at_most_its_cap() {
+        let many: Vec<Finding> = (0..300)
+            .map(|i| deprecated(&format!("name_{i}"), i * 10))
+            .collect();
+        let got = cap_per_check(many);
+        assert_eq!(got.len(), MAX_PER_CHECK);
+        let last = got.last().unwrap();
+        let rest = 300 - (MAX_PER_CHECK - 1);
+        assert!(last.summary.starts_with(&format!("{rest} more findings")));
+        assert_eq!(last.params.len(), 50);
+        assert_eq!(last.evidence.len(), 12);
+        assert!(last.fix.is_some());
+        // Under the cap nothing changes.
+        let few = vec![deprecated("a", 0), deprecated("b", 10)];
+        assert_eq!(cap_per_check(few.clone()), few);
+    }
 }

@@ -9,74 +9,11 @@
 //!
 //! `BLESS=1 cargo test -p mailtriage-core --test fixtures` rewrites the snapshots; review the diff.
 
-use mailtriage::{analyze, text::line_number, Options, Report};
-use std::fmt::Write as _;
+mod common;
+
+use common::{collect, compare_snapshot, outline, repo};
+use mailtriage::{analyze, Options};
 use std::path::{Path, PathBuf};
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// The stable outline of a report that snapshots compare.
-pub fn outline(report: &Report, input: &str) -> String {
-    let ln = |o: usize| line_number(input, o);
-    let mut s = String::new();
-    for g in &report.segments {
-        let _ = writeln!(
-            s,
-            "segment {} lines {}-{}{}",
-            g.kind.as_str(),
-            ln(g.start),
-            ln(g.end.saturating_sub(1).max(g.start)),
-            g.version
-                .as_deref()
-                .map(|v| format!(" version {v}"))
-                .unwrap_or_default()
-        );
-    }
-    for f in &report.findings {
-        let _ = writeln!(
-            s,
-            "finding {}{} {} conf {:.2} params [{}]",
-            f.severity.as_str(),
-            if f.root_cause { " root_cause" } else { "" },
-            f.id,
-            f.confidence,
-            f.params.join(", ")
-        );
-        for e in &f.evidence {
-            let _ = writeln!(s, "  evidence line {} {}", ln(e.start), e.label);
-        }
-    }
-    for b in &report.bounces {
-        let _ = writeln!(
-            s,
-            "bounce {} action={} reason={} hard={} status={} reply={} side={}",
-            b.recipient, b.action, b.reason, b.hard, b.status, b.reply_code, b.side
-        );
-    }
-    for n in &report.notes {
-        let _ = writeln!(s, "note line {} [{}] {}", ln(n.start), n.source, n.message);
-    }
-    if let Some(t) = &report.relay_trace {
-        let deciding = t.deciding_step().map_or("-".to_owned(), |d| {
-            let at = d
-                .span()
-                .map_or("default".to_owned(), |sp| format!("line {}", ln(sp.start)));
-            format!("{} {} ({at})", d.list, d.restriction)
-        });
-        let _ = writeln!(
-            s,
-            "relay_trace service={} decision={} deciding={deciding}",
-            t.service,
-            t.decision.as_str()
-        );
-        for w in &t.what_if {
-            let _ = writeln!(s, "  what_if {} -> {}", w.label, w.decision.as_str());
-        }
-    }
-    s
-}
 
 fn check_case(input_path: &Path, snap_path: &Path, failures: &mut Vec<String>) {
     let bytes = std::fs::read(input_path).unwrap();
@@ -90,40 +27,14 @@ fn check_case(input_path: &Path, snap_path: &Path, failures: &mut Vec<String>) {
         );
     }
     let got = outline(&report, &input);
-    if std::env::var_os("BLESS").is_some() {
-        std::fs::create_dir_all(snap_path.parent().unwrap()).unwrap();
-        std::fs::write(snap_path, &got).unwrap();
-        return;
-    }
-    match std::fs::read_to_string(snap_path) {
-        Ok(want) if want == got => {}
-        Ok(want) => failures.push(format!(
-            "{}: snapshot differs\n--- want\n{want}--- got\n{got}",
-            input_path.display()
-        )),
-        Err(_) => failures.push(format!(
-            "{}: no snapshot {} (run with BLESS=1)\n{got}",
-            input_path.display(),
-            snap_path.display()
-        )),
-    }
+    compare_snapshot(&input_path.display().to_string(), snap_path, &got, failures);
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in rd.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            walk(&p, out);
-        } else if p
-            .extension()
+    collect(dir, out, &|p| {
+        p.extension()
             .is_some_and(|x| x == "txt" || x == "eml" || x == "log" || x == "cf")
-        {
-            out.push(p);
-        }
-    }
+    });
 }
 
 #[test]

@@ -170,6 +170,42 @@ proptest! {
         let base = &all[pick % all.len()];
         exercise(&mutate(base, &ops));
     }
+
+    /// Errors quoted in prose: lines mixing reply codes, statuses, KB phrases and plain words.
+    #[test]
+    fn quoted_errors_in_prose_point_into_the_paste(
+        picks in proptest::collection::vec((0usize..8, 0usize..8, "[a-z .:<>@-]{0,30}"), 0..40),
+    ) {
+        const LEAD: &[&str] = &["", "The server said: ", "Hi, I get ", "  ", "error: ", "> ", "«", "550"];
+        const BODY: &[&str] = &[
+            "554 5.7.1 <a@example.org>: Relay access denied",
+            "450 4.7.1 Client host rejected: cannot find your hostname",
+            "5.1.1",
+            "421-4.7.0 too many connections",
+            "we have 500 users on port 587",
+            "Sending reported error (0x800CCC0E)",
+            "535 5.7.8 Error: authentication failed",
+            "4.",
+        ];
+        let text: String = picks
+            .iter()
+            .map(|(l, b, w)| format!("{}{} {w}\n", LEAD[*l], BODY[*b]))
+            .collect();
+        let seg = mailtriage::Segment {
+            kind: mailtriage::SegmentKind::Prose,
+            start: 0,
+            end: text.len(),
+            version: None,
+        };
+        let (facts, _) = mailtriage::facts::gather(&text, &[seg], &Options::default());
+        for f in &facts.failures {
+            prop_assert!(f.span.start <= f.span.end && f.span.end <= text.len());
+            if let Some(r) = f.reply_span {
+                prop_assert!(f.span.contains(r));
+            }
+        }
+        exercise(&text);
+    }
 }
 
 // ---- Bounces: every parser of `bounce::` on its own, on raw bytes (as the CLI reads files). ----

@@ -115,6 +115,7 @@ mod tests {
                 assert!(c.doc.contains(section), "{}: doc lacks {section}", c.id);
             }
             assert!(!c.fail.is_empty(), "{}: no fail example", c.id);
+            assert!(!c.pass.is_empty(), "{}: no pass example", c.id);
         }
     }
 

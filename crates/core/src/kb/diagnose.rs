@@ -123,6 +123,7 @@ fn source_label(f: &Failure) -> &'static str {
         Some(SegmentKind::ClientError) => "mail client error",
         Some(SegmentKind::SmtpTranscript) => "SMTP reply",
         Some(SegmentKind::MailLog) => "log line",
+        Some(SegmentKind::Prose) => "quoted error",
         _ => "failure",
     }
 }
@@ -151,6 +152,8 @@ fn count_phrase(failures: &[&Failure]) -> String {
     }
 }
 
+/// ` (554 5.7.1)`: the failure's code and status for a summary (left out by the caller when the
+/// entry's title already names them).
 fn reply_label(f: &Failure) -> String {
     match (f.reply_code, &f.status) {
         (Some(c), Some(s)) => format!(" ({c} {s})"),
@@ -401,7 +404,10 @@ fn explained(entry: &'static Entry, g: &Group, facts: &Facts, from_checks: &[Fin
             "report"
         },
         entry.title,
-        first.map(reply_label).unwrap_or_default()
+        first
+            .map(reply_label)
+            .filter(|l| !entry.title.contains(l.trim()))
+            .unwrap_or_default()
     );
     let context_of = relay_join.as_ref().map(|j| &j.failure).or(first);
     if let Some(f) = context_of {
@@ -949,5 +955,21 @@ mod join_tests {
         assert_eq!(session_weight(&CAUSE_TLS, Some(&tls)), 1.0);
         assert!(session_hint(&plain).unwrap().contains("port 25"));
         assert!(session_hint(&tls).is_none());
+    }
+
+    #[test]
+    fn the_reply_code_is_named_once() {
+        // The entry's title already ends in "(454 4.7.1)": the summary must not repeat it.
+        let paste = "Jun 11 14:02:09 mx postfix/smtpd[3311]: NOQUEUE: reject: RCPT from \
+                     client.example.net[192.0.2.44]: 454 4.7.1 <eve@example.org>: Relay access \
+                     denied; from=<bob@example.com> to=<eve@example.org> proto=ESMTP \
+                     helo=<client.example.net>\n";
+        let r = crate::analyze(paste, &Default::default());
+        let f = r
+            .findings
+            .iter()
+            .find(|f| f.id == "smtp/454-4.7.1-relay-access-denied")
+            .expect("the 454 entry explains the line");
+        assert_eq!(f.summary.matches("454 4.7.1").count(), 1, "{}", f.summary);
     }
 }

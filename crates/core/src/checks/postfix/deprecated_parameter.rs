@@ -37,7 +37,10 @@ smtpd_tls_security_level = may
         "myhostname = mx.example.net\nsmtpd_use_tls = yes\n",
         "mail_version = 3.7.1\nvirtual_maps = hash:/etc/postfix/virtual\n",
     ],
-    pass: &["myhostname = mx.example.net\nsmtpd_tls_security_level = may\n"],
+    pass: &[
+        "myhostname = mx.example.net\nsmtpd_tls_security_level = may\n",
+        "mail_version = 3.9.1\nmyhostname = mx.example.net\nsmtpd_tls_security_level = may\nsmtpd_tls_chain_files = /etc/ssl/private/mx.example.net.pem\nsmtp_tls_security_level = may\nvirtual_alias_maps = hash:/etc/postfix/virtual\n",
+    ],
     run,
 };
 

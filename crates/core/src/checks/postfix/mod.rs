@@ -352,6 +352,17 @@ fn has_required_within(
     false
 }
 
+/// smtpd's start-up condition for relaying: `smtpd_relay_restrictions` or
+/// `smtpd_recipient_restrictions`, as `svc` sees them, passes [`has_required`]. Without it smtpd
+/// refuses to run ("specify at least one working instance of …"). Shared by the
+/// `no_unauth_destination_guard` check and the relay trace.
+pub(crate) fn relay_lists_guarded(cfg: &PostfixConfig, svc: &Smtpd<'_>) -> bool {
+    let classes = restriction_classes(cfg);
+    ["smtpd_relay_restrictions", "smtpd_recipient_restrictions"]
+        .iter()
+        .any(|n| has_required(cfg, svc, &list_for(cfg, svc, n), &classes, 0))
+}
+
 pub(crate) fn is_guard(name: &str) -> bool {
     RELAY_GUARDS.iter().any(|g| name.eq_ignore_ascii_case(g))
 }

@@ -1,4 +1,4 @@
-use super::{has_required, list_for, restriction_classes, smtpd_services, with_postconf};
+use super::{list_for, smtpd_services, with_postconf};
 use crate::checks::Check;
 use crate::facts::Facts;
 use crate::report::{Finding, Severity, Side};
@@ -54,7 +54,6 @@ smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_
 
 fn run(facts: &Facts, out: &mut Vec<Finding>) {
     for cfg in &facts.postfix {
-        let classes = restriction_classes(cfg);
         let mut reported_main = false;
         // A partial `postconf -n` paste that says nothing about relaying is not judged.
         let lists_written = ["smtpd_relay_restrictions", "smtpd_recipient_restrictions"]
@@ -72,10 +71,7 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
         };
         for svc in smtpd_services(facts, Some(cfg)) {
             let names = ["smtpd_relay_restrictions", "smtpd_recipient_restrictions"];
-            let ok = names
-                .iter()
-                .any(|n| has_required(cfg, &svc, &list_for(cfg, &svc, n), &classes, 0));
-            if ok {
+            if super::relay_lists_guarded(cfg, &svc) {
                 continue;
             }
             let own = names.iter().any(|n| svc.overrides_param(n));

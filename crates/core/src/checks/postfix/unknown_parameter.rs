@@ -75,11 +75,22 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
         if let Some(info) = params::info(name) {
             if !info.exists_in(version) {
                 let v = version.map(|v| v.to_string()).unwrap_or_default();
-                let when = match info.removed_after {
-                    Some(r) if version.is_some_and(|x| x > r) => {
-                        format!("it was removed after Postfix {r}")
-                    }
-                    _ => format!("it was added in Postfix {}", info.since),
+                let (when, fix) = match info.removed_after {
+                    Some(r) if version.is_some_and(|x| x > r) => (
+                        format!("it was removed after Postfix {r}"),
+                        format!(
+                            "Remove the `{name}` line: Postfix {v} ignores it. Check \
+                             postconf(5) for the setting that took its place."
+                        ),
+                    ),
+                    _ => (
+                        format!("it was added in Postfix {}", info.since),
+                        format!(
+                            "Remove the `{name}` line, or upgrade to Postfix {} or later if \
+                             you need what it does.",
+                            info.since
+                        ),
+                    ),
                 };
                 out.push(
                     Finding::new(
@@ -92,7 +103,8 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                     ))
                     .confidence(0.8)
                     .param(name)
-                    .evidence(span, "parameter not in this release"),
+                    .evidence(span, "parameter not in this release")
+                    .fix(fix, None),
                 );
             }
             return;
