@@ -11,6 +11,7 @@ use crate::report::{Finding, Severity};
 
 pub mod dovecot;
 pub mod postfix;
+pub mod privacy;
 
 pub struct Check {
     /// `group/name`, e.g. `postfix/unknown_parameter`. Names the problem, never the fix.
@@ -75,6 +76,7 @@ pub static CHECKS: &[&Check] = &[
     &dovecot::auth_debug_passwords_enabled::CHECK,
     &dovecot::mail_location_unset::CHECK,
     &dovecot::uid_outside_valid_range::CHECK,
+    &privacy::secret_in_paste::CHECK,
 ];
 
 /// Runs every check over the facts.
