@@ -938,7 +938,7 @@ fn tokens(t: &str, out: &mut Vec<Part>) {
     if let Some(p) = lower.find("(given password: ") {
         let s = p + "(given password: ".len();
         let e = t[s..].rfind(')').map_or(t.len(), |q| s + q);
-        if e > s {
+        if e > s && !is_placeholder(&t[s..e]) {
             out.push(Part {
                 start: s,
                 end: e,

@@ -2,7 +2,7 @@
 //!
 //! Every `tests/fixtures/**/*.txt` (written for this project) is analysed; its report, reduced to
 //! a stable outline (segments with line ranges, findings with ids, params and evidence lines,
-//! bounce records, notes), must equal the `.snap` file beside it. The seeds in
+//! bounce records, notes, secrets by line and kind), must equal the `.snap` file beside it. The seeds in
 //! `../shared/seeds` are run the same way when that folder exists (their snapshots live in
 //! `tests/seeds/`, holding line numbers and ids only, never seed text); without it those cases
 //! are skipped.
@@ -56,6 +56,21 @@ pub fn outline(report: &Report, input: &str) -> String {
     }
     for n in &report.notes {
         let _ = writeln!(s, "note line {} [{}] {}", ln(n.start), n.source, n.message);
+    }
+    // Where secrets are and what they are; never their values.
+    for x in &report.secrets {
+        let _ = writeln!(
+            s,
+            "secret lines {}-{} {}{} ({})",
+            ln(x.span.start),
+            ln(x.span.end.saturating_sub(1).max(x.span.start)),
+            x.kind.as_str(),
+            x.setting
+                .as_deref()
+                .map(|n| format!(" in {n}"))
+                .unwrap_or_default(),
+            x.label
+        );
     }
     s
 }
