@@ -275,7 +275,24 @@ fn is_placeholder(v: &str) -> bool {
     {
         return true;
     }
-    if matches!(lower.as_str(), "redacted" | "hidden" | "removed") {
+    // Words that stand for a password in guides and examples ("-p password", `'secret'`).
+    let word = lower.trim_matches(['\'', '"']);
+    if matches!(
+        word,
+        "redacted"
+            | "hidden"
+            | "removed"
+            | "password"
+            | "passwd"
+            | "pass"
+            | "secret"
+            | "changeme"
+            | "yourpassword"
+            | "your_password"
+            | "your-password"
+            | "mypassword"
+            | "my_password"
+    ) {
         return true;
     }
     v.chars()
@@ -681,6 +698,7 @@ fn line_shapes(c: &mut Collector, t: &str, at: usize, kind: Option<SegmentKind>)
     let mut words = Vec::new();
     password_words(t, 0, &mut words);
     tokens(t, &mut words);
+    commands(t, &mut words);
     parts.extend(words.into_iter().map(|p| (p, None)));
     for (p, key) in parts {
         let key = key.or(match p.label {
@@ -997,6 +1015,106 @@ fn tokens(t: &str, out: &mut Vec<Part>) {
             kind: SecretKind::Password,
             label: "password in a URL",
         });
+    }
+}
+
+/// Passwords typed in test sessions and commands: IMAP `a1 LOGIN user password`, POP3
+/// `PASS password`, `swaks --auth-password …`, `doveadm auth test user password`,
+/// `testsaslauthd -p …`, and `printf '\0user\0password' | base64` (building AUTH PLAIN data).
+fn commands(t: &str, out: &mut Vec<Part>) {
+    let words: Vec<&str> = t.split_whitespace().take(64).collect();
+    let offset = |w: &str| w.as_ptr() as usize - t.as_ptr() as usize;
+    let mut push = |w: &str, label: &'static str, out: &mut Vec<Part>| {
+        let v = w.trim_matches(['"', '\'']);
+        if v.is_empty() || is_placeholder(v) {
+            return;
+        }
+        let s = offset(w) + (w.len() - w.trim_start_matches(['"', '\'']).len());
+        out.push(Part {
+            start: s,
+            end: s + v.len(),
+            kind: SecretKind::Password,
+            label,
+        });
+    };
+    // A client marker first (`C:`, `->`, `~>`, `>>>`, `[C]`) is not part of the command.
+    let cmd = match words.first() {
+        Some(&("C:" | "->" | "~>" | ">>>" | "[C]")) => &words[1..],
+        _ => &words[..],
+    };
+    // Lower-case `login`/`pass` only after an IMAP-like tag (`a1`), so prose ("you login as
+    // root", "pass it on") is not read as a session.
+    let tag_like = |tag: &str| {
+        let mut b = tag.bytes();
+        b.next().is_some_and(|c| c.is_ascii_alphabetic())
+            && tag.len() <= 8
+            && b.clone().next().is_some()
+            && b.all(|c| c.is_ascii_digit())
+    };
+    match cmd {
+        [tag, verb, _user, pw]
+            if *verb == "LOGIN" || (verb.eq_ignore_ascii_case("login") && tag_like(tag)) =>
+        {
+            push(pw, "IMAP LOGIN password", out)
+        }
+        [verb, pw] if *verb == "PASS" => push(pw, "POP3 PASS password", out),
+        _ => {}
+    }
+    for (i, w) in words.iter().enumerate() {
+        let next = words.get(i + 1).copied();
+        match (*w, next) {
+            ("--auth-password" | "-ap", Some(pw)) if words.contains(&"swaks") => {
+                push(pw, "password on a swaks command line", out)
+            }
+            ("-p", Some(pw)) if words.first() == Some(&"testsaslauthd") => {
+                push(pw, "password on a testsaslauthd command line", out)
+            }
+            ("auth", Some("test" | "login")) if i > 0 && words[i - 1] == "doveadm" => {
+                let mut rest = words[i + 2..].iter();
+                let mut plain = Vec::new();
+                while let Some(x) = rest.next() {
+                    if matches!(*x, "-a" | "-x" | "-A" | "-M") {
+                        rest.next();
+                    } else if !x.starts_with('-') {
+                        plain.push(*x);
+                    }
+                }
+                if let [_user, pw, ..] = plain[..] {
+                    push(pw, "password on a doveadm auth command line", out);
+                }
+            }
+            _ => {}
+        }
+    }
+    // `\0user\0password` with `\0`, `\000`, `\x00` or `\u0000` for NUL.
+    let nul = |at: usize| -> Option<usize> {
+        ["\\u0000", "\\x00", "\\000", "\\0"]
+            .iter()
+            .find(|e| t[at..].starts_with(**e))
+            .map(|e| e.len())
+    };
+    let mut seen = 0;
+    let mut i = 0;
+    while let Some(p) = t[i..].find('\\') {
+        let at = i + p;
+        i = at + 1;
+        let Some(len) = nul(at) else { continue };
+        seen += 1;
+        i = at + len;
+        if seen == 2 {
+            let e = t[i..]
+                .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '\\'))
+                .map_or(t.len(), |q| i + q);
+            if e > i && !is_placeholder(&t[i..e]) {
+                out.push(Part {
+                    start: i,
+                    end: e,
+                    kind: SecretKind::Password,
+                    label: "password in an AUTH PLAIN string being built",
+                });
+            }
+            break;
+        }
     }
 }
 

@@ -287,3 +287,39 @@ fn long_lines_of_secrets_stay_linear() {
     let tricky = ":$a=".repeat(50_000) + &"resp=".repeat(50_000) + &"authorization:".repeat(20_000);
     let _ = values(&tricky);
 }
+
+#[test]
+fn passwords_in_test_sessions_and_commands() {
+    let text = "a1 LOGIN alice@example.org \"Imap-Pw-1\"\nC: PASS Pop3-Pw-2\na002 login bob Imap-Pw-7\n\
+                swaks --to b@example.com --server mail.example.net:587 --auth LOGIN --auth-user a@example.org --auth-password Swaks-Pw-3\n\
+                doveadm auth test -x service=imap alice@example.org Doveadm-Pw-4\n\
+                testsaslauthd -u alice -p Sasl-Pw-5\n\
+                printf '\\0alice@example.org\\0Printf-Pw-6' | base64\n";
+    assert_eq!(
+        values(text),
+        [
+            "Imap-Pw-1",
+            "Pop3-Pw-2",
+            "Imap-Pw-7",
+            "Swaks-Pw-3",
+            "Doveadm-Pw-4",
+            "Sasl-Pw-5",
+            "Printf-Pw-6"
+        ]
+    );
+    for near in [
+        "a1 LOGIN\n",
+        "a1 OK LOGIN completed\n",
+        "you login as root\n",
+        "pass it on\n",
+        "PASS\n",
+        "doveadm auth test alice@example.org\n",
+        "swaks --to b@example.com --auth LOGIN\n",
+        "printf 'one\\0two' | base64\n",
+        "testsaslauthd -u username -p password -s smtp\n",
+        "# base64 of \\x00username\\x00password\n",
+        "EMAIL_HOST_PASSWORD = 'secret'\n",
+    ] {
+        assert_eq!(values(near), Vec::<String>::new(), "{near}");
+    }
+}
