@@ -901,6 +901,44 @@ fn tokens(t: &str, out: &mut Vec<Part>) {
             });
         }
     }
+    if contains_ci(t, "auth") || contains_ci(t, "resp=") || contains_ci(t, "given password") {
+        case_insensitive_shapes(t, out);
+    }
+    // `scheme://user:password@host`.
+    for (p, _) in t.match_indices("://") {
+        let s = p + 3;
+        let end = t[s..]
+            .find(|c: char| c.is_whitespace() || matches!(c, '/' | '"' | '\'' | '>'))
+            .map_or(t.len(), |q| s + q);
+        let auth = &t[s..end];
+        let Some(at) = auth.rfind('@') else { continue };
+        let Some(colon) = auth[..at].find(':') else {
+            continue;
+        };
+        if colon == 0 || colon + 1 == at || is_placeholder(&auth[colon + 1..at]) {
+            continue;
+        }
+        out.push(Part {
+            start: s + colon + 1,
+            end: s + at,
+            kind: SecretKind::Password,
+            label: "password in a URL",
+        });
+    }
+}
+
+/// `s` contains `needle` (lower-case ASCII) in any case; no allocation.
+fn contains_ci(s: &str, needle: &str) -> bool {
+    let n = needle.as_bytes();
+    s.as_bytes()
+        .windows(n.len())
+        .any(|w| w.eq_ignore_ascii_case(n))
+}
+
+/// The shapes whose marker words come in any case: `AUTH PLAIN …`, `resp=`, `given password:`,
+/// `Authorization:`.
+fn case_insensitive_shapes(t: &str, out: &mut Vec<Part>) {
+    let b = t.as_bytes();
     let lower = t.to_ascii_lowercase();
     // `AUTH PLAIN <base64>` (logs of smtpd -v, debug_peer_list, pasted commands).
     let mut from = 0;
@@ -995,36 +1033,24 @@ fn tokens(t: &str, out: &mut Vec<Part>) {
             label: "Authorization header",
         });
     }
-    // `scheme://user:password@host`.
-    for (p, _) in t.match_indices("://") {
-        let s = p + 3;
-        let end = t[s..]
-            .find(|c: char| c.is_whitespace() || matches!(c, '/' | '"' | '\'' | '>'))
-            .map_or(t.len(), |q| s + q);
-        let auth = &t[s..end];
-        let Some(at) = auth.rfind('@') else { continue };
-        let Some(colon) = auth[..at].find(':') else {
-            continue;
-        };
-        if colon == 0 || colon + 1 == at || is_placeholder(&auth[colon + 1..at]) {
-            continue;
-        }
-        out.push(Part {
-            start: s + colon + 1,
-            end: s + at,
-            kind: SecretKind::Password,
-            label: "password in a URL",
-        });
-    }
 }
 
 /// Passwords typed in test sessions and commands: IMAP `a1 LOGIN user password`, POP3
 /// `PASS password`, `swaks --auth-password …`, `doveadm auth test user password`,
 /// `testsaslauthd -p …`, and `printf '\0user\0password' | base64` (building AUTH PLAIN data).
 fn commands(t: &str, out: &mut Vec<Part>) {
+    if !(contains_ci(t, "login")
+        || t.contains("PASS")
+        || t.contains("swaks")
+        || t.contains("doveadm")
+        || t.contains("testsaslauthd")
+        || t.contains('\\'))
+    {
+        return;
+    }
     let words: Vec<&str> = t.split_whitespace().take(64).collect();
     let offset = |w: &str| w.as_ptr() as usize - t.as_ptr() as usize;
-    let mut push = |w: &str, label: &'static str, out: &mut Vec<Part>| {
+    let push = |w: &str, label: &'static str, out: &mut Vec<Part>| {
         let v = w.trim_matches(['"', '\'']);
         if v.is_empty() || is_placeholder(v) {
             return;
@@ -1135,6 +1161,9 @@ pub struct Redactor<'a> {
     spans: Vec<Span>,
     /// Secret values (each line of multi-line ones), longest first within each 4-byte prefix.
     needles: HashMap<[u8; MIN_NEEDLE], Vec<&'a str>>,
+    /// One bit per possible first two bytes of a needle: most positions of a text are passed
+    /// over without a hash lookup.
+    first_two: Vec<u64>,
 }
 
 impl<'a> Redactor<'a> {
@@ -1169,13 +1198,17 @@ impl<'a> Redactor<'a> {
                 }
             }
         }
-        for list in needles.values_mut() {
+        let mut first_two = vec![0u64; 1 << 10];
+        for (key, list) in needles.iter_mut() {
             list.sort_by_key(|n| std::cmp::Reverse(n.len()));
+            let k = usize::from(u16::from_le_bytes([key[0], key[1]]));
+            first_two[k >> 6] |= 1 << (k & 63);
         }
         Redactor {
             input,
             spans: merged,
             needles,
+            first_two,
         }
     }
 
@@ -1226,6 +1259,11 @@ impl<'a> Redactor<'a> {
         let mut copied = 0;
         let mut i = 0;
         while i + MIN_NEEDLE <= b.len() {
+            let k = usize::from(u16::from_le_bytes([b[i], b[i + 1]]));
+            if self.first_two[k >> 6] & (1 << (k & 63)) == 0 {
+                i += 1;
+                continue;
+            }
             let mut key = [0u8; MIN_NEEDLE];
             key.copy_from_slice(&b[i..i + MIN_NEEDLE]);
             let hit = self
