@@ -95,13 +95,25 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
             f = f.evidence(s.line, s.label.as_str());
         }
     }
+    let in_map = facts
+        .secrets
+        .iter()
+        .any(|s| s.setting.as_deref().is_some_and(|n| n.ends_with("_maps")));
     let rotate = if only_hashes {
         "Change the passwords of the accounts whose hashes were posted (a hash can be guessed \
          offline), and leave passwd-file and database contents out of pastes."
+            .to_owned()
     } else {
-        "Change every password, passphrase, token or key shown here at its source (the relay \
-         provider's account, the database or LDAP user, the TLS key), update the map or setting \
-         (`postmap` the map file again), and mask secrets before pasting."
+        format!(
+            "Change every password, passphrase, token or key shown here at its source (the relay \
+             provider's account, the database or LDAP user, the TLS key), put the new one in the \
+             setting{}, and mask secrets before pasting.",
+            if in_map {
+                " or map file (run `postmap` on a hash: map again)"
+            } else {
+                ""
+            }
+        )
     };
     f = f
         .fix(rotate, None)
