@@ -248,7 +248,12 @@ fn key_label(key: &str) -> (SecretKind, &'static str) {
 fn is_placeholder(v: &str) -> bool {
     let v = v.trim();
     let lower = v.to_ascii_lowercase();
-    if v.is_empty() || v.starts_with('#') || v.contains('%') || v.starts_with("$ENV:") {
+    if v.is_empty()
+        || v.starts_with('#')
+        || v.starts_with('%')
+        || v.contains("%{")
+        || v.starts_with("$ENV:")
+    {
         return true;
     }
     if matches!(lower.as_str(), "yes" | "no" | "true" | "false") {

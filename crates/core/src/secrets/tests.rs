@@ -79,8 +79,13 @@ fn map_files_of_postfix_tables() {
                 ldap-users.cf:\nserver_host = ldap.example.org\nbind = yes\nbind_dn = cn=postfix,dc=example,dc=org\nbind_pw = LdapB1nd!\n";
     assert_eq!(values(text), ["S3cretDbPass", "LdapB1nd!"]);
     assert_eq!(
-        values("password = %{password}\npassword = \npass = yes\n"),
+        values("password = %{password}\npassword = \npass = yes\nargs = password=%w\n"),
         Vec::<String>::new()
+    );
+    assert_eq!(
+        values("password = 50%off-Sale\n"),
+        ["50%off-Sale"],
+        "a % inside is no variable"
     );
 }
 
