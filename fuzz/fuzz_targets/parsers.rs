@@ -9,7 +9,7 @@ fuzz_target!(|data: &[u8]| {
     let Some((&which, rest)) = data.split_first() else { return };
     let text = String::from_utf8_lossy(rest);
     let opts = Options::default();
-    match which % 15 {
+    match which % 16 {
         0 => drop(mailtriage::segment::segment(&text)),
         1 => drop(mailtriage::postfix::parse_main_cf(&text, 7, SegmentKind::MainCf, &opts)),
         2 => drop(mailtriage::postfix::parse_master_cf(&text, 7)),
@@ -74,6 +74,14 @@ fuzz_target!(|data: &[u8]| {
                 version: None,
             };
             drop(mailtriage::facts::gather(&text, &[seg], &opts));
+        }
+        14 => {
+            // Secrets over the segments and facts of the input, then every masking pass.
+            let (segments, _) = mailtriage::segment::segment(&text);
+            let (facts, _) = mailtriage::facts::gather(&text, &segments, &opts);
+            let secrets = mailtriage::secrets::find(&text, &segments, &facts);
+            let red = mailtriage::secrets::Redactor::new(&secrets, &text);
+            drop((red.input(), red.text(&text)));
         }
         _ => drop(mailtriage::bounce::parse_message(rest, 7)),
     }

@@ -17,6 +17,8 @@ pub struct Facts {
     /// Every failure the paste reports, whatever its source, in one shape: the join point of
     /// cross-input diagnosis and the knowledge base.
     pub failures: Vec<Failure>,
+    /// Passwords, hashes, keys and tokens in the paste (read by `secrets::find`).
+    pub secrets: Vec<crate::secrets::Secret>,
 }
 
 /// One failed (or deferred) mail operation, normalised from a log line, a bounce record, a client
@@ -117,6 +119,7 @@ pub fn gather(input: &str, segments: &[Segment], opts: &Options) -> (Facts, Vec<
             .failures
             .extend(quoted_failures(text, seg.start, &mut budget));
     }
+    facts.secrets = crate::secrets::find(input, segments, &facts);
     (facts, notes)
 }
 

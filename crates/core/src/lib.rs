@@ -14,6 +14,7 @@ pub mod postfix;
 pub mod relay;
 pub mod render;
 pub mod report;
+pub mod secrets;
 pub mod segment;
 pub mod smtp;
 pub mod tables;
@@ -46,7 +47,9 @@ pub fn analyze(input: &str, opts: &Options) -> Report {
             .collect(),
         notes,
         relay_trace: relay::paste_trace(&facts),
+        secrets: facts.secrets.clone(),
     };
     report.sort_findings();
+    secrets::scrub(&mut report, input);
     report
 }

@@ -6,8 +6,11 @@ use crate::report::{Finding, Report};
 use crate::text::{clip, line_number, slice, Span};
 use std::fmt::Write as _;
 
+pub use crate::secrets::{mask, redact, Redactor, MASK};
+
 /// The report as Markdown, ready to paste into a support ticket reply.
 pub fn markdown(report: &Report, input: &str) -> String {
+    let red = Redactor::for_report(report, input);
     let mut s = String::new();
     s.push_str("## mailtriage report\n\n");
     if !report.segments.is_empty() {
@@ -46,7 +49,7 @@ pub fn markdown(report: &Report, input: &str) -> String {
         if !f.summary.is_empty() {
             let _ = writeln!(s, "{}\n", f.summary);
         }
-        evidence_lines(&mut s, f, input, "> ");
+        evidence_lines(&mut s, f, input, "> ", &red);
         if let Some(fix) = &f.fix {
             let _ = writeln!(s, "**Fix:** {}\n", fix.text);
             if let Some(snippet) = &fix.snippet {
@@ -91,11 +94,13 @@ pub fn markdown(report: &Report, input: &str) -> String {
         }
         s.push('\n');
     }
-    s
+    // Safety net: no secret value survives anywhere (a summary or fix that quoted one).
+    red.text(&s)
 }
 
 /// The report as terminal text.
 pub fn text(report: &Report, input: &str) -> String {
+    let red = Redactor::for_report(report, input);
     let mut s = String::new();
     for g in &report.segments {
         let (a, b) = lines_of(input, g.span());
@@ -125,7 +130,7 @@ pub fn text(report: &Report, input: &str) -> String {
         if !f.summary.is_empty() {
             let _ = writeln!(s, "  {}", f.summary);
         }
-        evidence_lines(&mut s, f, input, "  | ");
+        evidence_lines(&mut s, f, input, "  | ", &red);
         if let Some(fix) = &f.fix {
             let _ = writeln!(s, "  fix: {}", fix.text);
             if let Some(snippet) = &fix.snippet {
@@ -160,14 +165,19 @@ pub fn text(report: &Report, input: &str) -> String {
     if report.findings.is_empty() {
         s.push_str("no findings\n");
     }
-    s
+    red.text(&s)
 }
 
-fn evidence_lines(s: &mut String, f: &Finding, input: &str, prefix: &str) {
+fn evidence_lines(s: &mut String, f: &Finding, input: &str, prefix: &str, red: &Redactor) {
     for e in &f.evidence {
         let span = Span::new(e.start, e.end);
         let (a, _) = lines_of(input, span);
-        let excerpt = slice(input, span).lines().next().unwrap_or("").trim();
+        // The span's first line, trimmed, with any secret in it masked.
+        let first = slice(input, span).lines().next().unwrap_or("");
+        let lead = first.len() - first.trim_start().len();
+        let at = span.start + lead;
+        let excerpt = red.excerpt(Span::new(at, at + first.trim().len()));
+        let excerpt = excerpt.as_str();
         let _ = writeln!(
             s,
             "{prefix}line {a} ({}): `{}`",

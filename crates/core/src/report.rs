@@ -19,6 +19,9 @@ pub struct Report {
     /// How Postfix decided the paste's relay refusal, step by step, when the paste holds one and
     /// the config that made it (`null` otherwise).
     pub relay_trace: Option<crate::relay::RelayTrace>,
+    /// Passwords, hashes, keys and tokens in the paste (spans and kinds, never values): every
+    /// renderer masks them (`secrets::Redactor`).
+    pub secrets: Vec<crate::secrets::Secret>,
 }
 
 /// What kind of text a stretch of the paste is.

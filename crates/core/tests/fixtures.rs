@@ -2,7 +2,7 @@
 //!
 //! Every `tests/fixtures/**/*.txt` (written for this project) is analysed; its report, reduced to
 //! a stable outline (segments with line ranges, findings with ids, params and evidence lines,
-//! bounce records, notes), must equal the `.snap` file beside it. The seeds in
+//! bounce records, notes, secrets by line and kind), must equal the `.snap` file beside it. The seeds in
 //! `../shared/seeds` are run the same way when that folder exists (their snapshots live in
 //! `tests/seeds/`, holding line numbers and ids only, never seed text); without it those cases
 //! are skipped.

@@ -59,6 +59,12 @@ fn exercise(input: &str) {
     for note in &r.notes {
         assert!(note.start <= note.end && note.end <= n);
     }
+    let mut prev_end = 0;
+    for x in &r.secrets {
+        assert!(x.span.start >= prev_end && x.span.start < x.span.end && x.span.end <= n);
+        assert!(input.is_char_boundary(x.span.start) && input.is_char_boundary(x.span.end));
+        prev_end = x.span.end;
+    }
     let _ = mailtriage::render::markdown(&r, input);
     let _ = mailtriage::render::text(&r, input);
     let _ = mailtriage::bounce::parse_message(input.as_bytes(), 0);
@@ -120,8 +126,61 @@ const SMTP_PIECES: [&str; 24] = [
     "AUTH PLAIN AGFubgBwdw==",
 ];
 
+/// Pieces of lines that hold secrets (and near misses), to build pastes in any order.
+const SECRET_PIECES: [&str; 22] = [
+    "[smtp.example.net]:587 a@example.org:pw1",
+    "smtp_sasl_password_maps = static:a@example.org:pw2",
+    "smtp_sasl_password_maps = inline:{ [x.example.net]:25=u:p, { k = u:p q } }",
+    "  -o smtp_sasl_password_maps=static:{u:pw3}",
+    "password = pw4",
+    "bind_pw = pw5",
+    "connect = host=db.example.net password='p w6' user=u",
+    "alice@example.org:{PLAIN}pw7:1000:1000::",
+    "bob:{SHA512-CRYPT}$6$salt$hashhashhashhash::::",
+    "root:$6$saltsalt$hashhashhashhashhash:19000:0:::",
+    "AUTH PLAIN AGFubgBwdw==",
+    "resp=AGFubgBwdw==",
+    "Authorization: Bearer tok",
+    "https://u:pw8@example.com/",
+    "-----BEGIN PRIVATE KEY-----",
+    "MIIEvQIBADANBgkq",
+    "-----END PRIVATE KEY-----",
+    "ssl_key_password = # hidden, use -P to show it",
+    "password_query = SELECT password FROM u WHERE x='%u'",
+    "(given password: pw9)",
+    "passdb {",
+    "}",
+];
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Secret shapes in any order and quoting: no panic, spans in bounds, and redaction leaves
+    /// nothing but masks where the redacted text is read again.
+    #[test]
+    fn secret_shapes_in_any_order_are_found_and_redacted(
+        picks in proptest::collection::vec((any::<usize>(), 0u8..4, any::<bool>()), 0..40),
+    ) {
+        let ends = ["\n", "\r\n", "\r", "\n\n"];
+        let text: String = picks
+            .iter()
+            .map(|(p, e, quote)| format!(
+                "{}{}{}",
+                if *quote { "> " } else { "" },
+                SECRET_PIECES[p % SECRET_PIECES.len()],
+                ends[*e as usize]
+            ))
+            .collect();
+        exercise(&text);
+        let r = analyze(&text, &Options::default());
+        let red = mailtriage::render::redact(&text, &r);
+        prop_assert_eq!(red.lines().count(), text.lines().count());
+        let again = analyze(&red, &Options::default());
+        for x in &again.secrets {
+            let v = mailtriage::text::slice(&red, x.span);
+            prop_assert!(v.split(['\n', '\r']).all(|l| l.is_empty() || l.chars().all(|c| c == '•')), "{:?} survived in {:?}", v, red);
+        }
+    }
 
     #[test]
     fn transcripts_in_any_order_never_panic(

@@ -11,6 +11,7 @@ use crate::report::{Finding, Severity};
 
 pub mod dovecot;
 pub mod postfix;
+pub mod privacy;
 
 pub struct Check {
     /// `group/name`, e.g. `postfix/unknown_parameter`. Names the problem, never the fix.
@@ -76,6 +77,7 @@ pub static CHECKS: &[&Check] = &[
     &dovecot::mail_location_unset::CHECK,
     &dovecot::uid_outside_valid_range::CHECK,
     &dovecot::sasl_login_mechanism_missing::CHECK,
+    &privacy::secret_in_paste::CHECK,
 ];
 
 /// Runs every check over the facts.

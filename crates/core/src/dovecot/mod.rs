@@ -631,35 +631,16 @@ fn read_setting(
     setting
 }
 
-/// Parts of a value that are secrets: the whole value of password-like settings and inline keys,
-/// or the `password=…` words inside `args`/`connect` strings.
+/// Parts of a value that are secrets: inline keys whole, else what [`crate::secrets`] reads in
+/// a value (the whole value of password-like settings, `password=…` words in `args`/`connect`).
 fn secret_spans(key: &str, value: &str, at: usize) -> Vec<Span> {
-    let k = key.to_ascii_lowercase();
-    let whole = Span::new(at, at + value.len());
     if value.starts_with("-----BEGIN") {
-        return vec![whole];
+        return vec![Span::new(at, at + value.len())];
     }
-    if value.starts_with('<') {
-        return Vec::new();
-    }
-    if k.contains("password") || k.contains("secret") || k.ends_with("_pass") || k == "ssl_key" {
-        return vec![whole];
-    }
-    let mut out = Vec::new();
-    let mut pos = 0;
-    for word in value.split(char::is_whitespace) {
-        let start = pos;
-        pos += word.len() + 1;
-        let Some((name, val)) = word.split_once('=') else {
-            continue;
-        };
-        let n = name.to_ascii_lowercase();
-        if !val.is_empty() && (n == "password" || n == "pass" || n == "passwd" || n == "secret") {
-            let s = at + start + name.len() + 1;
-            out.push(Span::new(s, s + val.len()));
-        }
-    }
-    out
+    crate::secrets::value_secret_spans(key, value)
+        .into_iter()
+        .map(|(s, e)| Span::new(at + s, at + e))
+        .collect()
 }
 
 fn close_section(stack: &mut Vec<Section>, end: usize, brace: Span, notes: &mut Vec<Note>) {

@@ -92,6 +92,21 @@ pub fn outline(report: &Report, input: &str) -> String {
             let _ = writeln!(s, "  what_if {} -> {}", w.label, w.decision.as_str());
         }
     }
+    // Where secrets are and what they are; never their values.
+    for x in &report.secrets {
+        let _ = writeln!(
+            s,
+            "secret lines {}-{} {}{} ({})",
+            ln(x.span.start),
+            ln(x.span.end.saturating_sub(1).max(x.span.start)),
+            x.kind.as_str(),
+            x.setting
+                .as_deref()
+                .map(|n| format!(" in {n}"))
+                .unwrap_or_default(),
+            x.label
+        );
+    }
     s
 }
 
