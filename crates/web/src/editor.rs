@@ -1,0 +1,457 @@
+//! The paste area: a textarea over a highlight layer (the usual overlay technique). The textarea
+//! keeps the text, caret and scrolling; behind it a layer draws only the lines on screen, with
+//! transparent text and coloured `<mark>`s where evidence is, moved with the textarea's scroll.
+//! A 10 MB paste thus costs a textarea value and a line index, never 10 MB of DOM.
+//! Columns map to pixels by the monospace cell width measured at start; the CSS fixes the line
+//! height ([`LINE_HEIGHT`]), padding ([`PAD_X`], [`PAD_Y`]) and tab size.
+
+use crate::hover::{describe, HoverContext, WordInfo};
+use crate::lines::{column_of, marks_in, offset_at, pieces, utf16_index, word_at, LineIndex, Mark};
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+pub const LINE_HEIGHT: f64 = 20.0;
+pub const PAD_X: f64 = 10.0;
+pub const PAD_Y: f64 = 8.0;
+/// Lines drawn above and below the visible ones, so quick scrolling shows no gaps.
+const OVERSCAN: usize = 30;
+/// Caret information needs a UTF-16 → byte walk over the text; beyond this it is skipped.
+const MAX_CARET_WALK: usize = 4 << 20;
+
+/// One analysed text with everything the editor draws from it.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    pub generation: u64,
+    pub text: String,
+    pub index: LineIndex,
+    /// Evidence spans of every finding, by start.
+    pub marks: Vec<Mark>,
+    /// Per finding: title and severity; per evidence: its label.
+    pub findings: Vec<(String, String, Vec<String>)>,
+    pub hover: HoverContext,
+}
+
+impl PartialEq for Snapshot {
+    fn eq(&self, other: &Snapshot) -> bool {
+        self.generation == other.generation
+    }
+}
+
+/// A request to scroll to and flash a span.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Reveal {
+    pub start: usize,
+    pub end: usize,
+    pub nonce: u32,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct EditorProps {
+    pub textarea: NodeRef,
+    pub snapshot: Rc<Snapshot>,
+    pub active: Option<usize>,
+    pub reveal: Option<Reveal>,
+    /// The textarea holds edits not analysed yet (marks may be off by the edit).
+    pub stale: bool,
+    pub on_input: Callback<()>,
+    /// Ctrl/Cmd+Enter.
+    pub on_run: Callback<()>,
+    /// A click on highlighted evidence: the finding it belongs to.
+    pub on_pick: Callback<usize>,
+}
+
+pub enum Msg {
+    Scroll,
+    Hover(f64, f64),
+    Leave,
+    Caret,
+    Click(f64, f64),
+}
+
+struct Tip {
+    x: f64,
+    y: f64,
+    title: String,
+    lines: Vec<String>,
+    evidence: bool,
+}
+
+pub struct Editor {
+    top: f64,
+    left: f64,
+    height: f64,
+    cell: f64,
+    tip: Option<Tip>,
+    caret: Option<(usize, usize, Option<WordInfo>)>,
+    backdrop: NodeRef,
+    gutter: NodeRef,
+    tip_ref: NodeRef,
+    measure: NodeRef,
+}
+
+impl Editor {
+    fn area(&self, ctx: &Context<Self>) -> Option<HtmlTextAreaElement> {
+        ctx.props().textarea.cast::<HtmlTextAreaElement>()
+    }
+
+    /// Byte offset under a viewport point, when the textarea shows the analysed text.
+    fn offset_at_point(&self, ctx: &Context<Self>, cx: f64, cy: f64) -> Option<usize> {
+        let p = ctx.props();
+        if p.stale {
+            return None;
+        }
+        let area = self.area(ctx)?;
+        let r = area.get_bounding_client_rect();
+        let x = cx - r.left() + area.scroll_left() as f64 - PAD_X;
+        let y = cy - r.top() + area.scroll_top() as f64 - PAD_Y;
+        if x < 0.0 || y < 0.0 || self.cell <= 0.0 {
+            return None;
+        }
+        let line = (y / LINE_HEIGHT) as usize;
+        let col = (x / self.cell) as usize;
+        let s = &p.snapshot;
+        let off = offset_at(&s.text, &s.index, line, col)?;
+        // Past the end of the line is no word.
+        (off < s.index.line_span(line).1).then_some(off)
+    }
+
+    fn marks_at(&self, ctx: &Context<Self>, off: usize) -> Vec<usize> {
+        ctx.props()
+            .snapshot
+            .marks
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.start <= off && off < m.end)
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    fn window(&self, ctx: &Context<Self>) -> (usize, usize) {
+        let count = ctx.props().snapshot.index.line_count();
+        let first = ((self.top / LINE_HEIGHT) as usize).saturating_sub(OVERSCAN);
+        let shown = (self.height / LINE_HEIGHT) as usize + 2 * OVERSCAN + 2;
+        (first.min(count), (first + shown).min(count))
+    }
+
+    fn sync_scroll(&mut self, ctx: &Context<Self>) -> bool {
+        let Some(area) = self.area(ctx) else {
+            return false;
+        };
+        let (top, left, h) = (
+            area.scroll_top() as f64,
+            area.scroll_left() as f64,
+            area.client_height() as f64,
+        );
+        let before = self.window(ctx);
+        self.top = top;
+        self.left = left;
+        self.height = h;
+        self.place_layers(ctx);
+        before != self.window(ctx)
+    }
+
+    /// Moves the highlight layer and gutter with the textarea (CSSOM, allowed by the CSP).
+    fn place_layers(&self, ctx: &Context<Self>) {
+        let (first, _) = self.window(ctx);
+        let dy = first as f64 * LINE_HEIGHT - self.top;
+        if let Some(b) = self.backdrop.cast::<HtmlElement>() {
+            let _ = b
+                .style()
+                .set_property("transform", &format!("translate({}px, {dy}px)", -self.left));
+        }
+        if let Some(g) = self.gutter.cast::<HtmlElement>() {
+            let _ = g
+                .style()
+                .set_property("transform", &format!("translateY({dy}px)"));
+            let digits = ctx.props().snapshot.index.line_count().to_string().len().max(3);
+            let _ = g.style().set_property("min-width", &format!("{digits}ch"));
+        }
+    }
+
+    fn reveal(&mut self, ctx: &Context<Self>, r: Reveal) {
+        let Some(area) = self.area(ctx) else { return };
+        let s = &ctx.props().snapshot;
+        let line = s.index.line_of(r.start);
+        let col = column_of(&s.text, &s.index, r.start) as f64;
+        let h = area.client_height() as f64;
+        let w = area.client_width() as f64;
+        area.set_scroll_top((line as f64 * LINE_HEIGHT - h / 3.0).max(0.0) as i32);
+        let x = col * self.cell;
+        area.set_scroll_left(if x > w - 4.0 * PAD_X { (x - w / 3.0) as i32 } else { 0 });
+        if s.text.len() <= MAX_CARET_WALK {
+            let a = utf16_index(&s.text, r.start);
+            let b = utf16_index(&s.text, r.end.min(s.text.len()));
+            let _ = area.set_selection_range(a, b);
+        }
+        self.sync_scroll(ctx);
+    }
+
+    fn view_lines(&self, ctx: &Context<Self>) -> Html {
+        let p = ctx.props();
+        let s = &p.snapshot;
+        let (first, last) = self.window(ctx);
+        let (vs, _) = s.index.line_span(first);
+        let (_, ve) = s.index.line_span(last.saturating_sub(1).max(first));
+        let visible = marks_in(&s.marks, vs, ve);
+        let flash = p.reveal.map(|r| if r.nonce % 2 == 0 { "flash-a" } else { "flash-b" });
+        (first..last)
+            .map(|i| {
+                let (ls, le) = s.index.line_span(i);
+                let here: Vec<usize> = visible
+                    .iter()
+                    .copied()
+                    .filter(|&m| s.marks[m].start < le.max(ls + 1) && s.marks[m].end > ls)
+                    .collect();
+                let parts: Html = pieces(&s.text, ls, le, &s.marks, &here)
+                    .into_iter()
+                    .map(|pc| match pc.marks.last() {
+                        None => html! { { pc.text.to_owned() } },
+                        Some(_) => {
+                            let f = pc.marks.iter().map(|&m| s.marks[m].finding);
+                            let is_active = p.active.is_some_and(|a| f.clone().any(|x| x == a));
+                            let top = s.marks[*pc.marks.last().unwrap()].finding;
+                            let sev = s.findings.get(top).map(|x| x.1.as_str()).unwrap_or("info");
+                            html! {
+                                <mark class={classes!("ev", format!("sev-{sev}"),
+                                        is_active.then_some("active"), is_active.then_some(flash).flatten())}
+                                      data-finding={top.to_string()}>{ pc.text.to_owned() }</mark>
+                            }
+                        }
+                    })
+                    .collect();
+                html! { <div class="bl">{ parts }</div> }
+            })
+            .collect()
+    }
+
+    fn view_caret(&self) -> Html {
+        match &self.caret {
+            None => html! { <span class="hint">{ "Hover or move the caret onto a parameter to see what it means." }</span> },
+            Some((line, col, info)) => html! {
+                <>
+                    <span class="pos">{ format!("Ln {}, Col {}", line + 1, col + 1) }</span>
+                    if let Some(i) = info {
+                        <span class={classes!("word", i.deprecated.then_some("deprecated"))}>
+                            <code>{ i.name.clone() }</code>{ " — " }{ i.lines.join(" ") }
+                        </span>
+                    }
+                </>
+            },
+        }
+    }
+}
+
+impl Component for Editor {
+    type Message = Msg;
+    type Properties = EditorProps;
+
+    fn create(_ctx: &Context<Self>) -> Self {
+        Editor {
+            top: 0.0,
+            left: 0.0,
+            height: 600.0,
+            cell: 7.8,
+            tip: None,
+            caret: None,
+            backdrop: NodeRef::default(),
+            gutter: NodeRef::default(),
+            tip_ref: NodeRef::default(),
+            measure: NodeRef::default(),
+        }
+    }
+
+    fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        match msg {
+            Msg::Scroll => {
+                let hide = self.tip.take().is_some();
+                self.sync_scroll(ctx) || hide
+            }
+            Msg::Leave => self.tip.take().is_some(),
+            Msg::Hover(x, y) => {
+                let Some(off) = self.offset_at_point(ctx, x, y) else {
+                    return self.tip.take().is_some();
+                };
+                let s = &ctx.props().snapshot;
+                let at = self.marks_at(ctx, off);
+                let tip = if !at.is_empty() {
+                    let lines = at
+                        .iter()
+                        .map(|&m| {
+                            let mk = &s.marks[m];
+                            let (title, _, labels) = &s.findings[mk.finding];
+                            match labels.get(mk.evidence) {
+                                Some(l) if !l.is_empty() => format!("{title} — {l}"),
+                                _ => title.clone(),
+                            }
+                        })
+                        .collect();
+                    Some(("Evidence for".to_owned(), lines, true))
+                } else {
+                    word_at(&s.text, off)
+                        .and_then(|(ws, w)| describe(&s.hover, w, ws))
+                        .map(|i| (i.name, i.lines, false))
+                };
+                let area_rect = self.area(ctx).map(|a| a.get_bounding_client_rect());
+                self.tip = tip.zip(area_rect).map(|((title, lines, evidence), r)| Tip {
+                    x: x - r.left() + 12.0,
+                    y: y - r.top() + 18.0,
+                    title,
+                    lines,
+                    evidence,
+                });
+                true
+            }
+            Msg::Click(x, y) => {
+                if let Some(off) = self.offset_at_point(ctx, x, y) {
+                    if let Some(&m) = self.marks_at(ctx, off).last() {
+                        ctx.props()
+                            .on_pick
+                            .emit(ctx.props().snapshot.marks[m].finding);
+                    }
+                }
+                ctx.link().send_message(Msg::Caret);
+                false
+            }
+            Msg::Caret => {
+                let p = ctx.props();
+                let s = &p.snapshot;
+                let Some(area) = self.area(ctx) else { return false };
+                if p.stale || s.text.len() > MAX_CARET_WALK {
+                    return self.caret.take().is_some();
+                }
+                let u16pos = area.selection_start().ok().flatten().unwrap_or(0) as usize;
+                // UTF-16 index → byte offset.
+                let mut units = 0;
+                let mut off = s.text.len();
+                for (i, c) in s.text.char_indices() {
+                    if units >= u16pos {
+                        off = i;
+                        break;
+                    }
+                    units += c.len_utf16();
+                }
+                let line = s.index.line_of(off);
+                let col = column_of(&s.text, &s.index, off);
+                let info = word_at(&s.text, off)
+                    .or_else(|| off.checked_sub(1).and_then(|o| word_at(&s.text, o)))
+                    .and_then(|(ws, w)| describe(&s.hover, w, ws));
+                self.caret = Some((line, col, info));
+                true
+            }
+        }
+    }
+
+    fn changed(&mut self, ctx: &Context<Self>, old: &EditorProps) -> bool {
+        let p = ctx.props();
+        if p.snapshot != old.snapshot {
+            self.tip = None;
+            self.caret = None;
+            self.sync_scroll(ctx);
+        }
+        if let Some(r) = p.reveal {
+            if old.reveal.map(|o| o.nonce) != Some(r.nonce) {
+                self.reveal(ctx, r);
+            }
+        }
+        true
+    }
+
+    fn rendered(&mut self, ctx: &Context<Self>, first: bool) {
+        if first {
+            if let Some(m) = self.measure.cast::<HtmlElement>() {
+                let w = m.get_bounding_client_rect().width();
+                if w > 0.0 {
+                    self.cell = w / 20.0;
+                }
+            }
+            self.sync_scroll(ctx);
+        }
+        self.place_layers(ctx);
+        if let (Some(t), Some(el)) = (&self.tip, self.tip_ref.cast::<HtmlElement>()) {
+            let st = el.style();
+            let _ = st.set_property("left", &format!("{}px", t.x));
+            let _ = st.set_property("top", &format!("{}px", t.y));
+        }
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let p = ctx.props();
+        let link = ctx.link();
+        let (first, last) = self.window(ctx);
+        let on_input = p.on_input.reform(|_: InputEvent| ());
+        let on_run = p.on_run.clone();
+        let onkeydown = Callback::from(move |e: KeyboardEvent| {
+            if (e.ctrl_key() || e.meta_key()) && e.key() == "Enter" {
+                e.prevent_default();
+                on_run.emit(());
+            }
+        });
+        let onkeyup = link.callback(|_: KeyboardEvent| Msg::Caret);
+        let onscroll = link.callback(|_: Event| Msg::Scroll);
+        let onmousemove = link.callback(|e: MouseEvent| Msg::Hover(e.client_x() as f64, e.client_y() as f64));
+        let onmouseleave = link.callback(|_: MouseEvent| Msg::Leave);
+        let onclick = link.callback(|e: MouseEvent| Msg::Click(e.client_x() as f64, e.client_y() as f64));
+        let gutter: Html = (first..last)
+            .map(|i| html! { <div>{ i + 1 }</div> })
+            .collect();
+        html! {
+            <div class="editor-wrap">
+                <div class={classes!("editor", p.stale.then_some("stale"))}>
+                    <div class="gutter" aria-hidden="true">
+                        <div class="gutter-inner" ref={self.gutter.clone()}>{ gutter }</div>
+                    </div>
+                    <div class="field">
+                        <div class="backdrop" aria-hidden="true">
+                            <div class="backdrop-inner" ref={self.backdrop.clone()}>{ self.view_lines(ctx) }</div>
+                        </div>
+                        <textarea
+                            id="paste"
+                            ref={p.textarea.clone()}
+                            class="paste"
+                            wrap="off"
+                            spellcheck="false"
+                            autocomplete="off"
+                            autocapitalize="off"
+                            aria-label="Paste: configuration, logs, bounces, SMTP transcripts or error dialogs"
+                            aria-describedby="paste-help caret-info"
+                            placeholder="Paste postconf -n, doveconf -n, postconf -Mf, a bounce, mail log lines, an SMTP transcript or your mail client's error here…"
+                            oninput={on_input}
+                            {onkeydown}
+                            {onkeyup}
+                            {onscroll}
+                            {onmousemove}
+                            {onmouseleave}
+                            {onclick}
+                        />
+                        if let Some(t) = &self.tip {
+                            <div class={classes!("tooltip", t.evidence.then_some("tip-evidence"))} role="tooltip" ref={self.tip_ref.clone()}>
+                                <strong>{ t.title.clone() }</strong>
+                                { for t.lines.iter().map(|l| html! { <div>{ l.clone() }</div> }) }
+                            </div>
+                        }
+                    </div>
+                </div>
+                <div id="caret-info" class="caret-info">{ self.view_caret() }</div>
+                <span class="measure" ref={self.measure.clone()} aria-hidden="true">{ "00000000000000000000" }</span>
+            </div>
+        }
+    }
+}
+
+/// The textarea's element (for the app, which reads and sets its value).
+pub fn textarea_value(r: &NodeRef) -> String {
+    r.cast::<HtmlTextAreaElement>()
+        .map(|t| t.value())
+        .unwrap_or_default()
+}
+
+pub fn set_textarea_value(r: &NodeRef, v: &str) {
+    if let Some(t) = r.cast::<HtmlTextAreaElement>() {
+        t.set_value(v);
+        t.set_scroll_top(0);
+        t.set_scroll_left(0);
+        let _ = t.dyn_ref::<HtmlElement>().map(|e| e.focus());
+    }
+}

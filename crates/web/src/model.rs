@@ -1,0 +1,272 @@
+//! What the page shows, read back from the report's JSON (the same JSON whether the analysis ran
+//! on the main thread or in the worker). Every field defaults, so a report that grows new fields
+//! (or lacks optional ones) still renders; `relay_trace` is rendered whenever the core sends it.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// One analysis as the page receives it.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct PageResult {
+    pub report: ReportView,
+    /// `render::markdown` of the same report, for "Copy as Markdown".
+    pub markdown: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct ReportView {
+    pub input_len: usize,
+    pub segments: Vec<SegmentView>,
+    pub findings: Vec<FindingView>,
+    pub bounces: Vec<BounceView>,
+    pub notes: Vec<NoteView>,
+    pub relay_trace: Option<RelayTraceView>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct SegmentView {
+    pub kind: String,
+    pub start: usize,
+    pub end: usize,
+    pub version: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct FindingView {
+    pub id: String,
+    pub severity: String,
+    pub confidence: f32,
+    pub title: String,
+    pub summary: String,
+    pub why: String,
+    pub params: Vec<String>,
+    pub evidence: Vec<EvidenceView>,
+    pub fix: Option<FixView>,
+    pub dead_ends: Vec<DeadEndView>,
+    pub references: Vec<ReferenceView>,
+    pub side: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct EvidenceView {
+    pub start: usize,
+    pub end: usize,
+    pub label: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct FixView {
+    pub text: String,
+    pub snippet: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct DeadEndView {
+    pub attempt: String,
+    pub why: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct ReferenceView {
+    pub title: String,
+    pub url: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct BounceView {
+    pub recipient: String,
+    pub action: String,
+    pub reason: String,
+    pub hard: bool,
+    pub status: String,
+    pub reply_code: String,
+    pub command: String,
+    pub remote_mta: String,
+    pub reporting_mta: String,
+    pub diagnostic: String,
+    pub side: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct NoteView {
+    pub start: usize,
+    pub end: usize,
+    pub source: String,
+    pub message: String,
+}
+
+/// The relay simulation (`Report.relay_trace`): the walk through the restriction lists as smtpd
+/// would do it. Parts whose exact shape may still change are kept as JSON values and shown as
+/// text, so the page renders whatever the core sends.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct RelayTraceView {
+    pub query: Value,
+    pub steps: Vec<RelayStepView>,
+    /// The deciding step: its index, an object naming it (`{"step": 3, …}`), or a description.
+    pub decision: Value,
+    pub reply: Value,
+    pub what_if: Vec<Value>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct RelayStepView {
+    pub list: Value,
+    pub restriction: Value,
+    pub matched: Value,
+    pub reason: Value,
+}
+
+impl RelayTraceView {
+    /// Index of the step that decided, when `decision` names one.
+    pub fn deciding_step(&self) -> Option<usize> {
+        let idx = match &self.decision {
+            Value::Number(n) => n.as_u64(),
+            Value::Object(o) => ["step", "index", "deciding_step"]
+                .iter()
+                .find_map(|k| o.get(*k).and_then(Value::as_u64)),
+            _ => None,
+        };
+        idx.map(|i| i as usize).filter(|&i| i < self.steps.len())
+    }
+}
+
+impl RelayStepView {
+    /// Whether the restriction matched (`true`, `"yes"`, `"matched"`, `"permit"`, …).
+    pub fn is_match(&self) -> bool {
+        match &self.matched {
+            Value::Bool(b) => *b,
+            Value::String(s) => !matches!(
+                s.to_ascii_lowercase().as_str(),
+                "" | "no" | "false" | "no match" | "dunno"
+            ),
+            Value::Null => false,
+            _ => true,
+        }
+    }
+}
+
+/// A JSON value as one line of text: strings as they are, objects as `key: value` pairs.
+pub fn value_text(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Bool(b) => if *b { "yes" } else { "no" }.to_owned(),
+        Value::Number(n) => n.to_string(),
+        Value::Array(a) => a.iter().map(value_text).collect::<Vec<_>>().join(", "),
+        Value::Object(o) => o
+            .iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| format!("{}: {}", k.replace('_', " "), value_text(v)))
+            .collect::<Vec<_>>()
+            .join("; "),
+    }
+}
+
+/// What the worker and the main thread hand over: the report as JSON plus its Markdown.
+#[derive(Serialize)]
+pub struct PageOutput<'a> {
+    pub report: &'a mailtriage::Report,
+    pub markdown: String,
+}
+
+/// Runs the core on `text` and returns the page's JSON (see [`PageResult`]).
+pub fn analyze_to_json(text: &str) -> String {
+    let report = mailtriage::analyze(text, &mailtriage::Options::default());
+    let markdown = mailtriage::render::markdown(&report, text);
+    serde_json::to_string(&PageOutput {
+        report: &report,
+        markdown,
+    })
+    .unwrap_or_else(|_| "{}".to_owned())
+}
+
+/// Reads what [`analyze_to_json`] produced. A malformed text gives an empty result, never a panic.
+pub fn parse_result(json: &str) -> PageResult {
+    serde_json::from_str(json).unwrap_or_default()
+}
+
+/// Every segment kind the core knows, to map the JSON names back to the core's labels.
+pub const KINDS: [mailtriage::SegmentKind; 12] = {
+    use mailtriage::SegmentKind::*;
+    [
+        PostconfN,
+        PostconfFull,
+        MainCf,
+        MasterCf,
+        DoveconfN,
+        DoveconfFull,
+        DovecotConf,
+        Bounce,
+        SmtpTranscript,
+        MailLog,
+        ClientError,
+        Prose,
+    ]
+};
+
+/// The core's kind for a JSON kind name.
+pub fn kind_of(name: &str) -> Option<mailtriage::SegmentKind> {
+    KINDS.iter().copied().find(|k| k.as_str() == name)
+}
+
+/// The label of a kind name (`postconf_n` → `postconf -n`); unknown names are shown as they are.
+pub fn kind_label(name: &str) -> String {
+    kind_of(name)
+        .map(|k| k.label().to_owned())
+        .unwrap_or_else(|| name.replace('_', " "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_core_report_reads_back_with_every_part() {
+        let text = "mynetworks = 127.0.0.0/8\nsmtpd_recipient_restrictions = permit_mynetworks, reject_unauth_destination\nsmtpd_tls_auth_only = yes\nmynetworks = 10.0.0.0/8\n\nMar  4 09:12:45 mx postfix/smtpd[4411]: NOQUEUE: reject: RCPT from c.example.org[203.0.113.40]: 554 5.7.1 <a@example.com>: Relay access denied; from=<me@example.net> to=<a@example.com> proto=ESMTP helo=<c>\n";
+        let r = parse_result(&analyze_to_json(text));
+        assert_eq!(r.report.input_len, text.len());
+        assert!(r.report.segments.iter().any(|s| s.kind == "mail_log"));
+        assert!(!r.report.findings.is_empty());
+        for f in &r.report.findings {
+            assert!(!f.title.is_empty() && !f.severity.is_empty());
+            for e in &f.evidence {
+                assert!(e.start <= e.end && e.end <= text.len());
+            }
+        }
+        assert!(r.markdown.starts_with("## mailtriage report"));
+    }
+
+    #[test]
+    fn a_relay_trace_in_the_agreed_shape_is_read() {
+        let json = r#"{"report":{"input_len":3,"relay_trace":{"query":{"client_ip":"203.0.113.9","sasl":false},
+            "steps":[{"list":"smtpd_relay_restrictions","restriction":"permit_mynetworks","matched":false,"reason":"not in mynetworks"},
+                     {"list":"smtpd_relay_restrictions","restriction":"reject_unauth_destination","matched":true,"reason":"example.com is not local"}],
+            "decision":1,"reply":"554 5.7.1 Relay access denied","what_if":[{"toggle":"authenticated","decision":"permit"}]}}}"#;
+        let r = parse_result(json);
+        let t = r.report.relay_trace.unwrap();
+        assert_eq!(t.steps.len(), 2);
+        assert_eq!(t.deciding_step(), Some(1));
+        assert!(!t.steps[0].is_match() && t.steps[1].is_match());
+        assert_eq!(value_text(&t.query), "client ip: 203.0.113.9; sasl: no");
+        assert_eq!(value_text(&t.reply), "554 5.7.1 Relay access denied");
+    }
+
+    #[test]
+    fn malformed_json_gives_an_empty_result() {
+        assert_eq!(parse_result("{not json"), PageResult::default());
+        assert_eq!(kind_label("postconf_n"), "postconf -n");
+        assert_eq!(kind_label("future_kind"), "future kind");
+    }
+}
