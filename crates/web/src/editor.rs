@@ -70,12 +70,12 @@ pub enum Msg {
     Click(f64, f64),
 }
 
+/// The hover box: the findings whose evidence is under the pointer, and what the word there means.
 struct Tip {
     x: f64,
     y: f64,
-    title: String,
-    lines: Vec<String>,
-    evidence: bool,
+    evidence: Vec<String>,
+    word: Option<WordInfo>,
 }
 
 pub struct Editor {
@@ -275,32 +275,28 @@ impl Component for Editor {
                 };
                 let s = &ctx.props().snapshot;
                 let at = self.marks_at(ctx, off);
-                let tip = if !at.is_empty() {
-                    let lines = at
-                        .iter()
-                        .map(|&m| {
-                            let mk = &s.marks[m];
-                            let (title, _, labels) = &s.findings[mk.finding];
-                            match labels.get(mk.evidence) {
-                                Some(l) if !l.is_empty() => format!("{title} — {l}"),
-                                _ => title.clone(),
-                            }
-                        })
-                        .collect();
-                    Some(("Evidence for".to_owned(), lines, true))
-                } else {
-                    word_at(&s.text, off)
-                        .and_then(|(ws, w)| describe(&s.hover, w, ws))
-                        .map(|i| (i.name, i.lines, false))
-                };
+                let evidence: Vec<String> = at
+                    .iter()
+                    .map(|&m| {
+                        let mk = &s.marks[m];
+                        let (title, _, labels) = &s.findings[mk.finding];
+                        match labels.get(mk.evidence) {
+                            Some(l) if !l.is_empty() => format!("{title} — {l}"),
+                            _ => title.clone(),
+                        }
+                    })
+                    .collect();
+                let word = word_at(&s.text, off).and_then(|(ws, w)| describe(&s.hover, w, ws));
                 let area_rect = self.area(ctx).map(|a| a.get_bounding_client_rect());
-                self.tip = tip.zip(area_rect).map(|((title, lines, evidence), r)| Tip {
-                    x: x - r.left() + 12.0,
-                    y: y - r.top() + 18.0,
-                    title,
-                    lines,
-                    evidence,
-                });
+                self.tip = match (evidence.is_empty() && word.is_none(), area_rect) {
+                    (false, Some(r)) => Some(Tip {
+                        x: x - r.left() + 12.0,
+                        y: y - r.top() + 18.0,
+                        evidence,
+                        word,
+                    }),
+                    _ => None,
+                };
                 true
             }
             Msg::Click(x, y) => {
@@ -426,9 +422,19 @@ impl Component for Editor {
                             {onclick}
                         />
                         if let Some(t) = &self.tip {
-                            <div class={classes!("tooltip", t.evidence.then_some("tip-evidence"))} role="tooltip" ref={self.tip_ref.clone()}>
-                                <strong>{ t.title.clone() }</strong>
-                                { for t.lines.iter().map(|l| html! { <div>{ l.clone() }</div> }) }
+                            <div class={classes!("tooltip", (!t.evidence.is_empty()).then_some("tip-evidence"))} role="tooltip" ref={self.tip_ref.clone()}>
+                                if !t.evidence.is_empty() {
+                                    <div class="tip-section">
+                                        <strong>{ "Evidence for" }</strong>
+                                        { for t.evidence.iter().map(|l| html! { <div>{ l.clone() }</div> }) }
+                                    </div>
+                                }
+                                if let Some(w) = &t.word {
+                                    <div class={classes!("tip-section", "tip-word", w.deprecated.then_some("deprecated"))}>
+                                        <strong><code>{ w.name.clone() }</code></strong>
+                                        { for w.lines.iter().map(|l| html! { <div>{ l.clone() }</div> }) }
+                                    </div>
+                                }
                             </div>
                         }
                     </div>
