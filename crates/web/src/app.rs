@@ -9,7 +9,7 @@ use crate::hover::HoverContext;
 use crate::lines::{LineIndex, Mark};
 use crate::markdown;
 use crate::model::{
-    analyze_to_json, kind_label, parse_result, value_text, FindingView, PageResult, RelayTraceView,
+    kind_label, parse_result, to_json, value_text, FindingView, PageResult, RelayTraceView,
 };
 use gloo_timers::callback::{Interval, Timeout};
 use js_sys::Reflect;
@@ -22,6 +22,8 @@ use yew::prelude::*;
 /// Pastes at least this long are analysed in the worker.
 pub const WORKER_THRESHOLD: usize = 256 * 1024;
 const DEBOUNCE_MS: u32 = 150;
+/// Evidence items listed per finding (a 10 MB log can give thousands; all stay highlighted).
+const MAX_EVIDENCE_SHOWN: usize = 12;
 const DEBOUNCE_LARGE_MS: u32 = 400;
 
 #[wasm_bindgen]
@@ -82,6 +84,9 @@ pub struct App {
     textarea: NodeRef,
     snapshot: Rc<Snapshot>,
     result: Rc<PageResult>,
+    /// The core's report when the analysis ran here (for Markdown on demand); `None` after the
+    /// worker's, which sends its Markdown along.
+    report: Option<Rc<mailtriage::Report>>,
     generation: u64,
     debounce: Option<Timeout>,
     busy: Option<Busy>,
@@ -240,6 +245,7 @@ impl App {
             hover,
         });
         self.result = Rc::new(result);
+        self.report = None;
         self.active = None;
         self.stale = false;
         self.last_ms = Some((ms, place));
@@ -276,9 +282,13 @@ impl App {
         self.ticker = None;
         perf_mark("mailtriage:analysis-start");
         let t0 = now();
-        let result = parse_result(&analyze_to_json(&text));
+        let report = mailtriage::analyze(&text, &mailtriage::Options::default());
+        let core_ms = now() - t0;
+        let result = parse_result(&to_json(&report, String::new()));
         let ms = now() - t0;
+        expose("__mailtriage_core_ms", &JsValue::from_f64(core_ms));
         self.install(text, result, ms, "page");
+        self.report = Some(Rc::new(report));
     }
 
     fn reveal(&mut self, start: usize, end: usize) {
@@ -447,9 +457,11 @@ impl App {
         let link = ctx.link();
         let active = self.active == Some(i);
         let conf = (f.confidence * 100.0).round() as u32;
+        let shown = f.evidence.len().min(MAX_EVIDENCE_SHOWN);
         let evidence: Html = f
             .evidence
             .iter()
+            .take(shown)
             .filter(|e| e.end <= self.snapshot.text.len())
             .map(|e| {
                 let (a, _) = self.lines_of(e.start, e.end);
@@ -477,6 +489,9 @@ impl App {
                     <div class="block">
                         <h4>{ "Evidence in your paste" }</h4>
                         <ul class="evidence">{ evidence }</ul>
+                        if f.evidence.len() > shown {
+                            <p class="muted">{ format!("… and {} more places, all highlighted in the paste.", f.evidence.len() - shown) }</p>
+                        }
                     </div>
                 }
                 if let Some(fix) = &f.fix {
@@ -668,6 +683,7 @@ impl Component for App {
             textarea: NodeRef::default(),
             snapshot: Rc::new(Snapshot::default()),
             result: Rc::new(PageResult::default()),
+            report: None,
             generation: 0,
             debounce: None,
             busy: None,
@@ -716,7 +732,10 @@ impl Component for App {
                     return false;
                 };
                 self.ticker = None;
+                let t0 = now();
                 let result = parse_result(&json);
+                expose("__mailtriage_last_parse_ms", &JsValue::from_f64(now() - t0));
+                expose("__mailtriage_last_json_bytes", &JsValue::from_f64(json.len() as f64));
                 self.install(b.text, result, ms, "worker");
                 expose(
                     "__mailtriage_last_total_ms",
@@ -755,7 +774,12 @@ impl Component for App {
                 true
             }
             Msg::CopyMarkdown => {
-                let md = self.result.markdown.clone();
+                let md = match &self.report {
+                    Some(r) if self.result.markdown.is_empty() => {
+                        mailtriage::render::markdown(r, &self.snapshot.text)
+                    }
+                    _ => self.result.markdown.clone(),
+                };
                 copy_to_clipboard(&md, ctx.link().callback(Msg::Copied));
                 expose("__mailtriage_last_copy", &JsValue::from_str(&md));
                 false
@@ -821,7 +845,6 @@ impl Component for App {
                             reveal={self.reveal}
                             stale={self.stale}
                             on_input={link.callback(|_| Msg::Input)}
-                            on_run={link.callback(|_| Msg::Run)}
                             on_pick={link.callback(Msg::Pick)}
                         />
                     </section>

@@ -8,7 +8,6 @@
 use crate::hover::{describe, HoverContext, WordInfo};
 use crate::lines::{column_of, marks_in, offset_at, pieces, utf16_index, word_at, LineIndex, Mark};
 use std::rc::Rc;
-use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -56,8 +55,6 @@ pub struct EditorProps {
     /// The textarea holds edits not analysed yet (marks may be off by the edit).
     pub stale: bool,
     pub on_input: Callback<()>,
-    /// Ctrl/Cmd+Enter.
-    pub on_run: Callback<()>,
     /// A click on highlighted evidence: the finding it belongs to.
     pub on_pick: Callback<usize>,
 }
@@ -377,13 +374,6 @@ impl Component for Editor {
         let link = ctx.link();
         let (first, last) = self.window(ctx);
         let on_input = p.on_input.reform(|_: InputEvent| ());
-        let on_run = p.on_run.clone();
-        let onkeydown = Callback::from(move |e: KeyboardEvent| {
-            if (e.ctrl_key() || e.meta_key()) && e.key() == "Enter" {
-                e.prevent_default();
-                on_run.emit(());
-            }
-        });
         let onkeyup = link.callback(|_: KeyboardEvent| Msg::Caret);
         let onscroll = link.callback(|_: Event| Msg::Scroll);
         let onmousemove = link.callback(|e: MouseEvent| Msg::Hover(e.client_x() as f64, e.client_y() as f64));
@@ -414,7 +404,6 @@ impl Component for Editor {
                             aria-describedby="paste-help caret-info"
                             placeholder="Paste postconf -n, doveconf -n, postconf -Mf, a bounce, mail log lines, an SMTP transcript or your mail client's error here…"
                             oninput={on_input}
-                            {onkeydown}
                             {onkeyup}
                             {onscroll}
                             {onmousemove}
@@ -456,8 +445,9 @@ pub fn textarea_value(r: &NodeRef) -> String {
 pub fn set_textarea_value(r: &NodeRef, v: &str) {
     if let Some(t) = r.cast::<HtmlTextAreaElement>() {
         t.set_value(v);
+        // Setting the value puts the caret at the end, which would scroll there.
+        let _ = t.set_selection_range(0, 0);
         t.set_scroll_top(0);
         t.set_scroll_left(0);
-        let _ = t.dyn_ref::<HtmlElement>().map(|e| e.focus());
     }
 }

@@ -181,15 +181,18 @@ pub struct PageOutput<'a> {
     pub markdown: String,
 }
 
-/// Runs the core on `text` and returns the page's JSON (see [`PageResult`]).
+/// Runs the core on `text` and returns the page's JSON with the Markdown (the worker's answer;
+/// see [`PageResult`]).
 pub fn analyze_to_json(text: &str) -> String {
     let report = mailtriage::analyze(text, &mailtriage::Options::default());
     let markdown = mailtriage::render::markdown(&report, text);
-    serde_json::to_string(&PageOutput {
-        report: &report,
-        markdown,
-    })
-    .unwrap_or_else(|_| "{}".to_owned())
+    to_json(&report, markdown)
+}
+
+/// The page's JSON for a report. On the main thread `markdown` is left empty and made only when
+/// asked for (it costs as much as the analysis itself).
+pub fn to_json(report: &mailtriage::Report, markdown: String) -> String {
+    serde_json::to_string(&PageOutput { report, markdown }).unwrap_or_else(|_| "{}".to_owned())
 }
 
 /// Reads what [`analyze_to_json`] produced. A malformed text gives an empty result, never a panic.
