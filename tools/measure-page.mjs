@@ -97,26 +97,26 @@ const big = await page.evaluate(() => {
   window.__big = lines.join('\n');
   return window.__big.length;
 });
-// Putting 10 MB into the textarea is the browser's own cost (layout), measured apart.
-const setMs = await page.evaluate(() => new Promise((resolve) => {
-  const t0 = performance.now();
-  document.getElementById('paste').value = window.__big;
-  requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t0)));
-}));
+// The 10 MB log arrives as a paste event (as Ctrl+V sends it): shown at once in the read-only
+// view, analysed in the worker; the longest main-thread frame gap shows responsiveness.
 const r = await page.evaluate(() => new Promise((resolve) => {
   const g = window.__mailtriage_generation || 0;
-  let last = performance.now(); let worst = 0; let frames = 0;
-  const tick = () => { const t = performance.now(); worst = Math.max(worst, t - last); last = t; frames++; if ((window.__mailtriage_generation || 0) <= g) requestAnimationFrame(tick); };
+  let last = performance.now(); let worst = 0; let frames = 0; let shown = 0;
   const t0 = performance.now();
-  const ta = document.getElementById('paste');
-  ta.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true, bubbles: true }));
+  const tick = () => {
+    const t = performance.now(); worst = Math.max(worst, t - last); last = t; frames++;
+    if (!shown && document.getElementById('big-banner')) shown = t - t0;
+    if ((window.__mailtriage_generation || 0) <= g) requestAnimationFrame(tick);
+  };
+  const dt = new DataTransfer();
+  dt.setData('text/plain', window.__big);
+  document.getElementById('paste').dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
   requestAnimationFrame(tick);
   const wait = () => ((window.__mailtriage_generation || 0) > g
-    ? requestAnimationFrame(() => resolve({ analysis: window.__mailtriage_last_ms, parse: window.__mailtriage_last_parse_ms, json: window.__mailtriage_last_json_bytes, total: performance.now() - t0, where: window.__mailtriage_last_where, worst, frames }))
+    ? requestAnimationFrame(() => resolve({ analysis: window.__mailtriage_last_ms, parse: window.__mailtriage_last_parse_ms, json: window.__mailtriage_last_json_bytes, total: performance.now() - t0, where: window.__mailtriage_last_where, worst, frames, shown }))
     : setTimeout(wait, 5));
   wait();
 }));
-console.log(`10 MB into the textarea (browser layout, before any analysis): ${setMs.toFixed(0)} ms`);
-console.log(`analysis of a ${(big / 1048576).toFixed(1)} MB log: ${r.analysis.toFixed(0)} ms in the ${r.where} (target ≤ 1000 ms); report ${(r.json / 1024).toFixed(0)} KB JSON read in ${r.parse.toFixed(0)} ms; Ctrl+Enter → results drawn ${r.total.toFixed(0)} ms; longest main-thread frame gap meanwhile ${r.worst.toFixed(0)} ms over ${r.frames} frames`);
+console.log(`analysis of a ${(big / 1048576).toFixed(1)} MB log: ${r.analysis.toFixed(0)} ms in the ${r.where} (target ≤ 1000 ms); text on screen after ${r.shown.toFixed(0)} ms; report ${(r.json / 1024).toFixed(0)} KB JSON read in ${r.parse.toFixed(0)} ms; paste → results drawn ${r.total.toFixed(0)} ms; longest main-thread frame gap meanwhile ${r.worst.toFixed(0)} ms over ${r.frames} frames`);
 await browser.close();
 stop();

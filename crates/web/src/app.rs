@@ -3,7 +3,7 @@
 //! starts (the same wasm module), with progress shown meanwhile. Everything the person pasted is
 //! shown through text nodes only.
 
-use crate::editor::{set_textarea_value, textarea_value, Editor, Reveal, Snapshot};
+use crate::editor::{set_textarea_value, textarea_value, Editor, Reveal, Snapshot, BIG_PASTE};
 use crate::examples::EXAMPLES;
 use crate::hover::HoverContext;
 use crate::lines::{LineIndex, Mark};
@@ -59,6 +59,7 @@ impl Theme {
 
 pub enum Msg {
     Input,
+    BigPaste(String),
     Run,
     WorkerDone(u32, String, f64),
     Tick,
@@ -82,6 +83,8 @@ struct Busy {
 
 pub struct App {
     textarea: NodeRef,
+    /// A large paste, shown in the read-only view instead of the textarea (see editor.rs).
+    big: Option<Rc<String>>,
     snapshot: Rc<Snapshot>,
     result: Rc<PageResult>,
     /// The core's report when the analysis ran here (for Markdown on demand); `None` after the
@@ -236,9 +239,11 @@ impl App {
             })
             .collect();
         let hover = HoverContext::new(&text, &result.report.segments);
+        let index = LineIndex::new(&text);
         self.snapshot = Rc::new(Snapshot {
             generation: self.generation,
-            index: LineIndex::new(&text),
+            longest_line: index.longest_line(),
+            index,
             text,
             marks,
             findings,
@@ -260,7 +265,10 @@ impl App {
 
     fn run(&mut self, ctx: &Context<Self>) {
         self.debounce = None;
-        let text = textarea_value(&self.textarea);
+        let text = match &self.big {
+            Some(t) => String::clone(t),
+            None => textarea_value(&self.textarea),
+        };
         if text.len() >= WORKER_THRESHOLD {
             self.next_id += 1;
             let id = self.next_id;
@@ -316,7 +324,7 @@ impl App {
             sel.set_value("");
             (!v.is_empty()).then_some(Msg::Example(v))
         });
-        let has_report = !self.snapshot.text.is_empty();
+        let has_report = !self.snapshot.text.is_empty() || self.big.is_some();
         html! {
             <div class="toolbar" role="toolbar" aria-label="Actions">
                 <label class="examples">
@@ -681,6 +689,7 @@ impl Component for App {
         });
         App {
             textarea: NodeRef::default(),
+            big: None,
             snapshot: Rc::new(Snapshot::default()),
             result: Rc::new(PageResult::default()),
             report: None,
@@ -722,6 +731,38 @@ impl Component for App {
                 };
                 self.debounce = Some(Timeout::new(ms, move || link.send_message(Msg::Run)));
                 !was_stale
+            }
+            Msg::BigPaste(pasted) => {
+                if self.big.is_some() && pasted.len() < BIG_PASTE {
+                    // A small paste into the large view replaces it and goes back to editing.
+                    self.big = None;
+                    set_textarea_value(&self.textarea, &pasted);
+                    self.run(ctx);
+                    return true;
+                }
+                let text = if self.big.is_some() {
+                    pasted
+                } else {
+                    splice_at_selection(&self.textarea, &pasted)
+                };
+                // Show the text at once; marks come with the analysis.
+                self.generation += 1;
+                let index = LineIndex::new(&text);
+                self.snapshot = Rc::new(Snapshot {
+                    generation: self.generation,
+                    longest_line: index.longest_line(),
+                    index,
+                    text: text.clone(),
+                    ..Snapshot::default()
+                });
+                self.result = Rc::new(PageResult::default());
+                self.report = None;
+                self.active = None;
+                self.stale = true;
+                self.big = Some(Rc::new(text));
+                set_textarea_value(&self.textarea, "");
+                self.run(ctx);
+                true
             }
             Msg::Run => {
                 self.run(ctx);
@@ -768,6 +809,7 @@ impl Component for App {
             }
             Msg::Example(id) => {
                 if let Some(e) = EXAMPLES.iter().find(|e| e.id == id) {
+                    self.big = None;
                     set_textarea_value(&self.textarea, e.text);
                     self.run(ctx);
                 }
@@ -811,6 +853,7 @@ impl Component for App {
                 true
             }
             Msg::Clear => {
+                self.big = None;
                 set_textarea_value(&self.textarea, "");
                 self.run(ctx);
                 true
@@ -838,7 +881,14 @@ impl Component for App {
                 <main class="main">
                     <section class="input" aria-label="Your paste">
                         <p id="paste-help" class="visually-hidden">{ "Analysis runs as you type; press Control+Enter to analyse at once. Highlighted text is evidence for a finding." }</p>
+                        if let Some(b) = &self.big {
+                            <p class="big-banner" id="big-banner">
+                                { format!("Large paste ({}): shown read-only so the page stays responsive. Paste again to replace it, or Clear.", fmt_bytes(b.len())) }
+                            </p>
+                        }
                         <Editor
+                            big={self.big.is_some()}
+                            on_big_paste={link.callback(Msg::BigPaste)}
                             textarea={self.textarea.clone()}
                             snapshot={self.snapshot.clone()}
                             active={self.active}
@@ -853,6 +903,34 @@ impl Component for App {
             </div>
         }
     }
+}
+
+/// The textarea's text with `pasted` in place of its selection (what a paste would make).
+fn splice_at_selection(r: &NodeRef, pasted: &str) -> String {
+    let Some(t) = r.cast::<web_sys::HtmlTextAreaElement>() else {
+        return pasted.to_owned();
+    };
+    let value = t.value();
+    if value.is_empty() {
+        return pasted.to_owned();
+    }
+    let to_byte = |u16pos: u32| {
+        let mut units = 0u32;
+        for (i, c) in value.char_indices() {
+            if units >= u16pos {
+                return i;
+            }
+            units += c.len_utf16() as u32;
+        }
+        value.len()
+    };
+    let a = to_byte(t.selection_start().ok().flatten().unwrap_or(0));
+    let b = to_byte(t.selection_end().ok().flatten().unwrap_or(0)).max(a);
+    let mut out = String::with_capacity(value.len() + pasted.len());
+    out.push_str(&value[..a]);
+    out.push_str(pasted);
+    out.push_str(&value[b..]);
+    out
 }
 
 fn textarea_value_len(r: &NodeRef) -> usize {

@@ -2,18 +2,25 @@
 //! keeps the text, caret and scrolling; behind it a layer draws only the lines on screen, with
 //! transparent text and coloured `<mark>`s where evidence is, moved with the textarea's scroll.
 //! A 10 MB paste thus costs a textarea value and a line index, never 10 MB of DOM.
+//! A textarea itself cannot hold megabytes (Chromium lays out all of it: seconds for 10 MB), so a
+//! paste of [`BIG_PASTE`] or more is taken from the paste event and shown read-only in a
+//! line-virtualised view instead: the same layer with visible text inside a scroller sized to
+//! the whole text.
 //! Columns map to pixels by the monospace cell width measured at start; the CSS fixes the line
 //! height ([`LINE_HEIGHT`]), padding ([`PAD_X`], [`PAD_Y`]) and tab size.
 
 use crate::hover::{describe, HoverContext, WordInfo};
 use crate::lines::{column_of, marks_in, offset_at, pieces, utf16_index, word_at, LineIndex, Mark};
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 pub const LINE_HEIGHT: f64 = 20.0;
 pub const PAD_X: f64 = 10.0;
 pub const PAD_Y: f64 = 8.0;
+/// Pastes from this size on go to the read-only virtualised view instead of the textarea.
+pub const BIG_PASTE: usize = 1 << 20;
 /// Lines drawn above and below the visible ones, so quick scrolling shows no gaps.
 const OVERSCAN: usize = 30;
 /// Caret information needs a UTF-16 → byte walk over the text; beyond this it is skipped.
@@ -30,6 +37,8 @@ pub struct Snapshot {
     /// Per finding: title and severity; per evidence: its label.
     pub findings: Vec<(String, String, Vec<String>)>,
     pub hover: HoverContext,
+    /// Bytes in the longest line (the large view's scroll width).
+    pub longest_line: usize,
 }
 
 impl PartialEq for Snapshot {
@@ -55,6 +64,10 @@ pub struct EditorProps {
     /// The textarea holds edits not analysed yet (marks may be off by the edit).
     pub stale: bool,
     pub on_input: Callback<()>,
+    /// Read-only view of a large paste instead of the textarea.
+    pub big: bool,
+    /// A paste of [`BIG_PASTE`] or more (into the textarea), or any paste into the large view.
+    pub on_big_paste: Callback<String>,
     /// A click on highlighted evidence: the finding it belongs to.
     pub on_pick: Callback<usize>,
 }
@@ -83,6 +96,8 @@ pub struct Editor {
     tip: Option<Tip>,
     caret: Option<(usize, usize, Option<WordInfo>)>,
     backdrop: NodeRef,
+    bigview: NodeRef,
+    spacer: NodeRef,
     gutter: NodeRef,
     tip_ref: NodeRef,
     measure: NodeRef,
@@ -93,13 +108,22 @@ impl Editor {
         ctx.props().textarea.cast::<HtmlTextAreaElement>()
     }
 
+    /// The element that scrolls the text: the textarea, or the large view.
+    fn scroller(&self, ctx: &Context<Self>) -> Option<HtmlElement> {
+        if ctx.props().big {
+            self.bigview.cast::<HtmlElement>()
+        } else {
+            self.area(ctx).map(|a| a.unchecked_into())
+        }
+    }
+
     /// Byte offset under a viewport point, when the textarea shows the analysed text.
     fn offset_at_point(&self, ctx: &Context<Self>, cx: f64, cy: f64) -> Option<usize> {
         let p = ctx.props();
         if p.stale {
             return None;
         }
-        let area = self.area(ctx)?;
+        let area = self.scroller(ctx)?;
         let r = area.get_bounding_client_rect();
         let x = cx - r.left() + area.scroll_left() as f64 - PAD_X;
         let y = cy - r.top() + area.scroll_top() as f64 - PAD_Y;
@@ -133,7 +157,7 @@ impl Editor {
     }
 
     fn sync_scroll(&mut self, ctx: &Context<Self>) -> bool {
-        let Some(area) = self.area(ctx) else {
+        let Some(area) = self.scroller(ctx) else {
             return false;
         };
         let (top, left, h) = (
@@ -153,10 +177,22 @@ impl Editor {
     fn place_layers(&self, ctx: &Context<Self>) {
         let (first, _) = self.window(ctx);
         let dy = first as f64 * LINE_HEIGHT - self.top;
+        let s = &ctx.props().snapshot;
         if let Some(b) = self.backdrop.cast::<HtmlElement>() {
-            let _ = b
-                .style()
-                .set_property("transform", &format!("translate({}px, {dy}px)", -self.left));
+            // Inside the large view the layer scrolls with its scroller; over the textarea it is
+            // moved by the textarea's scroll.
+            let t = if ctx.props().big {
+                format!("translateY({}px)", first as f64 * LINE_HEIGHT)
+            } else {
+                format!("translate({}px, {dy}px)", -self.left)
+            };
+            let _ = b.style().set_property("transform", &t);
+        }
+        if let (true, Some(sp)) = (ctx.props().big, self.spacer.cast::<HtmlElement>()) {
+            let h = s.index.line_count() as f64 * LINE_HEIGHT + 2.0 * PAD_Y;
+            let w = s.longest_line.min(crate::lines::MAX_DRAWN_LINE) as f64 * self.cell + 2.0 * PAD_X;
+            let _ = sp.style().set_property("height", &format!("{h}px"));
+            let _ = sp.style().set_property("width", &format!("{w}px"));
         }
         if let Some(g) = self.gutter.cast::<HtmlElement>() {
             let _ = g
@@ -168,7 +204,7 @@ impl Editor {
     }
 
     fn reveal(&mut self, ctx: &Context<Self>, r: Reveal) {
-        let Some(area) = self.area(ctx) else { return };
+        let Some(area) = self.scroller(ctx) else { return };
         let s = &ctx.props().snapshot;
         let line = s.index.line_of(r.start);
         let col = column_of(&s.text, &s.index, r.start) as f64;
@@ -177,10 +213,10 @@ impl Editor {
         area.set_scroll_top((line as f64 * LINE_HEIGHT - h / 3.0).max(0.0) as i32);
         let x = col * self.cell;
         area.set_scroll_left(if x > w - 4.0 * PAD_X { (x - w / 3.0) as i32 } else { 0 });
-        if s.text.len() <= MAX_CARET_WALK {
+        if let Some(ta) = self.area(ctx).filter(|_| s.text.len() <= MAX_CARET_WALK && !ctx.props().big) {
             let a = utf16_index(&s.text, r.start);
             let b = utf16_index(&s.text, r.end.min(s.text.len()));
-            let _ = area.set_selection_range(a, b);
+            let _ = ta.set_selection_range(a, b);
         }
         self.sync_scroll(ctx);
     }
@@ -253,6 +289,8 @@ impl Component for Editor {
             tip: None,
             caret: None,
             backdrop: NodeRef::default(),
+            bigview: NodeRef::default(),
+            spacer: NodeRef::default(),
             gutter: NodeRef::default(),
             tip_ref: NodeRef::default(),
             measure: NodeRef::default(),
@@ -284,7 +322,7 @@ impl Component for Editor {
                     })
                     .collect();
                 let word = word_at(&s.text, off).and_then(|(ws, w)| describe(&s.hover, w, ws));
-                let area_rect = self.area(ctx).map(|a| a.get_bounding_client_rect());
+                let area_rect = self.scroller(ctx).map(|a| a.get_bounding_client_rect());
                 self.tip = match (evidence.is_empty() && word.is_none(), area_rect) {
                     (false, Some(r)) => Some(Tip {
                         x: x - r.left() + 12.0,
@@ -304,6 +342,14 @@ impl Component for Editor {
                             .emit(ctx.props().snapshot.marks[m].finding);
                     }
                 }
+                if ctx.props().big {
+                    let s = &ctx.props().snapshot;
+                    self.caret = self.offset_at_point(ctx, x, y).map(|off| {
+                        let info = word_at(&s.text, off).and_then(|(ws, w)| describe(&s.hover, w, ws));
+                        (s.index.line_of(off), column_of(&s.text, &s.index, off), info)
+                    });
+                    return true;
+                }
                 ctx.link().send_message(Msg::Caret);
                 false
             }
@@ -311,7 +357,7 @@ impl Component for Editor {
                 let p = ctx.props();
                 let s = &p.snapshot;
                 let Some(area) = self.area(ctx) else { return false };
-                if p.stale || s.text.len() > MAX_CARET_WALK {
+                if p.stale || p.big || s.text.len() > MAX_CARET_WALK {
                     return self.caret.take().is_some();
                 }
                 let u16pos = area.selection_start().ok().flatten().unwrap_or(0) as usize;
@@ -338,7 +384,7 @@ impl Component for Editor {
 
     fn changed(&mut self, ctx: &Context<Self>, old: &EditorProps) -> bool {
         let p = ctx.props();
-        if p.snapshot != old.snapshot {
+        if p.snapshot != old.snapshot || p.big != old.big {
             self.tip = None;
             self.caret = None;
             self.sync_scroll(ctx);
@@ -374,6 +420,21 @@ impl Component for Editor {
         let link = ctx.link();
         let (first, last) = self.window(ctx);
         let on_input = p.on_input.reform(|_: InputEvent| ());
+        let big = p.big;
+        let on_big = p.on_big_paste.clone();
+        let onpaste = Callback::from(move |e: Event| {
+            let Some(text) = e
+                .dyn_ref::<web_sys::ClipboardEvent>()
+                .and_then(|c| c.clipboard_data())
+                .and_then(|d| d.get_data("text").ok())
+            else {
+                return;
+            };
+            if big || text.len() >= BIG_PASTE {
+                e.prevent_default();
+                on_big.emit(text);
+            }
+        });
         let onkeyup = link.callback(|_: KeyboardEvent| Msg::Caret);
         let onscroll = link.callback(|_: Event| Msg::Scroll);
         let onmousemove = link.callback(|e: MouseEvent| Msg::Hover(e.client_x() as f64, e.client_y() as f64));
@@ -389,10 +450,22 @@ impl Component for Editor {
                         <div class="gutter-inner" ref={self.gutter.clone()}>{ gutter }</div>
                     </div>
                     <div class="field">
-                        <div class="backdrop" aria-hidden="true">
-                            <div class="backdrop-inner" ref={self.backdrop.clone()}>{ self.view_lines(ctx) }</div>
-                        </div>
+                        if p.big {
+                            <div class="bigview" ref={self.bigview.clone()} tabindex="0" role="textbox"
+                                 aria-readonly="true" aria-multiline="true"
+                                 aria-label="Your large paste (read-only; paste again to replace it)"
+                                 onscroll={onscroll.clone()} onmousemove={onmousemove.clone()}
+                                 onmouseleave={onmouseleave.clone()} onclick={onclick.clone()} onpaste={onpaste.clone()}>
+                                <div class="spacer" ref={self.spacer.clone()}></div>
+                                <div class="backdrop-inner big-lines" ref={self.backdrop.clone()}>{ self.view_lines(ctx) }</div>
+                            </div>
+                        } else {
+                            <div class="backdrop" aria-hidden="true">
+                                <div class="backdrop-inner" ref={self.backdrop.clone()}>{ self.view_lines(ctx) }</div>
+                            </div>
+                        }
                         <textarea
+                            hidden={p.big}
                             id="paste"
                             ref={p.textarea.clone()}
                             class="paste"
@@ -404,6 +477,7 @@ impl Component for Editor {
                             aria-describedby="paste-help caret-info"
                             placeholder="Paste postconf -n, doveconf -n, postconf -Mf, a bounce, mail log lines, an SMTP transcript or your mail client's error here…"
                             oninput={on_input}
+                            {onpaste}
                             {onkeyup}
                             {onscroll}
                             {onmousemove}

@@ -32,6 +32,16 @@ impl LineIndex {
             len: text.len(),
         }
     }
+    /// Length in bytes of the longest line.
+    pub fn longest_line(&self) -> usize {
+        (0..self.line_count())
+            .map(|i| {
+                let (a, b) = self.line_span(i);
+                b - a
+            })
+            .max()
+            .unwrap_or(0)
+    }
     pub fn line_count(&self) -> usize {
         self.starts.len()
     }
@@ -207,6 +217,7 @@ mod tests {
         assert_eq!(ix.line_of(5), 2);
         assert_eq!(ix.line_of(99), 3);
         assert_eq!(ix.line_span(99), (7, 7));
+        assert_eq!(ix.longest_line(), 2);
     }
 
     #[test]
