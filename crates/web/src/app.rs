@@ -74,6 +74,9 @@ pub enum Msg {
     Clear,
 }
 
+/// `mailtriageWorker.onresult(id, json, ms)`.
+type WorkerCallback = Closure<dyn FnMut(u32, String, f64)>;
+
 struct Busy {
     id: u32,
     bytes: usize,
@@ -103,7 +106,7 @@ pub struct App {
     status: Option<String>,
     status_timer: Option<Timeout>,
     theme: Theme,
-    _worker_cb: Option<Closure<dyn FnMut(u32, String, f64)>>,
+    _worker_cb: Option<WorkerCallback>,
 }
 
 fn now() -> f64 {
@@ -188,7 +191,14 @@ fn copy_to_clipboard(text: &str, done: Callback<String>) {
         ta.remove();
         r
     })();
-    done.emit(if ok == Some(true) { "Copied" } else { "Copy failed" }.into());
+    done.emit(
+        if ok == Some(true) {
+            "Copied"
+        } else {
+            "Copy failed"
+        }
+        .into(),
+    );
 }
 
 fn fmt_bytes(n: usize) -> String {
@@ -365,7 +375,11 @@ impl App {
             plural(kinds, "input recognised", "inputs recognised"),
         ];
         if !r.bounces.is_empty() {
-            parts.push(plural(r.bounces.len(), "bounced recipient", "bounced recipients"));
+            parts.push(plural(
+                r.bounces.len(),
+                "bounced recipient",
+                "bounced recipients",
+            ));
         }
         parts.join(", ")
     }
@@ -492,7 +506,7 @@ impl App {
                     <span class="finding-title">{ f.title.clone() }</span>
                     <span class="confidence" title="confidence">{ format!("{conf}%") }</span>
                 </button>
-                if !f.summary.is_empty() { <p class="summary">{ f.summary.clone() }</p> }
+                if !f.summary.is_empty() { <p class="summary">{ markdown::view_inline(&f.summary) }</p> }
                 if !f.evidence.is_empty() {
                     <div class="block">
                         <h4>{ "Evidence in your paste" }</h4>
@@ -505,7 +519,7 @@ impl App {
                 if let Some(fix) = &f.fix {
                     <div class="block fix">
                         <h4>{ "Fix" }</h4>
-                        <p>{ fix.text.clone() }</p>
+                        <p>{ markdown::view_inline(&fix.text) }</p>
                         if let Some(sn) = &fix.snippet {
                             <div class="snippet-wrap">
                                 <pre class="snippet"><code>{ sn.trim_end().to_owned() }</code></pre>
@@ -525,7 +539,7 @@ impl App {
                     <details class="block dead-ends">
                         <summary>{ format!("What will not help ({})", f.dead_ends.len()) }</summary>
                         <ul>
-                            { for f.dead_ends.iter().map(|d| html! { <li><strong>{ d.attempt.clone() }</strong>{ " — " }{ d.why.clone() }</li> }) }
+                            { for f.dead_ends.iter().map(|d| html! { <li><strong>{ markdown::view_inline(&d.attempt) }</strong>{ " — " }{ markdown::view_inline(&d.why) }</li> }) }
                         </ul>
                     </details>
                 }
@@ -676,7 +690,7 @@ impl Component for App {
         apply_theme(theme);
         // Results from the worker come back through `mailtriageWorker.onresult`.
         let link = ctx.link().clone();
-        let cb = Closure::<dyn FnMut(u32, String, f64)>::new(move |id, json, ms| {
+        let cb = WorkerCallback::new(move |id, json, ms| {
             link.send_message(Msg::WorkerDone(id, json, ms))
         });
         let worker_cb = web_sys::window().and_then(|w| {
@@ -776,7 +790,10 @@ impl Component for App {
                 let t0 = now();
                 let result = parse_result(&json);
                 expose("__mailtriage_last_parse_ms", &JsValue::from_f64(now() - t0));
-                expose("__mailtriage_last_json_bytes", &JsValue::from_f64(json.len() as f64));
+                expose(
+                    "__mailtriage_last_json_bytes",
+                    &JsValue::from_f64(json.len() as f64),
+                );
                 self.install(b.text, result, ms, "worker");
                 expose(
                     "__mailtriage_last_total_ms",
@@ -787,7 +804,13 @@ impl Component for App {
             Msg::Tick => self.busy.is_some(),
             Msg::Select(i) => {
                 self.active = Some(i);
-                if let Some(e) = self.result.report.findings.get(i).and_then(|f| f.evidence.first()) {
+                if let Some(e) = self
+                    .result
+                    .report
+                    .findings
+                    .get(i)
+                    .and_then(|f| f.evidence.first())
+                {
                     let (s, e) = (e.start, e.end);
                     self.reveal(s, e);
                 }

@@ -190,7 +190,8 @@ impl Editor {
         }
         if let (true, Some(sp)) = (ctx.props().big, self.spacer.cast::<HtmlElement>()) {
             let h = s.index.line_count() as f64 * LINE_HEIGHT + 2.0 * PAD_Y;
-            let w = s.longest_line.min(crate::lines::MAX_DRAWN_LINE) as f64 * self.cell + 2.0 * PAD_X;
+            let w =
+                s.longest_line.min(crate::lines::MAX_DRAWN_LINE) as f64 * self.cell + 2.0 * PAD_X;
             let _ = sp.style().set_property("height", &format!("{h}px"));
             let _ = sp.style().set_property("width", &format!("{w}px"));
         }
@@ -198,13 +199,22 @@ impl Editor {
             let _ = g
                 .style()
                 .set_property("transform", &format!("translateY({dy}px)"));
-            let digits = ctx.props().snapshot.index.line_count().to_string().len().max(3);
+            let digits = ctx
+                .props()
+                .snapshot
+                .index
+                .line_count()
+                .to_string()
+                .len()
+                .max(3);
             let _ = g.style().set_property("min-width", &format!("{digits}ch"));
         }
     }
 
     fn reveal(&mut self, ctx: &Context<Self>, r: Reveal) {
-        let Some(area) = self.scroller(ctx) else { return };
+        let Some(area) = self.scroller(ctx) else {
+            return;
+        };
         let s = &ctx.props().snapshot;
         let line = s.index.line_of(r.start);
         let col = column_of(&s.text, &s.index, r.start) as f64;
@@ -212,8 +222,15 @@ impl Editor {
         let w = area.client_width() as f64;
         area.set_scroll_top((line as f64 * LINE_HEIGHT - h / 3.0).max(0.0) as i32);
         let x = col * self.cell;
-        area.set_scroll_left(if x > w - 4.0 * PAD_X { (x - w / 3.0) as i32 } else { 0 });
-        if let Some(ta) = self.area(ctx).filter(|_| s.text.len() <= MAX_CARET_WALK && !ctx.props().big) {
+        area.set_scroll_left(if x > w - 4.0 * PAD_X {
+            (x - w / 3.0) as i32
+        } else {
+            0
+        });
+        if let Some(ta) = self
+            .area(ctx)
+            .filter(|_| s.text.len() <= MAX_CARET_WALK && !ctx.props().big)
+        {
             let a = utf16_index(&s.text, r.start);
             let b = utf16_index(&s.text, r.end.min(s.text.len()));
             let _ = ta.set_selection_range(a, b);
@@ -228,7 +245,13 @@ impl Editor {
         let (vs, _) = s.index.line_span(first);
         let (_, ve) = s.index.line_span(last.saturating_sub(1).max(first));
         let visible = marks_in(&s.marks, vs, ve);
-        let flash = p.reveal.map(|r| if r.nonce % 2 == 0 { "flash-a" } else { "flash-b" });
+        let flash = p.reveal.map(|r| {
+            if r.nonce % 2 == 0 {
+                "flash-a"
+            } else {
+                "flash-b"
+            }
+        });
         (first..last)
             .map(|i| {
                 let (ls, le) = s.index.line_span(i);
@@ -261,7 +284,9 @@ impl Editor {
 
     fn view_caret(&self) -> Html {
         match &self.caret {
-            None => html! { <span class="hint">{ "Hover or move the caret onto a parameter to see what it means." }</span> },
+            None => {
+                html! { <span class="hint">{ "Hover or move the caret onto a parameter to see what it means." }</span> }
+            }
             Some((line, col, info)) => html! {
                 <>
                     <span class="pos">{ format!("Ln {}, Col {}", line + 1, col + 1) }</span>
@@ -345,8 +370,13 @@ impl Component for Editor {
                 if ctx.props().big {
                     let s = &ctx.props().snapshot;
                     self.caret = self.offset_at_point(ctx, x, y).map(|off| {
-                        let info = word_at(&s.text, off).and_then(|(ws, w)| describe(&s.hover, w, ws));
-                        (s.index.line_of(off), column_of(&s.text, &s.index, off), info)
+                        let info =
+                            word_at(&s.text, off).and_then(|(ws, w)| describe(&s.hover, w, ws));
+                        (
+                            s.index.line_of(off),
+                            column_of(&s.text, &s.index, off),
+                            info,
+                        )
                     });
                     return true;
                 }
@@ -356,7 +386,9 @@ impl Component for Editor {
             Msg::Caret => {
                 let p = ctx.props();
                 let s = &p.snapshot;
-                let Some(area) = self.area(ctx) else { return false };
+                let Some(area) = self.area(ctx) else {
+                    return false;
+                };
                 if p.stale || p.big || s.text.len() > MAX_CARET_WALK {
                     return self.caret.take().is_some();
                 }
@@ -437,15 +469,17 @@ impl Component for Editor {
         });
         let onkeyup = link.callback(|_: KeyboardEvent| Msg::Caret);
         let onscroll = link.callback(|_: Event| Msg::Scroll);
-        let onmousemove = link.callback(|e: MouseEvent| Msg::Hover(e.client_x() as f64, e.client_y() as f64));
+        let onmousemove =
+            link.callback(|e: MouseEvent| Msg::Hover(e.client_x() as f64, e.client_y() as f64));
         let onmouseleave = link.callback(|_: MouseEvent| Msg::Leave);
-        let onclick = link.callback(|e: MouseEvent| Msg::Click(e.client_x() as f64, e.client_y() as f64));
+        let onclick =
+            link.callback(|e: MouseEvent| Msg::Click(e.client_x() as f64, e.client_y() as f64));
         let gutter: Html = (first..last)
             .map(|i| html! { <div>{ i + 1 }</div> })
             .collect();
         html! {
             <div class="editor-wrap">
-                <div class={classes!("editor", p.stale.then_some("stale"))}>
+                <div class={classes!("editor", p.stale.then_some("stale"), (p.snapshot.text.is_empty() && !p.stale).then_some("empty"))}>
                     <div class="gutter" aria-hidden="true">
                         <div class="gutter-inner" ref={self.gutter.clone()}>{ gutter }</div>
                     </div>

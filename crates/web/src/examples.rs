@@ -28,9 +28,21 @@ pub static EXAMPLES: &[Example] = &[
     example!("mail-log", "Mail log", false),
     example!("smtp-transcript", "SMTP transcript", false),
     example!("client-dialog", "Mail client error dialog", false),
-    example!("case-outlook-relay", "Case: Outlook gets “Relay access denied” on port 25", true),
-    example!("case-dead-dnsbl", "Case: every sender rejected by a dead block list", true),
-    example!("case-missing-mydestination", "Case: own domain missing from mydestination", true),
+    example!(
+        "case-outlook-relay",
+        "Case: Outlook gets “Relay access denied” on port 25",
+        true
+    ),
+    example!(
+        "case-dead-dnsbl",
+        "Case: every sender rejected by a dead block list",
+        true
+    ),
+    example!(
+        "case-missing-mydestination",
+        "Case: own domain missing from mydestination",
+        true
+    ),
 ];
 
 #[cfg(test)]
@@ -43,12 +55,18 @@ mod tests {
             assert!(!e.text.trim().is_empty(), "{} is empty", e.id);
             let r = mailtriage::analyze(e.text, &mailtriage::Options::default());
             assert!(
-                r.segments.iter().any(|s| s.kind != mailtriage::SegmentKind::Prose),
+                r.segments
+                    .iter()
+                    .any(|s| s.kind != mailtriage::SegmentKind::Prose),
                 "{}: no input kind detected",
                 e.id
             );
             if e.case {
-                assert!(!r.findings.is_empty(), "{}: a case must yield findings", e.id);
+                assert!(
+                    !r.findings.is_empty(),
+                    "{}: a case must yield findings",
+                    e.id
+                );
             }
         }
     }

@@ -268,11 +268,17 @@ mod tests {
             let restriction = ["permit_", "reject_", "defer_", "check_"]
                 .iter()
                 .any(|p| name.starts_with(p));
-            assert!(restriction || params::is_known(name), "{name} is not a Postfix parameter");
+            assert!(
+                restriction || params::is_known(name),
+                "{name} is not a Postfix parameter"
+            );
         }
         for l in DOVECOT_MEANINGS.lines().skip(1) {
             let (name, _) = l.split_once('\t').expect("two columns");
-            assert!(settings::setting_info(name).is_some(), "{name} is not a Dovecot setting");
+            assert!(
+                settings::setting_info(name).is_some(),
+                "{name} is not a Dovecot setting"
+            );
         }
     }
 }

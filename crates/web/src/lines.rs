@@ -92,7 +92,9 @@ pub fn pieces<'a>(
     all: &[Mark],
     marks: &[usize],
 ) -> Vec<Piece<'a>> {
-    let end = end.min(text.len()).min(start.saturating_add(MAX_DRAWN_LINE));
+    let end = end
+        .min(text.len())
+        .min(start.saturating_add(MAX_DRAWN_LINE));
     let end = ceil_boundary(text, end);
     let start = ceil_boundary(text, start.min(end));
     let mut cuts = vec![start, end];
@@ -224,8 +226,18 @@ mod tests {
     fn marks_cut_a_line_into_pieces() {
         let t = "mynetworks = 0.0.0.0/0";
         let all = vec![
-            Mark { start: 0, end: 22, finding: 0, evidence: 0 },
-            Mark { start: 13, end: 22, finding: 1, evidence: 0 },
+            Mark {
+                start: 0,
+                end: 22,
+                finding: 0,
+                evidence: 0,
+            },
+            Mark {
+                start: 13,
+                end: 22,
+                finding: 1,
+                evidence: 0,
+            },
         ];
         let ps = pieces(t, 0, t.len(), &all, &marks_in(&all, 0, t.len()));
         assert_eq!(ps.len(), 2);
@@ -240,7 +252,12 @@ mod tests {
     #[test]
     fn offsets_inside_characters_never_split_them() {
         let t = "é=ü";
-        let all = vec![Mark { start: 1, end: 4, finding: 0, evidence: 0 }];
+        let all = vec![Mark {
+            start: 1,
+            end: 4,
+            finding: 0,
+            evidence: 0,
+        }];
         let ps = pieces(t, 0, t.len(), &all, &[0]);
         let joined: String = ps.iter().map(|p| p.text).collect();
         assert_eq!(joined, t);
@@ -274,6 +291,9 @@ mod tests {
     fn a_long_line_is_drawn_only_in_part() {
         let t = "x".repeat(MAX_DRAWN_LINE * 3);
         let ps = pieces(&t, 0, t.len(), &[], &[]);
-        assert_eq!(ps.iter().map(|p| p.text.len()).sum::<usize>(), MAX_DRAWN_LINE);
+        assert_eq!(
+            ps.iter().map(|p| p.text.len()).sum::<usize>(),
+            MAX_DRAWN_LINE
+        );
     }
 }

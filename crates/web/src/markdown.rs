@@ -8,7 +8,10 @@ use yew::prelude::*;
 #[derive(Clone, Debug, PartialEq)]
 pub enum Block {
     Paragraph(Vec<Inline>),
-    List { ordered: bool, items: Vec<Vec<Inline>> },
+    List {
+        ordered: bool,
+        items: Vec<Vec<Inline>>,
+    },
     Code(String),
     Heading(Vec<Inline>),
 }
@@ -164,7 +167,9 @@ pub fn view(md: &str) -> Html {
 fn view_block(b: Block) -> Html {
     match b {
         Block::Paragraph(i) => html! { <p>{ view_inlines(i) }</p> },
-        Block::Heading(i) => html! { <p class="md-heading"><strong>{ view_inlines(i) }</strong></p> },
+        Block::Heading(i) => {
+            html! { <p class="md-heading"><strong>{ view_inlines(i) }</strong></p> }
+        }
         Block::Code(c) => html! { <pre class="snippet"><code>{ c }</code></pre> },
         Block::List { ordered, items } => {
             let items: Html = items
@@ -178,6 +183,11 @@ fn view_block(b: Block) -> Html {
             }
         }
     }
+}
+
+/// One line of text with inline Markdown (`code`, **bold**, links): summaries, fixes, dead ends.
+pub fn view_inline(s: &str) -> Html {
+    view_inlines(inline(s))
 }
 
 fn view_inlines(v: Vec<Inline>) -> Html {
@@ -228,7 +238,9 @@ mod tests {
 
     #[test]
     fn html_and_odd_links_stay_text() {
-        let b = parse("<img src=x onerror=alert(1)> [x](javascript:alert(1)) [ok](https://example.org/a)");
+        let b = parse(
+            "<img src=x onerror=alert(1)> [x](javascript:alert(1)) [ok](https://example.org/a)",
+        );
         let Block::Paragraph(i) = &b[0] else { panic!() };
         assert_eq!(
             i[0],
