@@ -23,6 +23,8 @@ pub const PAD_Y: f64 = 8.0;
 pub const BIG_PASTE: usize = 1 << 20;
 /// Lines drawn above and below the visible ones, so quick scrolling shows no gaps.
 const OVERSCAN: usize = 30;
+/// Evidence spanning more lines than this is drawn as a light tint.
+const WIDE_LINES: usize = 4;
 /// Caret information needs a UTF-16 → byte walk over the text; beyond this it is skipped.
 const MAX_CARET_WALK: usize = 4 << 20;
 
@@ -267,10 +269,14 @@ impl Editor {
                         Some(_) => {
                             let f = pc.marks.iter().map(|&m| s.marks[m].finding);
                             let is_active = p.active.is_some_and(|a| f.clone().any(|x| x == a));
-                            let top = s.marks[*pc.marks.last().unwrap()].finding;
+                            let inner = &s.marks[*pc.marks.last().unwrap()];
+                            let top = inner.finding;
                             let sev = s.findings.get(top).map(|x| x.1.as_str()).unwrap_or("info");
+                            // Evidence that is a whole message or section is only tinted, so
+                            // the precise spans inside it stand out.
+                            let wide = s.index.line_of(inner.end) - s.index.line_of(inner.start) > WIDE_LINES;
                             html! {
-                                <mark class={classes!("ev", format!("sev-{sev}"),
+                                <mark class={classes!("ev", format!("sev-{sev}"), wide.then_some("wide"),
                                         is_active.then_some("active"), is_active.then_some(flash).flatten())}
                                       data-finding={top.to_string()}>{ pc.text.to_owned() }</mark>
                             }
