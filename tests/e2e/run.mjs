@@ -329,6 +329,21 @@ test('a 10 MB log: pasted into a read-only view at once, analysed in the worker 
   await page.close2();
 });
 
+test('a dropped file replaces the paste and is analysed', async () => {
+  const page = await open();
+  const g = await generation(page);
+  await page.evaluate((text) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], 'mail.log', { type: 'text/plain' }));
+    document.querySelector('.field').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, OUTLOOK_CASE.split('\n').slice(-2).join('\n'));
+  await page.waitForFunction((g) => window.__mailtriage_generation > g, g, { timeout: 10000 });
+  assert((await page.inputValue('#paste')).includes('NOQUEUE: reject'), 'file text not in the paste');
+  const titles = await page.$$eval('.finding-title', (els) => els.map((e) => e.textContent));
+  assert(titles.some((t) => /relay access denied/i.test(t)), `findings: ${titles}`);
+  await page.close2();
+});
+
 test('seed 002 (relay access denied) gives the relay finding', async () => {
   const dir = join(ROOT, '..', 'shared', 'seeds');
   const seed = existsSync(dir) && readdirSync(dir).find((f) => f.startsWith('002_'));

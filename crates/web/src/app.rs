@@ -60,6 +60,8 @@ impl Theme {
 pub enum Msg {
     Input,
     BigPaste(String),
+    /// A dropped file's text: replaces the paste.
+    File(String),
     Run,
     WorkerDone(u32, String, f64),
     Tick,
@@ -410,6 +412,7 @@ impl App {
                     <li>{ "mail log lines, e.g. from " }<code>{ "/var/log/mail.log" }</code>{ " or " }<code>{ "journalctl -u postfix" }</code></li>
                     <li>{ "an SMTP session transcript, or the error dialog of Outlook, Thunderbird or Apple Mail" }</li>
                 </ul>
+                <p>{ "Paste with Ctrl+V (⌘V), or drop a file (a log, a saved .eml bounce) onto the paste area. Large logs are fine: up to 10 MB stay responsive." }</p>
                 <p class="privacy"><strong>{ "Nothing leaves your browser." }</strong>{ " The analysis runs on this page, in WebAssembly; the page sends no network requests, so passwords or addresses in the paste stay on your machine." }</p>
                 <p>{ "Or start from an example:" }</p>
                 <div class="example-buttons">
@@ -778,6 +781,17 @@ impl Component for App {
                 self.run(ctx);
                 true
             }
+            Msg::File(text) => {
+                if text.len() >= BIG_PASTE {
+                    set_textarea_value(&self.textarea, "");
+                    self.big = Some(Rc::new(String::new()));
+                    return Component::update(self, ctx, Msg::BigPaste(text));
+                }
+                self.big = None;
+                set_textarea_value(&self.textarea, &text);
+                self.run(ctx);
+                true
+            }
             Msg::Run => {
                 self.run(ctx);
                 true
@@ -912,6 +926,7 @@ impl Component for App {
                         <Editor
                             big={self.big.is_some()}
                             on_big_paste={link.callback(Msg::BigPaste)}
+                            on_file={link.callback(Msg::File)}
                             textarea={self.textarea.clone()}
                             snapshot={self.snapshot.clone()}
                             active={self.active}

@@ -70,6 +70,8 @@ pub struct EditorProps {
     pub big: bool,
     /// A paste of [`BIG_PASTE`] or more (into the textarea), or any paste into the large view.
     pub on_big_paste: Callback<String>,
+    /// The text of a file dropped onto the paste area (it replaces the paste).
+    pub on_file: Callback<String>,
     /// A click on highlighted evidence: the finding it belongs to.
     pub on_pick: Callback<usize>,
 }
@@ -480,6 +482,30 @@ impl Component for Editor {
         let onmouseleave = link.callback(|_: MouseEvent| Msg::Leave);
         let onclick =
             link.callback(|e: MouseEvent| Msg::Click(e.client_x() as f64, e.client_y() as f64));
+        let on_file = p.on_file.clone();
+        let ondragover = Callback::from(|e: DragEvent| {
+            if e.data_transfer()
+                .is_some_and(|d| d.types().includes(&"Files".into(), 0))
+            {
+                e.prevent_default();
+            }
+        });
+        let ondrop = Callback::from(move |e: DragEvent| {
+            let Some(file) = e
+                .data_transfer()
+                .and_then(|d| d.files())
+                .and_then(|f| f.get(0))
+            else {
+                return; // dropped text: the textarea inserts it itself
+            };
+            e.prevent_default();
+            let cb = on_file.clone();
+            let done = wasm_bindgen::closure::Closure::once(move |v: wasm_bindgen::JsValue| {
+                cb.emit(v.as_string().unwrap_or_default())
+            });
+            let _ = file.text().then(&done);
+            done.forget();
+        });
         let gutter: Html = (first..last)
             .map(|i| html! { <div>{ i + 1 }</div> })
             .collect();
@@ -489,7 +515,7 @@ impl Component for Editor {
                     <div class="gutter" aria-hidden="true">
                         <div class="gutter-inner" ref={self.gutter.clone()}>{ gutter }</div>
                     </div>
-                    <div class="field">
+                    <div class="field" {ondragover} {ondrop}>
                         if p.big {
                             <div class="bigview" ref={self.bigview.clone()} tabindex="0" role="textbox"
                                  aria-readonly="true" aria-multiline="true"
