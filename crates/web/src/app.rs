@@ -338,7 +338,7 @@ impl App {
         });
         let has_report = !self.snapshot.text.is_empty() || self.big.is_some();
         html! {
-            <div class="toolbar" role="toolbar" aria-label="Actions">
+            <div class="toolbar" role="group" aria-label="Actions">
                 <label class="examples">
                     <span class="visually-hidden">{ "Load an example" }</span>
                     <select id="examples" {onchange} aria-label="Load an example">
