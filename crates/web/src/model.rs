@@ -157,6 +157,8 @@ impl RelayStepView {
     }
 }
 
+const FIRST_KEYS: [&str; 6] = ["toggle", "if", "condition", "change", "name", "label"];
+
 /// A JSON value as one line of text: strings as they are, objects as `key: value` pairs.
 pub fn value_text(v: &Value) -> String {
     match v {
@@ -165,12 +167,22 @@ pub fn value_text(v: &Value) -> String {
         Value::Bool(b) => if *b { "yes" } else { "no" }.to_owned(),
         Value::Number(n) => n.to_string(),
         Value::Array(a) => a.iter().map(value_text).collect::<Vec<_>>().join(", "),
-        Value::Object(o) => o
-            .iter()
-            .filter(|(_, v)| !v.is_null())
-            .map(|(k, v)| format!("{}: {}", k.replace('_', " "), value_text(v)))
-            .collect::<Vec<_>>()
-            .join("; "),
+        Value::Object(o) => {
+            // What a what-if toggles reads first; the rest in key order.
+            let rank = |k: &str| {
+                FIRST_KEYS
+                    .iter()
+                    .position(|f| *f == k)
+                    .unwrap_or(FIRST_KEYS.len())
+            };
+            let mut items: Vec<_> = o.iter().filter(|(_, v)| !v.is_null()).collect();
+            items.sort_by_key(|(k, _)| rank(k));
+            items
+                .into_iter()
+                .map(|(k, v)| format!("{}: {}", k.replace('_', " "), value_text(v)))
+                .collect::<Vec<_>>()
+                .join("; ")
+        }
     }
 }
 
@@ -264,6 +276,10 @@ mod tests {
         assert!(!t.steps[0].is_match() && t.steps[1].is_match());
         assert_eq!(value_text(&t.query), "client ip: 203.0.113.9; sasl: no");
         assert_eq!(value_text(&t.reply), "554 5.7.1 Relay access denied");
+        assert_eq!(
+            value_text(&t.what_if[0]),
+            "toggle: authenticated; decision: permit"
+        );
     }
 
     #[test]
