@@ -151,6 +151,11 @@ test('hovering evidence names its finding; hovering a parameter explains it', as
   await page.waitForSelector('.tooltip.tip-evidence');
   const tip = await page.textContent('.tooltip');
   assert(/Evidence for/.test(tip) && /relay access denied/i.test(tip), `evidence tooltip: ${tip}`);
+  // Clicking the evidence selects its finding in the results, and the caret line names it.
+  await page.mouse.click(box.x + Math.min(20, box.width / 2), box.y + box.height / 2);
+  await page.waitForSelector('.finding.active');
+  const caretEv = await page.textContent('#caret-info');
+  assert(/Evidence for: .*relay access denied/i.test(caretEv), `caret info: ${caretEv}`);
   const line = OUTLOOK_CASE.split('\n').findIndex((l) => l.startsWith('smtpd_tls_auth_only'));
   const p = await pointAt(page, line, 4);
   await page.mouse.move(p.x, p.y);

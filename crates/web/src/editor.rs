@@ -85,6 +85,13 @@ pub enum Msg {
 }
 
 /// The hover box: the findings whose evidence is under the pointer, and what the word there means.
+struct Caret {
+    line: usize,
+    col: usize,
+    word: Option<WordInfo>,
+    evidence_for: Vec<String>,
+}
+
 struct Tip {
     x: f64,
     y: f64,
@@ -98,7 +105,8 @@ pub struct Editor {
     height: f64,
     cell: f64,
     tip: Option<Tip>,
-    caret: Option<(usize, usize, Option<WordInfo>)>,
+    /// Where the caret is: line, column, what the word there means, and which findings cite it.
+    caret: Option<Caret>,
     backdrop: NodeRef,
     bigview: NodeRef,
     spacer: NodeRef,
@@ -290,15 +298,37 @@ impl Editor {
             .collect()
     }
 
+    fn caret_at(&self, ctx: &Context<Self>, off: usize) -> Caret {
+        let s = &ctx.props().snapshot;
+        let word = word_at(&s.text, off)
+            .or_else(|| off.checked_sub(1).and_then(|o| word_at(&s.text, o)))
+            .and_then(|(ws, w)| describe(&s.hover, w, ws));
+        let mut evidence_for: Vec<String> = self
+            .marks_at(ctx, off)
+            .into_iter()
+            .filter_map(|m| s.findings.get(s.marks[m].finding).map(|f| f.0.clone()))
+            .collect();
+        evidence_for.dedup();
+        Caret {
+            line: s.index.line_of(off),
+            col: column_of(&s.text, &s.index, off),
+            word,
+            evidence_for,
+        }
+    }
+
     fn view_caret(&self) -> Html {
         match &self.caret {
             None => {
                 html! { <span class="hint">{ "Hover or move the caret onto a parameter to see what it means." }</span> }
             }
-            Some((line, col, info)) => html! {
+            Some(c) => html! {
                 <>
-                    <span class="pos">{ format!("Ln {}, Col {}", line + 1, col + 1) }</span>
-                    if let Some(i) = info {
+                    <span class="pos">{ format!("Ln {}, Col {}", c.line + 1, c.col + 1) }</span>
+                    if !c.evidence_for.is_empty() {
+                        <span class="caret-evidence">{ format!("Evidence for: {}", c.evidence_for.join("; ")) }</span>
+                    }
+                    if let Some(i) = &c.word {
                         <span class={classes!("word", i.deprecated.then_some("deprecated"))}>
                             <code>{ i.name.clone() }</code>{ " — " }{ i.lines.join(" ") }
                         </span>
@@ -376,16 +406,9 @@ impl Component for Editor {
                     }
                 }
                 if ctx.props().big {
-                    let s = &ctx.props().snapshot;
-                    self.caret = self.offset_at_point(ctx, x, y).map(|off| {
-                        let info =
-                            word_at(&s.text, off).and_then(|(ws, w)| describe(&s.hover, w, ws));
-                        (
-                            s.index.line_of(off),
-                            column_of(&s.text, &s.index, off),
-                            info,
-                        )
-                    });
+                    self.caret = self
+                        .offset_at_point(ctx, x, y)
+                        .map(|off| self.caret_at(ctx, off));
                     return true;
                 }
                 ctx.link().send_message(Msg::Caret);
@@ -411,12 +434,7 @@ impl Component for Editor {
                     }
                     units += c.len_utf16();
                 }
-                let line = s.index.line_of(off);
-                let col = column_of(&s.text, &s.index, off);
-                let info = word_at(&s.text, off)
-                    .or_else(|| off.checked_sub(1).and_then(|o| word_at(&s.text, o)))
-                    .and_then(|(ws, w)| describe(&s.hover, w, ws));
-                self.caret = Some((line, col, info));
+                self.caret = Some(self.caret_at(ctx, off));
                 true
             }
         }
