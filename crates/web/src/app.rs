@@ -392,7 +392,7 @@ impl App {
             Some(b) => html! {
                 <div class="progress" id="progress">
                     <progress aria-label="Analysis in progress"></progress>
-                    <span>{ format!("{} · {:.1} s — you can keep editing", fmt_bytes(b.bytes), (now() - b.started) / 1000.0) }</span>
+                    <span>{ format!("{} · {:.1} s — the page stays usable", fmt_bytes(b.bytes), (now() - b.started) / 1000.0) }</span>
                 </div>
             },
         }
@@ -666,7 +666,9 @@ impl App {
                     }
                 </div>
                 { self.view_progress() }
-                if empty { { self.view_empty(ctx) } } else {
+                if empty { { self.view_empty(ctx) } } else if self.busy.is_some() && r.segments.is_empty() {
+                    // First analysis of this text still running: nothing to say yet.
+                } else {
                     { self.view_segments(ctx) }
                     if let Some(t) = &r.relay_trace { { self.view_relay_trace(t) } }
                     if r.findings.is_empty() {
