@@ -8,9 +8,7 @@ use crate::examples::EXAMPLES;
 use crate::hover::HoverContext;
 use crate::lines::{LineIndex, Mark};
 use crate::markdown;
-use crate::model::{
-    kind_label, parse_result, to_json, value_text, FindingView, PageResult, RelayTraceView,
-};
+use crate::model::{parse_result, to_json, value_text, FindingView, PageResult, RelayTraceView};
 use gloo_timers::callback::{Interval, Timeout};
 use js_sys::Reflect;
 use std::rc::Rc;
@@ -250,7 +248,7 @@ impl App {
                 )
             })
             .collect();
-        let hover = HoverContext::new(&text, &result.report.segments);
+        let hover = HoverContext::new(&result.report.segments, &result.segment_facts);
         let index = LineIndex::new(&text);
         self.snapshot = Rc::new(Snapshot {
             generation: self.generation,
@@ -304,7 +302,7 @@ impl App {
         let t0 = now();
         let report = mailtriage::analyze(&text, &mailtriage::Options::default());
         let core_ms = now() - t0;
-        let result = parse_result(&to_json(&report, String::new()));
+        let result = parse_result(&to_json(&report, &text, String::new()));
         let ms = now() - t0;
         expose("__mailtriage_core_ms", &JsValue::from_f64(core_ms));
         self.install(text, result, ms, "page");
@@ -434,22 +432,28 @@ impl App {
     }
 
     fn view_segments(&self, ctx: &Context<Self>) -> Html {
+        let facts = &self.result.segment_facts;
         let segs: Vec<_> = self
             .result
             .report
             .segments
             .iter()
-            .filter(|s| s.kind != "prose")
+            .enumerate()
+            .filter(|(_, s)| s.kind != "prose")
             .collect();
         if segs.is_empty() {
             return html! { <p class="muted">{ "No configuration, log, bounce or dialog recognised — only prose. Paste the command output itself." }</p> };
         }
         html! {
             <ul class="chips" aria-label="Recognised inputs" id="segments">
-                { for segs.into_iter().map(|s| {
+                { for segs.into_iter().map(|(i, s)| {
                     let (a, b) = self.lines_of(s.start, s.end);
                     let (st, en) = (s.start, s.end);
-                    let label = kind_label(&s.kind);
+                    let label = facts
+                        .get(i)
+                        .map(|f| f.label.clone())
+                        .filter(|l| !l.is_empty())
+                        .unwrap_or_else(|| s.kind.replace('_', " "));
                     html! {
                         <li>
                             <button type="button" class="chip" data-kind={s.kind.clone()}

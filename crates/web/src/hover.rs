@@ -4,10 +4,11 @@
 //! syntax. Facts come from the core's tables (`postfix::params`, `dovecot::settings`); the
 //! one-line meanings, which those tables do not carry, from `web/data/*-meanings.tsv`.
 
-use crate::model::{kind_of, SegmentView};
+use crate::model::SegmentView;
 use mailtriage::dovecot::{settings, Syntax};
 use mailtriage::postfix::params::{self, Version};
-use mailtriage::SegmentKind;
+use mailtriage::{Report, SegmentKind};
+use serde::{Deserialize, Serialize};
 
 const POSTFIX_MEANINGS: &str = include_str!("../../../web/data/postfix-meanings.tsv");
 const DOVECOT_MEANINGS: &str = include_str!("../../../web/data/dovecot-meanings.tsv");
@@ -21,8 +22,55 @@ fn meaning(table: &'static str, name: &str) -> Option<&'static str> {
         .map(|(_, m)| m)
 }
 
-/// Per segment, what the hover texts need: its kind and, for Postfix configuration, the release
-/// and `compatibility_level` the core read from it.
+/// What the page needs to know of each segment beyond the report: the core's label, and what
+/// the hover texts need (for Postfix configuration the release and `compatibility_level` the
+/// core read from it; for Dovecot its syntax). Made next to the analysis, so in the worker for
+/// large pastes, and sent along with the report.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SegmentFacts {
+    pub label: String,
+    /// `postconf -n`, `postconf` or `main.cf` text.
+    pub postfix_config: bool,
+    pub master_cf: bool,
+    pub postfix_version: Option<String>,
+    pub compatibility_level: Option<String>,
+    /// Dovecot configuration: whether it is 2.4 syntax.
+    pub dovecot_2_4: Option<bool>,
+}
+
+/// Segments larger than this are not re-read for their version.
+const MAX_REREAD: usize = 1 << 20;
+
+/// The [`SegmentFacts`] of every segment of `report`, in the same order.
+pub fn segment_facts(report: &Report, text: &str) -> Vec<SegmentFacts> {
+    let opts = mailtriage::Options::default();
+    report
+        .segments
+        .iter()
+        .map(|s| {
+            let mut f = SegmentFacts {
+                label: s.kind.label().to_owned(),
+                postfix_config: s.kind.is_postfix_config(),
+                master_cf: s.kind == SegmentKind::MasterCf,
+                ..SegmentFacts::default()
+            };
+            let body = text.get(s.start..s.end).unwrap_or("");
+            if f.postfix_config && body.len() <= MAX_REREAD {
+                let (cfg, _) = mailtriage::postfix::parse_main_cf(body, s.start, s.kind, &opts);
+                f.postfix_version = cfg.version.map(|v| v.to_string());
+                f.compatibility_level = Some(cfg.compatibility_level.to_string());
+            }
+            if s.kind.is_dovecot_config() {
+                let v = s.version.as_deref().and_then(Version::parse);
+                f.dovecot_2_4 = Some(v.is_some_and(|v| v >= Version::new(2, 4, 0)));
+            }
+            f
+        })
+        .collect()
+}
+
+/// Per segment, what hovering a word there looks up.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct HoverContext {
     segments: Vec<SegmentContext>,
@@ -32,41 +80,32 @@ pub struct HoverContext {
 struct SegmentContext {
     start: usize,
     end: usize,
-    kind: Option<SegmentKind>,
+    postfix_names: bool,
     postfix: Option<(Option<Version>, Version)>,
     dovecot: Option<Syntax>,
 }
 
-/// Segments larger than this are not re-read for their version (the page stays responsive).
-const MAX_REREAD: usize = 1 << 20;
-
 impl HoverContext {
-    pub fn new(text: &str, segments: &[SegmentView]) -> HoverContext {
-        let opts = mailtriage::Options::default();
+    pub fn new(segments: &[SegmentView], facts: &[SegmentFacts]) -> HoverContext {
         let segments = segments
             .iter()
-            .map(|s| {
-                let kind = kind_of(&s.kind);
-                let body = text.get(s.start..s.end).unwrap_or("");
-                let postfix = kind
-                    .filter(|k| k.is_postfix_config() && body.len() <= MAX_REREAD)
-                    .map(|k| {
-                        let (cfg, _) = mailtriage::postfix::parse_main_cf(body, s.start, k, &opts);
-                        (cfg.version, cfg.compatibility_level)
-                    });
-                let dovecot = kind.filter(|k| k.is_dovecot_config()).map(|_| {
-                    match s.version.as_deref().and_then(Version::parse) {
-                        Some(v) if v >= Version::new(2, 4, 0) => Syntax::V2_4,
-                        _ => Syntax::V2_3,
-                    }
-                });
-                SegmentContext {
-                    start: s.start,
-                    end: s.end,
-                    kind,
-                    postfix,
-                    dovecot,
-                }
+            .zip(facts)
+            .map(|(s, f)| SegmentContext {
+                start: s.start,
+                end: s.end,
+                postfix_names: f.postfix_config || f.master_cf,
+                postfix: f.postfix_config.then(|| {
+                    (
+                        f.postfix_version.as_deref().and_then(Version::parse),
+                        f.compatibility_level
+                            .as_deref()
+                            .and_then(Version::parse)
+                            .unwrap_or_default(),
+                    )
+                }),
+                dovecot: f
+                    .dovecot_2_4
+                    .map(|v24| if v24 { Syntax::V2_4 } else { Syntax::V2_3 }),
             })
             .collect();
         HoverContext { segments }
@@ -104,9 +143,7 @@ pub fn describe(ctx: &HoverContext, word: &str, offset: usize) -> Option<WordInf
             return Some(info);
         }
     }
-    let in_postfix = seg
-        .and_then(|s| s.kind)
-        .is_some_and(|k| k.is_postfix_config() || k == SegmentKind::MasterCf);
+    let in_postfix = seg.is_some_and(|s| s.postfix_names);
     // Outside Postfix configuration only names with an underscore count (`smtpd_use_tls` in
     // prose, not every `from` or `status` in a log line).
     if in_postfix || word.contains('_') {
@@ -216,19 +253,17 @@ fn describe_dovecot(name: &str, syntax: Syntax) -> Option<WordInfo> {
 mod tests {
     use super::*;
 
-    fn seg(kind: &str, start: usize, end: usize, version: Option<&str>) -> SegmentView {
-        SegmentView {
-            kind: kind.into(),
-            start,
-            end,
-            version: version.map(str::to_owned),
-        }
+    /// The hover context of a whole paste, as the page builds it from the analysis.
+    fn context(text: &str) -> HoverContext {
+        let r = crate::model::parse_result(&crate::model::analyze_to_json(text));
+        assert_eq!(r.segment_facts.len(), r.report.segments.len());
+        HoverContext::new(&r.report.segments, &r.segment_facts)
     }
 
     #[test]
     fn a_postfix_parameter_shows_meaning_and_versioned_default() {
         let text = "compatibility_level = 2\nmail_version = 3.7.4\nsmtpd_relay_restrictions = permit_mynetworks\n";
-        let ctx = HoverContext::new(text, &[seg("postconf_n", 0, text.len(), None)]);
+        let ctx = context(text);
         let off = text.find("smtpd_relay").unwrap();
         let i = describe(&ctx, "smtpd_relay_restrictions", off).unwrap();
         assert!(i.lines[0].contains("relay"));
@@ -240,8 +275,8 @@ mod tests {
 
     #[test]
     fn deprecated_names_say_what_replaces_them() {
-        let text = "smtpd_use_tls = yes\n";
-        let ctx = HoverContext::new(text, &[seg("postconf_n", 0, text.len(), None)]);
+        let text = "smtpd_use_tls = yes\nmyhostname = mx.example.net\n";
+        let ctx = context(text);
         let i = describe(&ctx, "smtpd_use_tls", 0).unwrap();
         assert!(i.deprecated);
         assert!(i.lines.iter().any(|l| l.starts_with("Deprecated")));
@@ -249,14 +284,15 @@ mod tests {
 
     #[test]
     fn dovecot_settings_follow_the_detected_syntax() {
-        let text = "ssl_cert = </etc/x.pem\n";
-        let ctx = HoverContext::new(text, &[seg("doveconf_n", 0, text.len(), Some("2.4.1"))]);
-        let i = describe(&ctx, "ssl_cert", 0).unwrap();
+        let text = "# 2.4.1 (7cd14a0a): /etc/dovecot/dovecot.conf\n# OS: Linux 6.1.0 x86_64\nssl_cert = </etc/x.pem\nprotocols = imap\n";
+        let ctx = context(text);
+        let i = describe(&ctx, "ssl_cert", text.find("ssl_cert").unwrap()).unwrap();
         assert!(i.deprecated);
         assert!(i.lines.iter().any(|l| l.contains("ssl_server_cert_file")));
         // Plain words in a log are not looked up as parameters.
-        let ctx = HoverContext::new("from", &[seg("mail_log", 0, 4, None)]);
-        assert_eq!(describe(&ctx, "from", 0), None);
+        let log = "May 14 10:21:02 mx1 postfix/smtpd[20311]: connect from unknown[203.0.113.80]\n";
+        let ctx = context(log);
+        assert_eq!(describe(&ctx, "from", log.find("from").unwrap()), None);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! on the main thread or in the worker). Every field defaults, so a report that grows new fields
 //! (or lacks optional ones) still renders; `relay_trace` is rendered whenever the core sends it.
 
+use crate::hover::{segment_facts, SegmentFacts};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -12,6 +13,8 @@ pub struct PageResult {
     pub report: ReportView,
     /// `render::markdown` of the same report, for "Copy as Markdown".
     pub markdown: String,
+    /// One per segment of the report.
+    pub segment_facts: Vec<SegmentFacts>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
@@ -191,6 +194,7 @@ pub fn value_text(v: &Value) -> String {
 pub struct PageOutput<'a> {
     pub report: &'a mailtriage::Report,
     pub markdown: String,
+    pub segment_facts: Vec<SegmentFacts>,
 }
 
 /// Runs the core on `text` and returns the page's JSON with the Markdown (the worker's answer;
@@ -198,49 +202,23 @@ pub struct PageOutput<'a> {
 pub fn analyze_to_json(text: &str) -> String {
     let report = mailtriage::analyze(text, &mailtriage::Options::default());
     let markdown = mailtriage::render::markdown(&report, text);
-    to_json(&report, markdown)
+    to_json(&report, text, markdown)
 }
 
 /// The page's JSON for a report. On the main thread `markdown` is left empty and made only when
 /// asked for (it costs as much as the analysis itself).
-pub fn to_json(report: &mailtriage::Report, markdown: String) -> String {
-    serde_json::to_string(&PageOutput { report, markdown }).unwrap_or_else(|_| "{}".to_owned())
+pub fn to_json(report: &mailtriage::Report, text: &str, markdown: String) -> String {
+    serde_json::to_string(&PageOutput {
+        report,
+        markdown,
+        segment_facts: segment_facts(report, text),
+    })
+    .unwrap_or_else(|_| "{}".to_owned())
 }
 
 /// Reads what [`analyze_to_json`] produced. A malformed text gives an empty result, never a panic.
 pub fn parse_result(json: &str) -> PageResult {
     serde_json::from_str(json).unwrap_or_default()
-}
-
-/// Every segment kind the core knows, to map the JSON names back to the core's labels.
-pub const KINDS: [mailtriage::SegmentKind; 12] = {
-    use mailtriage::SegmentKind::*;
-    [
-        PostconfN,
-        PostconfFull,
-        MainCf,
-        MasterCf,
-        DoveconfN,
-        DoveconfFull,
-        DovecotConf,
-        Bounce,
-        SmtpTranscript,
-        MailLog,
-        ClientError,
-        Prose,
-    ]
-};
-
-/// The core's kind for a JSON kind name.
-pub fn kind_of(name: &str) -> Option<mailtriage::SegmentKind> {
-    KINDS.iter().copied().find(|k| k.as_str() == name)
-}
-
-/// The label of a kind name (`postconf_n` → `postconf -n`); unknown names are shown as they are.
-pub fn kind_label(name: &str) -> String {
-    kind_of(name)
-        .map(|k| k.label().to_owned())
-        .unwrap_or_else(|| name.replace('_', " "))
 }
 
 #[cfg(test)]
@@ -253,6 +231,8 @@ mod tests {
         let r = parse_result(&analyze_to_json(text));
         assert_eq!(r.report.input_len, text.len());
         assert!(r.report.segments.iter().any(|s| s.kind == "mail_log"));
+        assert_eq!(r.segment_facts.len(), r.report.segments.len());
+        assert!(r.segment_facts.iter().any(|f| f.label == "mail log"));
         assert!(!r.report.findings.is_empty());
         for f in &r.report.findings {
             assert!(!f.title.is_empty() && !f.severity.is_empty());
@@ -285,7 +265,5 @@ mod tests {
     #[test]
     fn malformed_json_gives_an_empty_result() {
         assert_eq!(parse_result("{not json"), PageResult::default());
-        assert_eq!(kind_label("postconf_n"), "postconf -n");
-        assert_eq!(kind_label("future_kind"), "future kind");
     }
 }
