@@ -958,16 +958,7 @@ fn splice_at_selection(r: &NodeRef, pasted: &str) -> String {
     if value.is_empty() {
         return pasted.to_owned();
     }
-    let to_byte = |u16pos: u32| {
-        let mut units = 0u32;
-        for (i, c) in value.char_indices() {
-            if units >= u16pos {
-                return i;
-            }
-            units += c.len_utf16() as u32;
-        }
-        value.len()
-    };
+    let to_byte = |u16pos: u32| crate::lines::byte_offset(&value, u16pos as usize);
     let a = to_byte(t.selection_start().ok().flatten().unwrap_or(0));
     let b = to_byte(t.selection_end().ok().flatten().unwrap_or(0)).max(a);
     let mut out = String::with_capacity(value.len() + pasted.len());

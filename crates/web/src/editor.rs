@@ -10,7 +10,9 @@
 //! height ([`LINE_HEIGHT`]), padding ([`PAD_X`], [`PAD_Y`]) and tab size.
 
 use crate::hover::{describe, HoverContext, WordInfo};
-use crate::lines::{column_of, marks_in, offset_at, pieces, utf16_index, word_at, LineIndex, Mark};
+use crate::lines::{
+    byte_offset, column_of, marks_in, offset_at, pieces, utf16_index, word_at, LineIndex, Mark,
+};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlTextAreaElement};
@@ -424,16 +426,7 @@ impl Component for Editor {
                     return self.caret.take().is_some();
                 }
                 let u16pos = area.selection_start().ok().flatten().unwrap_or(0) as usize;
-                // UTF-16 index → byte offset.
-                let mut units = 0;
-                let mut off = s.text.len();
-                for (i, c) in s.text.char_indices() {
-                    if units >= u16pos {
-                        off = i;
-                        break;
-                    }
-                    units += c.len_utf16();
-                }
+                let off = byte_offset(&s.text, u16pos);
                 self.caret = Some(self.caret_at(ctx, off));
                 true
             }

@@ -194,6 +194,18 @@ pub fn word_at(text: &str, offset: usize) -> Option<(usize, &str)> {
     Some((s, &text[s..e]))
 }
 
+/// Byte offset of UTF-16 index `units` (what `selectionStart` gives); past the end: the length.
+pub fn byte_offset(text: &str, units: usize) -> usize {
+    let mut seen = 0;
+    for (i, c) in text.char_indices() {
+        if seen >= units {
+            return i;
+        }
+        seen += c.len_utf16();
+    }
+    text.len()
+}
+
 /// UTF-16 index of byte `offset` (what `setSelectionRange` takes).
 pub fn utf16_index(text: &str, offset: usize) -> u32 {
     let offset = ceil_boundary(text, offset);
@@ -263,6 +275,9 @@ mod tests {
         assert_eq!(joined, t);
         assert_eq!(utf16_index(t, 3), 2);
         assert_eq!(utf16_index(t, 4), 3);
+        assert_eq!(byte_offset(t, 2), 3);
+        assert_eq!(byte_offset(t, 9), t.len());
+        assert_eq!(byte_offset("a😀b", 3), 5);
     }
 
     #[test]
