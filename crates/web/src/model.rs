@@ -4,7 +4,6 @@
 
 use crate::hover::{segment_facts, SegmentFacts};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 /// One analysis as the page receives it.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
@@ -109,39 +108,40 @@ pub struct NoteView {
 }
 
 /// The relay simulation (`Report.relay_trace`): the walk through the restriction lists as smtpd
-/// would do it. Parts whose exact shape may still change are kept as JSON values and shown as
-/// text, so the page renders whatever the core sends.
+/// would do it. Parts whose exact shape may still change are read as [`Loose`] values and shown
+/// as text, so the page renders whatever the core sends.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(default)]
 pub struct RelayTraceView {
-    pub query: Value,
+    pub query: Loose,
     pub steps: Vec<RelayStepView>,
     /// The deciding step: its index, an object naming it (`{"step": 3, …}`), or a description.
-    pub decision: Value,
-    pub reply: Value,
-    pub what_if: Vec<Value>,
+    pub decision: Loose,
+    pub reply: Loose,
+    pub what_if: Vec<Loose>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(default)]
 pub struct RelayStepView {
-    pub list: Value,
-    pub restriction: Value,
-    pub matched: Value,
-    pub reason: Value,
+    pub list: Loose,
+    pub restriction: Loose,
+    pub matched: Loose,
+    pub reason: Loose,
 }
 
 impl RelayTraceView {
     /// Index of the step that decided, when `decision` names one.
     pub fn deciding_step(&self) -> Option<usize> {
         let idx = match &self.decision {
-            Value::Number(n) => n.as_u64(),
-            Value::Object(o) => ["step", "index", "deciding_step"]
-                .iter()
-                .find_map(|k| o.get(*k).and_then(Value::as_u64)),
-            _ => None,
+            Loose::Fields(f) => ["step", "index", "deciding_step"].iter().find_map(|k| {
+                f.iter()
+                    .find(|(n, _)| n == k)
+                    .and_then(|(_, v)| v.as_index())
+            }),
+            other => other.as_index(),
         };
-        idx.map(|i| i as usize).filter(|&i| i < self.steps.len())
+        idx.filter(|&i| i < self.steps.len())
     }
 }
 
@@ -149,29 +149,110 @@ impl RelayStepView {
     /// Whether the restriction matched (`true`, `"yes"`, `"matched"`, `"permit"`, …).
     pub fn is_match(&self) -> bool {
         match &self.matched {
-            Value::Bool(b) => *b,
-            Value::String(s) => !matches!(
+            Loose::Bool(b) => *b,
+            Loose::Text(s) => !matches!(
                 s.to_ascii_lowercase().as_str(),
                 "" | "no" | "false" | "no match" | "dunno"
             ),
-            Value::Null => false,
+            Loose::Null => false,
             _ => true,
         }
     }
 }
 
+/// Any JSON value, read leniently (a much smaller reader in the page than `serde_json::Value`),
+/// fields kept in the order sent.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Loose {
+    #[default]
+    Null,
+    Bool(bool),
+    Number(f64),
+    Text(String),
+    List(Vec<Loose>),
+    Fields(Vec<(String, Loose)>),
+}
+
+impl Loose {
+    pub fn is_null(&self) -> bool {
+        matches!(self, Loose::Null)
+    }
+    fn as_index(&self) -> Option<usize> {
+        match self {
+            Loose::Number(n) if *n >= 0.0 && n.fract() == 0.0 => Some(*n as usize),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Loose {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Loose, D::Error> {
+        d.deserialize_any(LooseVisitor)
+    }
+}
+
+struct LooseVisitor;
+
+impl<'de> serde::de::Visitor<'de> for LooseVisitor {
+    type Value = Loose;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Loose, E> {
+        Ok(Loose::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Loose, E> {
+        Ok(Loose::Number(v as f64))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Loose, E> {
+        Ok(Loose::Number(v as f64))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Loose, E> {
+        Ok(Loose::Number(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Loose, E> {
+        Ok(Loose::Text(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Loose, E> {
+        Ok(Loose::Text(v))
+    }
+    fn visit_unit<E>(self) -> Result<Loose, E> {
+        Ok(Loose::Null)
+    }
+    fn visit_none<E>(self) -> Result<Loose, E> {
+        Ok(Loose::Null)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Loose, D::Error> {
+        Loose::deserialize(d)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Loose, A::Error> {
+        let mut items = Vec::new();
+        while let Some(v) = seq.next_element::<Loose>()? {
+            items.push(v);
+        }
+        Ok(Loose::List(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Loose, A::Error> {
+        let mut fields = Vec::new();
+        while let Some((k, v)) = map.next_entry::<String, Loose>()? {
+            fields.push((k, v));
+        }
+        Ok(Loose::Fields(fields))
+    }
+}
+
 const FIRST_KEYS: [&str; 6] = ["toggle", "if", "condition", "change", "name", "label"];
 
-/// A JSON value as one line of text: strings as they are, objects as `key: value` pairs.
-pub fn value_text(v: &Value) -> String {
+/// A value as one line of text: strings as they are, objects as `key: value` pairs.
+pub fn value_text(v: &Loose) -> String {
     match v {
-        Value::Null => String::new(),
-        Value::String(s) => s.clone(),
-        Value::Bool(b) => if *b { "yes" } else { "no" }.to_owned(),
-        Value::Number(n) => n.to_string(),
-        Value::Array(a) => a.iter().map(value_text).collect::<Vec<_>>().join(", "),
-        Value::Object(o) => {
-            // What a what-if toggles reads first; the rest in key order.
+        Loose::Null => String::new(),
+        Loose::Text(s) => s.clone(),
+        Loose::Bool(b) => if *b { "yes" } else { "no" }.to_owned(),
+        Loose::Number(n) => n.to_string(),
+        Loose::List(a) => a.iter().map(value_text).collect::<Vec<_>>().join(", "),
+        Loose::Fields(o) => {
+            // What a what-if toggles reads first; the rest in the order sent.
             let rank = |k: &str| {
                 FIRST_KEYS
                     .iter()
@@ -255,11 +336,24 @@ mod tests {
         assert_eq!(t.deciding_step(), Some(1));
         assert!(!t.steps[0].is_match() && t.steps[1].is_match());
         assert_eq!(value_text(&t.query), "client ip: 203.0.113.9; sasl: no");
+        assert_eq!(value_text(&Loose::Number(25.0)), "25");
         assert_eq!(value_text(&t.reply), "554 5.7.1 Relay access denied");
         assert_eq!(
             value_text(&t.what_if[0]),
             "toggle: authenticated; decision: permit"
         );
+    }
+
+    #[test]
+    fn a_relay_trace_of_another_shape_still_reads() {
+        let json = r#"{"report":{"relay_trace":{"query":{"client":{"ip":"192.0.2.8","sasl":null},"rcpt":["a@example.com"]},
+            "steps":[{"list":"smtpd_recipient_restrictions","restriction":"reject_unauth_destination","matched":"yes","reason":"not local","extra":1.5}],
+            "decision":{"step":0,"action":"reject"},"reply":{"code":554,"text":"Relay access denied"},"what_if":[],"new_field":true}}}"#;
+        let t = parse_result(json).report.relay_trace.unwrap();
+        assert_eq!(t.deciding_step(), Some(0));
+        assert!(t.steps[0].is_match());
+        assert_eq!(value_text(&t.query), "client: ip: 192.0.2.8; rcpt: a@example.com");
+        assert_eq!(value_text(&t.reply), "code: 554; text: Relay access denied");
     }
 
     #[test]
