@@ -352,7 +352,10 @@ mod tests {
         let t = parse_result(json).report.relay_trace.unwrap();
         assert_eq!(t.deciding_step(), Some(0));
         assert!(t.steps[0].is_match());
-        assert_eq!(value_text(&t.query), "client: ip: 192.0.2.8; rcpt: a@example.com");
+        assert_eq!(
+            value_text(&t.query),
+            "client: ip: 192.0.2.8; rcpt: a@example.com"
+        );
         assert_eq!(value_text(&t.reply), "code: 554; text: Relay access denied");
     }
 
