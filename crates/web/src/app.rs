@@ -1,0 +1,975 @@
+//! The page: toolbar, paste area and results. Analysis runs on each edit (debounced) and on
+//! Ctrl/Cmd+Enter; small pastes on the main thread, large ones in the worker that `web/boot.js`
+//! starts (the same wasm module), with progress shown meanwhile. Everything the person pasted is
+//! shown through text nodes only.
+
+use crate::editor::{set_textarea_value, textarea_value, Editor, Reveal, Snapshot, BIG_PASTE};
+use crate::examples::EXAMPLES;
+use crate::hover::HoverContext;
+use crate::lines::{LineIndex, Mark};
+use crate::markdown;
+use crate::model::{parse_result, to_json, value_text, FindingView, PageResult, RelayTraceView};
+use gloo_timers::callback::{Interval, Timeout};
+use js_sys::Reflect;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+/// Pastes at least this long are analysed in the worker.
+pub const WORKER_THRESHOLD: usize = 256 * 1024;
+const DEBOUNCE_MS: u32 = 150;
+/// Evidence items listed per finding (a 10 MB log can give thousands; all stay highlighted).
+const MAX_EVIDENCE_SHOWN: usize = 12;
+const DEBOUNCE_LARGE_MS: u32 = 400;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `window.mailtriageWorker.analyze(id, text)` from `web/boot.js`.
+    #[wasm_bindgen(catch, js_namespace = mailtriageWorker, js_name = analyze)]
+    fn worker_analyze(id: u32, text: &str) -> Result<(), JsValue>;
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Theme {
+    System,
+    Light,
+    Dark,
+}
+
+impl Theme {
+    fn next(self) -> Theme {
+        match self {
+            Theme::System => Theme::Light,
+            Theme::Light => Theme::Dark,
+            Theme::Dark => Theme::System,
+        }
+    }
+    fn name(self) -> &'static str {
+        match self {
+            Theme::System => "system",
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+}
+
+pub enum Msg {
+    Input,
+    BigPaste(String),
+    /// A dropped file's text: replaces the paste.
+    File(String),
+    Run,
+    WorkerDone(u32, String, f64),
+    Tick,
+    Select(usize),
+    Pick(usize),
+    RevealSpan(usize, usize),
+    Example(String),
+    CopyMarkdown,
+    CopySnippet(usize),
+    Copied(String),
+    ToggleTheme,
+    Clear,
+}
+
+/// `mailtriageWorker.onresult(id, json, ms)`.
+type WorkerCallback = Closure<dyn FnMut(u32, String, f64)>;
+
+struct Busy {
+    id: u32,
+    bytes: usize,
+    started: f64,
+    text: String,
+}
+
+pub struct App {
+    textarea: NodeRef,
+    /// A large paste, shown in the read-only view instead of the textarea (see editor.rs).
+    big: Option<Rc<String>>,
+    snapshot: Rc<Snapshot>,
+    result: Rc<PageResult>,
+    /// The core's report when the analysis ran here (for Markdown on demand); `None` after the
+    /// worker's, which sends its Markdown along.
+    report: Option<Rc<mailtriage::Report>>,
+    generation: u64,
+    debounce: Option<Timeout>,
+    busy: Option<Busy>,
+    next_id: u32,
+    ticker: Option<Interval>,
+    active: Option<usize>,
+    reveal: Option<Reveal>,
+    nonce: u32,
+    stale: bool,
+    last_ms: Option<(f64, &'static str)>,
+    status: Option<String>,
+    status_timer: Option<Timeout>,
+    theme: Theme,
+    _worker_cb: Option<WorkerCallback>,
+}
+
+fn now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or(0.0)
+}
+
+fn perf_mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}
+
+/// Measuring hooks for `tools/measure-page.mjs` and the browser tests.
+fn expose(name: &str, v: &JsValue) {
+    if let Some(w) = web_sys::window() {
+        let _ = Reflect::set(&w, &JsValue::from_str(name), v);
+    }
+}
+
+fn stored_theme() -> Theme {
+    let v = web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item("mailtriage-theme").ok().flatten());
+    match v.as_deref() {
+        Some("light") => Theme::Light,
+        Some("dark") => Theme::Dark,
+        _ => Theme::System,
+    }
+}
+
+fn apply_theme(t: Theme) {
+    let Some(w) = web_sys::window() else { return };
+    if let Some(root) = w.document().and_then(|d| d.document_element()) {
+        let _ = match t {
+            Theme::System => root.remove_attribute("data-theme"),
+            _ => root.set_attribute("data-theme", t.name()),
+        };
+    }
+    if let Ok(Some(s)) = w.local_storage() {
+        let _ = s.set_item("mailtriage-theme", t.name());
+    }
+}
+
+/// Writes to the clipboard (async Clipboard API; `execCommand("copy")` where it is missing).
+fn copy_to_clipboard(text: &str, done: Callback<String>) {
+    let Some(w) = web_sys::window() else { return };
+    let clip = Reflect::get(&w.navigator(), &"clipboard".into()).unwrap_or(JsValue::UNDEFINED);
+    let write = Reflect::get(&clip, &"writeText".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    if let Some(f) = write {
+        if let Ok(p) = f.call1(&clip, &JsValue::from_str(text)) {
+            if let Ok(p) = p.dyn_into::<js_sys::Promise>() {
+                let ok = done.clone();
+                let ok = Closure::once(move |_: JsValue| ok.emit("Copied".into()));
+                let err = Closure::once(move |_: JsValue| done.emit("Copy failed".into()));
+                let _ = p.then2(&ok, &err);
+                ok.forget();
+                err.forget();
+                return;
+            }
+        }
+    }
+    let Some(doc) = w.document() else { return };
+    let ok = (|| -> Option<bool> {
+        let ta = doc
+            .create_element("textarea")
+            .ok()?
+            .dyn_into::<web_sys::HtmlTextAreaElement>()
+            .ok()?;
+        ta.set_value(text);
+        doc.body()?.append_child(&ta).ok()?;
+        ta.select();
+        let exec = Reflect::get(&doc, &"execCommand".into())
+            .ok()?
+            .dyn_into::<js_sys::Function>()
+            .ok()?;
+        let r = exec.call1(&doc, &"copy".into()).ok()?.as_bool();
+        ta.remove();
+        r
+    })();
+    done.emit(
+        if ok == Some(true) {
+            "Copied"
+        } else {
+            "Copy failed"
+        }
+        .into(),
+    );
+}
+
+fn fmt_bytes(n: usize) -> String {
+    if n >= 1 << 20 {
+        format!("{:.1} MB", n as f64 / (1 << 20) as f64)
+    } else {
+        format!("{:.0} KB", (n as f64 / 1024.0).max(1.0))
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+impl App {
+    fn install(&mut self, text: String, result: PageResult, ms: f64, place: &'static str) {
+        self.generation += 1;
+        let mut marks: Vec<Mark> = result
+            .report
+            .findings
+            .iter()
+            .enumerate()
+            .flat_map(|(fi, f)| {
+                f.evidence
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, e)| e.start < e.end && e.end <= text.len())
+                    .map(move |(ei, e)| Mark {
+                        start: e.start,
+                        end: e.end,
+                        finding: fi,
+                        evidence: ei,
+                    })
+            })
+            .collect();
+        // Wider spans first, so a narrower one inside is drawn on top.
+        marks.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+        let findings = result
+            .report
+            .findings
+            .iter()
+            .map(|f| {
+                (
+                    f.title.clone(),
+                    f.severity.clone(),
+                    f.evidence.iter().map(|e| e.label.clone()).collect(),
+                )
+            })
+            .collect();
+        let hover = HoverContext::new(&result.report.segments, &result.segment_facts);
+        let index = LineIndex::new(&text);
+        self.snapshot = Rc::new(Snapshot {
+            generation: self.generation,
+            longest_line: index.longest_line(),
+            index,
+            text,
+            marks,
+            findings,
+            hover,
+        });
+        self.result = Rc::new(result);
+        self.report = None;
+        self.active = None;
+        self.stale = false;
+        self.last_ms = Some((ms, place));
+        perf_mark("mailtriage:analysed");
+        expose("__mailtriage_last_ms", &JsValue::from_f64(ms));
+        expose("__mailtriage_last_where", &JsValue::from_str(place));
+        expose(
+            "__mailtriage_generation",
+            &JsValue::from_f64(self.generation as f64),
+        );
+    }
+
+    fn run(&mut self, ctx: &Context<Self>) {
+        self.debounce = None;
+        let text = match &self.big {
+            Some(t) => String::clone(t),
+            None => textarea_value(&self.textarea),
+        };
+        if text.len() >= WORKER_THRESHOLD {
+            self.next_id += 1;
+            let id = self.next_id;
+            if worker_analyze(id, &text).is_ok() {
+                let bytes = text.len();
+                self.busy = Some(Busy {
+                    id,
+                    bytes,
+                    started: now(),
+                    text,
+                });
+                let link = ctx.link().clone();
+                self.ticker = Some(Interval::new(100, move || link.send_message(Msg::Tick)));
+                return;
+            }
+        }
+        // Small pastes (or no worker): right here.
+        self.busy = None;
+        self.ticker = None;
+        perf_mark("mailtriage:analysis-start");
+        let t0 = now();
+        let report = mailtriage::analyze(&text, &mailtriage::Options::default());
+        let core_ms = now() - t0;
+        let result = parse_result(&to_json(&report, &text, String::new()));
+        let ms = now() - t0;
+        expose("__mailtriage_core_ms", &JsValue::from_f64(core_ms));
+        self.install(text, result, ms, "page");
+        self.report = Some(Rc::new(report));
+    }
+
+    fn reveal(&mut self, start: usize, end: usize) {
+        self.nonce += 1;
+        self.reveal = Some(Reveal {
+            start,
+            end,
+            nonce: self.nonce,
+        });
+    }
+
+    fn flash_status(&mut self, ctx: &Context<Self>, s: String) {
+        self.status = Some(s);
+        let link = ctx.link().clone();
+        self.status_timer = Some(Timeout::new(2500, move || {
+            link.send_message(Msg::Copied(String::new()))
+        }));
+    }
+
+    fn view_toolbar(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let onchange = link.batch_callback(|e: Event| {
+            let sel = e.target_dyn_into::<HtmlSelectElement>()?;
+            let v = sel.value();
+            sel.set_value("");
+            (!v.is_empty()).then_some(Msg::Example(v))
+        });
+        let has_report = !self.snapshot.text.is_empty() || self.big.is_some();
+        html! {
+            <div class="toolbar" role="group" aria-label="Actions">
+                <label class="examples">
+                    <span class="visually-hidden">{ "Load an example" }</span>
+                    <select id="examples" {onchange} aria-label="Load an example">
+                        <option value="" selected=true>{ "Examples…" }</option>
+                        <optgroup label="One kind of input">
+                            { for EXAMPLES.iter().filter(|e| !e.case).map(|e| html! { <option value={e.id}>{ e.label }</option> }) }
+                        </optgroup>
+                        <optgroup label="Whole cases">
+                            { for EXAMPLES.iter().filter(|e| e.case).map(|e| html! { <option value={e.id}>{ e.label }</option> }) }
+                        </optgroup>
+                    </select>
+                </label>
+                <button id="run" type="button" onclick={link.callback(|_| Msg::Run)} title="Ctrl+Enter / ⌘+Enter">{ "Analyse" }</button>
+                <button id="copy-md" type="button" disabled={!has_report} onclick={link.callback(|_| Msg::CopyMarkdown)}>{ "Copy as Markdown" }</button>
+                <button id="clear" type="button" disabled={!has_report} onclick={link.callback(|_| Msg::Clear)}>{ "Clear" }</button>
+                <button id="theme" type="button" onclick={link.callback(|_| Msg::ToggleTheme)}
+                        aria-label={format!("Colour theme: {} (switch)", self.theme.name())}>
+                    { format!("Theme: {}", self.theme.name()) }
+                </button>
+                <span class="status" role="status">{ self.status.clone().unwrap_or_default() }</span>
+            </div>
+        }
+    }
+
+    fn count_text(&self) -> String {
+        let r = &self.result.report;
+        if let Some(b) = &self.busy {
+            return format!("Analysing {} in the background…", fmt_bytes(b.bytes));
+        }
+        if self.snapshot.text.is_empty() {
+            return "Nothing pasted yet.".into();
+        }
+        let kinds = r.segments.iter().filter(|s| s.kind != "prose").count();
+        let mut parts = vec![
+            plural(r.findings.len(), "finding", "findings"),
+            plural(kinds, "input recognised", "inputs recognised"),
+        ];
+        if !r.bounces.is_empty() {
+            parts.push(plural(
+                r.bounces.len(),
+                "bounced recipient",
+                "bounced recipients",
+            ));
+        }
+        parts.join(", ")
+    }
+
+    fn view_progress(&self) -> Html {
+        match &self.busy {
+            None => html! {},
+            Some(b) => html! {
+                <div class="progress" id="progress">
+                    <progress aria-label="Analysis in progress"></progress>
+                    <span>{ format!("{} · {:.1} s — the page stays usable", fmt_bytes(b.bytes), (now() - b.started) / 1000.0) }</span>
+                </div>
+            },
+        }
+    }
+
+    fn view_empty(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        html! {
+            <div class="empty" id="empty-state">
+                <h2>{ "Paste what you have" }</h2>
+                <p>{ "Any mix of these, as they are — the page finds each part by itself:" }</p>
+                <ul>
+                    <li><code>{ "postconf -n" }</code>{ " — your Postfix main.cf settings" }</li>
+                    <li><code>{ "postconf -Mf" }</code>{ " — your master.cf services" }</li>
+                    <li><code>{ "doveconf -n" }</code>{ " — your Dovecot settings" }</li>
+                    <li>{ "a bounce message (best with its headers: “show original” / “view source”)" }</li>
+                    <li>{ "mail log lines, e.g. from " }<code>{ "/var/log/mail.log" }</code>{ " or " }<code>{ "journalctl -u postfix" }</code></li>
+                    <li>{ "an SMTP session transcript, or the error dialog of Outlook, Thunderbird or Apple Mail" }</li>
+                </ul>
+                <p>{ "Paste with Ctrl+V (⌘V), or drop a file (a log, a saved .eml bounce) onto the paste area. Large logs are fine: up to 10 MB stay responsive." }</p>
+                <p class="privacy"><strong>{ "Nothing leaves your browser." }</strong>{ " The analysis runs on this page, in WebAssembly; the page sends no network requests, so passwords or addresses in the paste stay on your machine." }</p>
+                <p>{ "Or start from an example:" }</p>
+                <div class="example-buttons">
+                    { for EXAMPLES.iter().filter(|e| e.case).map(|e| {
+                        let id = e.id.to_owned();
+                        html! { <button type="button" class="example" onclick={link.callback(move |_| Msg::Example(id.clone()))}>{ e.label }</button> }
+                    }) }
+                </div>
+            </div>
+        }
+    }
+
+    fn lines_of(&self, start: usize, end: usize) -> (usize, usize) {
+        let ix = &self.snapshot.index;
+        (
+            ix.line_of(start) + 1,
+            ix.line_of(end.saturating_sub(1).max(start)) + 1,
+        )
+    }
+
+    fn view_segments(&self, ctx: &Context<Self>) -> Html {
+        let facts = &self.result.segment_facts;
+        let segs: Vec<_> = self
+            .result
+            .report
+            .segments
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.kind != "prose")
+            .collect();
+        if segs.is_empty() {
+            return html! { <p class="muted">{ "No configuration, log, bounce or dialog recognised — only prose. Paste the command output itself." }</p> };
+        }
+        html! {
+            <ul class="chips" aria-label="Recognised inputs" id="segments">
+                { for segs.into_iter().map(|(i, s)| {
+                    let (a, b) = self.lines_of(s.start, s.end);
+                    let (st, en) = (s.start, s.end);
+                    let label = facts
+                        .get(i)
+                        .map(|f| f.label.clone())
+                        .filter(|l| !l.is_empty())
+                        .unwrap_or_else(|| s.kind.replace('_', " "));
+                    html! {
+                        <li>
+                            <button type="button" class="chip" data-kind={s.kind.clone()}
+                                    onclick={ctx.link().callback(move |_| Msg::RevealSpan(st, en))}
+                                    aria-label={format!("{label}, lines {a} to {b}: show in the paste")}>
+                                <span class="chip-kind">{ label }</span>
+                                if let Some(v) = &s.version { <span class="chip-version">{ v.clone() }</span> }
+                                <span class="chip-lines">{ if a == b { format!("line {a}") } else { format!("lines {a}–{b}") } }</span>
+                            </button>
+                        </li>
+                    }
+                }) }
+            </ul>
+        }
+    }
+
+    fn excerpt(&self, start: usize, end: usize) -> String {
+        let t = &self.snapshot.text;
+        let s = crate::lines::ceil_boundary(t, start);
+        let e = crate::lines::ceil_boundary(t, end.max(s));
+        let first = t[s..e].lines().next().unwrap_or("").trim();
+        let mut out: String = first.chars().take(140).collect();
+        if first.chars().count() > 140 {
+            out.push('…');
+        }
+        out
+    }
+
+    fn view_finding(&self, ctx: &Context<Self>, i: usize, f: &FindingView) -> Html {
+        let link = ctx.link();
+        let active = self.active == Some(i);
+        let conf = (f.confidence * 100.0).round() as u32;
+        let shown = f.evidence.len().min(MAX_EVIDENCE_SHOWN);
+        let evidence: Html = f
+            .evidence
+            .iter()
+            .take(shown)
+            .filter(|e| e.end <= self.snapshot.text.len())
+            .map(|e| {
+                let (a, _) = self.lines_of(e.start, e.end);
+                let (st, en) = (e.start, e.end);
+                let onclick = link.batch_callback(move |_| vec![Msg::Select(i), Msg::RevealSpan(st, en)]);
+                html! {
+                    <li>
+                        <button type="button" class="evidence-link" {onclick}>
+                            { format!("Line {a}") }{ if e.label.is_empty() { String::new() } else { format!(" · {}", e.label) } }
+                        </button>
+                        <code class="excerpt">{ self.excerpt(e.start, e.end) }</code>
+                    </li>
+                }
+            })
+            .collect();
+        html! {
+            <li class={classes!("finding", format!("sev-{}", f.severity), active.then_some("active"))} id={format!("finding-{i}")} data-id={f.id.clone()}>
+                <button type="button" class="finding-head" aria-pressed={active.to_string()} onclick={link.callback(move |_| Msg::Select(i))}>
+                    <span class={classes!("sev", format!("sev-{}", f.severity))}>{ f.severity.clone() }</span>
+                    <span class="finding-title">{ f.title.clone() }</span>
+                    <span class="confidence" title="confidence">{ format!("{conf}%") }</span>
+                </button>
+                if !f.summary.is_empty() { <p class="summary">{ markdown::view_inline(&f.summary) }</p> }
+                if !f.evidence.is_empty() {
+                    <div class="block">
+                        <h4>{ "Evidence in your paste" }</h4>
+                        <ul class="evidence">{ evidence }</ul>
+                        if f.evidence.len() > shown {
+                            <p class="muted">{ format!("… and {} more places, all highlighted in the paste.", f.evidence.len() - shown) }</p>
+                        }
+                    </div>
+                }
+                if let Some(fix) = &f.fix {
+                    <div class="block fix">
+                        <h4>{ "Fix" }</h4>
+                        <p>{ markdown::view_inline(&fix.text) }</p>
+                        if let Some(sn) = &fix.snippet {
+                            <div class="snippet-wrap">
+                                <pre class="snippet"><code>{ sn.trim_end().to_owned() }</code></pre>
+                                <button type="button" class="copy-snippet" onclick={link.callback(move |_| Msg::CopySnippet(i))}
+                                        aria-label={format!("Copy the fix for {}", f.title)}>{ "Copy" }</button>
+                            </div>
+                        }
+                    </div>
+                }
+                if !f.why.is_empty() {
+                    <details class="block why" open={i == 0}>
+                        <summary>{ "Why" }</summary>
+                        <div class="md">{ markdown::view(&f.why) }</div>
+                    </details>
+                }
+                if !f.dead_ends.is_empty() {
+                    <details class="block dead-ends">
+                        <summary>{ format!("What will not help ({})", f.dead_ends.len()) }</summary>
+                        <ul>
+                            { for f.dead_ends.iter().map(|d| html! { <li><strong>{ markdown::view_inline(&d.attempt) }</strong>{ " — " }{ markdown::view_inline(&d.why) }</li> }) }
+                        </ul>
+                    </details>
+                }
+                if !f.references.is_empty() {
+                    <p class="refs">{ "References: " }
+                        { for f.references.iter().enumerate().map(|(k, r)| html! {
+                            <>
+                                if k > 0 { { ", " } }
+                                if let Some(u) = r.url.as_ref().filter(|u| u.starts_with("https://") || u.starts_with("http://")) {
+                                    <a href={u.clone()} target="_blank" rel="noopener noreferrer">{ r.title.clone() }</a>
+                                } else { { r.title.clone() } }
+                            </>
+                        }) }
+                    </p>
+                }
+                <p class="meta"><code>{ f.id.clone() }</code>
+                    if let Some(side) = &f.side { { format!(" · to act: {}", side.replace('_', " ")) } }
+                </p>
+            </li>
+        }
+    }
+
+    fn view_relay_trace(&self, t: &RelayTraceView) -> Html {
+        let decided = t.deciding_step();
+        html! {
+            <section class="relay-trace" id="relay-trace" aria-labelledby="relay-h">
+                <h3 id="relay-h">{ "Relay decision, step by step" }</h3>
+                if !t.query.is_null() { <p class="muted">{ value_text(&t.query) }</p> }
+                <div class="table-wrap">
+                    <table>
+                        <thead><tr><th scope="col">{ "list" }</th><th scope="col">{ "restriction" }</th><th scope="col">{ "matched" }</th><th scope="col">{ "why" }</th></tr></thead>
+                        <tbody>
+                            { for t.steps.iter().enumerate().map(|(k, s)| html! {
+                                <tr class={classes!((decided == Some(k)).then_some("decided"))}>
+                                    <td>{ value_text(&s.list) }</td>
+                                    <td><code>{ value_text(&s.restriction) }</code></td>
+                                    <td>{ if s.is_match() { "yes" } else { "no" } }{ if decided == Some(k) { " — decides" } else { "" } }</td>
+                                    <td>{ value_text(&s.reason) }</td>
+                                </tr>
+                            }) }
+                        </tbody>
+                    </table>
+                </div>
+                if decided.is_none() && !t.decision.is_null() { <p><strong>{ "Decision: " }</strong>{ value_text(&t.decision) }</p> }
+                if !t.reply.is_null() { <p><strong>{ "Reply: " }</strong><code>{ value_text(&t.reply) }</code></p> }
+                if !t.what_if.is_empty() {
+                    <ul class="what-if">
+                        { for t.what_if.iter().map(|w| html! { <li>{ "What if — " }{ value_text(w) }</li> }) }
+                    </ul>
+                }
+            </section>
+        }
+    }
+
+    fn view_bounces(&self) -> Html {
+        let b = &self.result.report.bounces;
+        if b.is_empty() {
+            return html! {};
+        }
+        html! {
+            <section aria-labelledby="bounces-h" id="bounces">
+                <h3 id="bounces-h">{ "Bounced recipients" }</h3>
+                <div class="table-wrap">
+                    <table>
+                        <thead><tr>
+                            <th scope="col">{ "recipient" }</th><th scope="col">{ "reason" }</th><th scope="col">{ "hard/soft" }</th>
+                            <th scope="col">{ "status" }</th><th scope="col">{ "reply" }</th><th scope="col">{ "remote MTA" }</th>
+                        </tr></thead>
+                        <tbody>
+                            { for b.iter().map(|r| html! {
+                                <tr>
+                                    <td>{ r.recipient.clone() }</td>
+                                    <td>{ r.reason.clone() }</td>
+                                    <td>{ if r.hard { "hard" } else { "soft" } }</td>
+                                    <td>{ r.status.clone() }</td>
+                                    <td>{ r.reply_code.clone() }</td>
+                                    <td>{ r.remote_mta.clone() }</td>
+                                </tr>
+                            }) }
+                        </tbody>
+                    </table>
+                </div>
+            </section>
+        }
+    }
+
+    fn view_notes(&self, ctx: &Context<Self>) -> Html {
+        let n = &self.result.report.notes;
+        if n.is_empty() {
+            return html! {};
+        }
+        html! {
+            <details class="notes" id="notes">
+                <summary>{ format!("Notes from the readers ({})", n.len()) }</summary>
+                <ul>
+                    { for n.iter().take(200).map(|note| {
+                        let (a, _) = self.lines_of(note.start, note.end);
+                        let (st, en) = (note.start, note.end);
+                        html! {
+                            <li>
+                                <button type="button" class="evidence-link" onclick={ctx.link().callback(move |_| Msg::RevealSpan(st, en))}>{ format!("Line {a}") }</button>
+                                { format!(" {} — {}", note.source, note.message) }
+                            </li>
+                        }
+                    }) }
+                </ul>
+            </details>
+        }
+    }
+
+    fn view_results(&self, ctx: &Context<Self>) -> Html {
+        let r = &self.result.report;
+        let empty = self.snapshot.text.is_empty() && self.busy.is_none();
+        html! {
+            <section class="results" aria-labelledby="results-h">
+                <h2 id="results-h" class="visually-hidden">{ "Diagnosis" }</h2>
+                <div class="summary-line">
+                    <p id="result-count" aria-live="polite" aria-atomic="true">{ self.count_text() }</p>
+                    if let Some((ms, place)) = self.last_ms {
+                        if !empty { <p class="timing" id="timing">{ format!("analysed in {ms:.1} ms{}", if place == "worker" { " (background)" } else { "" }) }</p> }
+                    }
+                </div>
+                { self.view_progress() }
+                if empty { { self.view_empty(ctx) } } else if self.busy.is_some() && r.segments.is_empty() {
+                    // First analysis of this text still running: nothing to say yet.
+                } else {
+                    { self.view_segments(ctx) }
+                    if let Some(t) = &r.relay_trace { { self.view_relay_trace(t) } }
+                    if r.findings.is_empty() {
+                        <p class="muted" id="no-findings">{ "No findings for this paste. Add the configuration or log lines that go with it (for a relay problem: postconf -n, postconf -Mf and the log line)." }</p>
+                    } else {
+                        <ol class="findings" id="findings">
+                            { for r.findings.iter().enumerate().map(|(i, f)| self.view_finding(ctx, i, f)) }
+                        </ol>
+                    }
+                    { self.view_bounces() }
+                    { self.view_notes(ctx) }
+                }
+            </section>
+        }
+    }
+}
+
+impl Component for App {
+    type Message = Msg;
+    type Properties = ();
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let theme = stored_theme();
+        apply_theme(theme);
+        // Results from the worker come back through `mailtriageWorker.onresult`.
+        let link = ctx.link().clone();
+        let cb = WorkerCallback::new(move |id, json, ms| {
+            link.send_message(Msg::WorkerDone(id, json, ms))
+        });
+        let worker_cb = web_sys::window().and_then(|w| {
+            let mw = Reflect::get(&w, &"mailtriageWorker".into()).ok()?;
+            if mw.is_undefined() {
+                return None;
+            }
+            Reflect::set(&mw, &"onresult".into(), cb.as_ref()).ok()?;
+            Some(cb)
+        });
+        App {
+            textarea: NodeRef::default(),
+            big: None,
+            snapshot: Rc::new(Snapshot::default()),
+            result: Rc::new(PageResult::default()),
+            report: None,
+            generation: 0,
+            debounce: None,
+            busy: None,
+            next_id: 0,
+            ticker: None,
+            active: None,
+            reveal: None,
+            nonce: 0,
+            stale: false,
+            last_ms: None,
+            status: None,
+            status_timer: None,
+            theme,
+            _worker_cb: worker_cb,
+        }
+    }
+
+    fn rendered(&mut self, _ctx: &Context<Self>, first: bool) {
+        if first {
+            perf_mark("mailtriage:interactive");
+            expose("__mailtriage_ready", &JsValue::TRUE);
+        }
+    }
+
+    fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        match msg {
+            Msg::Input => {
+                let was_stale = self.stale;
+                self.stale = true;
+                let len = textarea_value_len(&self.textarea);
+                let link = ctx.link().clone();
+                let ms = if len >= WORKER_THRESHOLD {
+                    DEBOUNCE_LARGE_MS
+                } else {
+                    DEBOUNCE_MS
+                };
+                self.debounce = Some(Timeout::new(ms, move || link.send_message(Msg::Run)));
+                !was_stale
+            }
+            Msg::BigPaste(pasted) => {
+                if self.big.is_some() && pasted.len() < BIG_PASTE {
+                    // A small paste into the large view replaces it and goes back to editing.
+                    self.big = None;
+                    set_textarea_value(&self.textarea, &pasted);
+                    self.run(ctx);
+                    return true;
+                }
+                let text = if self.big.is_some() {
+                    pasted
+                } else {
+                    splice_at_selection(&self.textarea, &pasted)
+                };
+                // Show the text at once; marks come with the analysis.
+                self.generation += 1;
+                let index = LineIndex::new(&text);
+                self.snapshot = Rc::new(Snapshot {
+                    generation: self.generation,
+                    longest_line: index.longest_line(),
+                    index,
+                    text: text.clone(),
+                    ..Snapshot::default()
+                });
+                self.result = Rc::new(PageResult::default());
+                self.report = None;
+                self.active = None;
+                self.stale = true;
+                self.big = Some(Rc::new(text));
+                set_textarea_value(&self.textarea, "");
+                self.run(ctx);
+                true
+            }
+            Msg::File(text) => {
+                if text.len() >= BIG_PASTE {
+                    set_textarea_value(&self.textarea, "");
+                    self.big = Some(Rc::new(String::new()));
+                    return Component::update(self, ctx, Msg::BigPaste(text));
+                }
+                self.big = None;
+                set_textarea_value(&self.textarea, &text);
+                self.run(ctx);
+                true
+            }
+            Msg::Run => {
+                self.run(ctx);
+                true
+            }
+            Msg::WorkerDone(id, json, ms) => {
+                let Some(b) = self.busy.take_if(|b| b.id == id) else {
+                    return false;
+                };
+                self.ticker = None;
+                let t0 = now();
+                let result = parse_result(&json);
+                expose("__mailtriage_last_parse_ms", &JsValue::from_f64(now() - t0));
+                expose(
+                    "__mailtriage_last_json_bytes",
+                    &JsValue::from_f64(json.len() as f64),
+                );
+                self.install(b.text, result, ms, "worker");
+                expose(
+                    "__mailtriage_last_total_ms",
+                    &JsValue::from_f64(now() - b.started),
+                );
+                true
+            }
+            Msg::Tick => self.busy.is_some(),
+            Msg::Select(i) => {
+                self.active = Some(i);
+                if let Some(e) = self
+                    .result
+                    .report
+                    .findings
+                    .get(i)
+                    .and_then(|f| f.evidence.first())
+                {
+                    let (s, e) = (e.start, e.end);
+                    self.reveal(s, e);
+                }
+                true
+            }
+            Msg::Pick(i) => {
+                self.active = Some(i);
+                if let Some(el) = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.get_element_by_id(&format!("finding-{i}")))
+                {
+                    el.scroll_into_view();
+                }
+                true
+            }
+            Msg::RevealSpan(s, e) => {
+                self.reveal(s, e);
+                true
+            }
+            Msg::Example(id) => {
+                if let Some(e) = EXAMPLES.iter().find(|e| e.id == id) {
+                    self.big = None;
+                    set_textarea_value(&self.textarea, e.text);
+                    self.run(ctx);
+                }
+                true
+            }
+            Msg::CopyMarkdown => {
+                let md = match &self.report {
+                    Some(r) if self.result.markdown.is_empty() => {
+                        mailtriage::render::markdown(r, &self.snapshot.text)
+                    }
+                    _ => self.result.markdown.clone(),
+                };
+                copy_to_clipboard(&md, ctx.link().callback(Msg::Copied));
+                expose("__mailtriage_last_copy", &JsValue::from_str(&md));
+                false
+            }
+            Msg::CopySnippet(i) => {
+                if let Some(sn) = self
+                    .result
+                    .report
+                    .findings
+                    .get(i)
+                    .and_then(|f| f.fix.as_ref())
+                    .and_then(|f| f.snippet.clone())
+                {
+                    copy_to_clipboard(sn.trim_end(), ctx.link().callback(Msg::Copied));
+                }
+                false
+            }
+            Msg::Copied(s) => {
+                if s.is_empty() {
+                    self.status = None;
+                } else {
+                    self.flash_status(ctx, s);
+                }
+                true
+            }
+            Msg::ToggleTheme => {
+                self.theme = self.theme.next();
+                apply_theme(self.theme);
+                true
+            }
+            Msg::Clear => {
+                self.big = None;
+                set_textarea_value(&self.textarea, "");
+                self.run(ctx);
+                true
+            }
+        }
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let onkeydown = link.batch_callback(|e: KeyboardEvent| {
+            ((e.ctrl_key() || e.meta_key()) && e.key() == "Enter").then(|| {
+                e.prevent_default();
+                Msg::Run
+            })
+        });
+        html! {
+            <div class="app" {onkeydown}>
+                <header class="top">
+                    <div class="brand">
+                        <h1>{ "mailtriage" }</h1>
+                        <p class="tagline">{ "Paste Postfix/Dovecot config, logs or a bounce — see what went wrong, the evidence, and the fix. Nothing leaves your browser." }</p>
+                    </div>
+                    { self.view_toolbar(ctx) }
+                </header>
+                <main class="main">
+                    <section class="input" aria-label="Your paste">
+                        <p id="paste-help" class="visually-hidden">{ "Analysis runs as you type; press Control+Enter to analyse at once. Highlighted text is evidence for a finding." }</p>
+                        if let Some(b) = &self.big {
+                            <p class="big-banner" id="big-banner">
+                                { format!("Large paste ({}): shown read-only so the page stays responsive. Paste again to replace it, or Clear.", fmt_bytes(b.len())) }
+                            </p>
+                        }
+                        <Editor
+                            big={self.big.is_some()}
+                            on_big_paste={link.callback(Msg::BigPaste)}
+                            on_file={link.callback(Msg::File)}
+                            textarea={self.textarea.clone()}
+                            snapshot={self.snapshot.clone()}
+                            active={self.active}
+                            reveal={self.reveal}
+                            stale={self.stale}
+                            on_input={link.callback(|_| Msg::Input)}
+                            on_pick={link.callback(Msg::Pick)}
+                        />
+                    </section>
+                    { self.view_results(ctx) }
+                </main>
+            </div>
+        }
+    }
+}
+
+/// The textarea's text with `pasted` in place of its selection (what a paste would make).
+fn splice_at_selection(r: &NodeRef, pasted: &str) -> String {
+    let Some(t) = r.cast::<web_sys::HtmlTextAreaElement>() else {
+        return pasted.to_owned();
+    };
+    let value = t.value();
+    if value.is_empty() {
+        return pasted.to_owned();
+    }
+    let to_byte = |u16pos: u32| crate::lines::byte_offset(&value, u16pos as usize);
+    let a = to_byte(t.selection_start().ok().flatten().unwrap_or(0));
+    let b = to_byte(t.selection_end().ok().flatten().unwrap_or(0)).max(a);
+    let mut out = String::with_capacity(value.len() + pasted.len());
+    out.push_str(&value[..a]);
+    out.push_str(pasted);
+    out.push_str(&value[b..]);
+    out
+}
+
+fn textarea_value_len(r: &NodeRef) -> usize {
+    r.cast::<web_sys::HtmlTextAreaElement>()
+        .map(|t| t.text_length() as usize)
+        .unwrap_or(0)
+}

@@ -1,0 +1,132 @@
+// Measures the page's budgets (DESIGN.md): first-load transfer (gzip) with its breakdown, time to
+// interactive on localhost headless Chromium, and analysis time in the page for a 50 KB paste
+// and a 10 MB log. Needs a release build in dist/ (`make page`); `make measure` runs both.
+// The page exposes its hooks: performance marks `mailtriage:interactive` / `mailtriage:analysed`,
+// `window.__mailtriage_last_ms` (last analysis), `__mailtriage_last_total_ms` (worker round
+// trip), `__mailtriage_last_where` ("page" or "worker") and `__mailtriage_generation`.
+import { chromium } from 'playwright-core';
+import { readFileSync, readdirSync } from 'node:fs';
+import { gzipSync, constants } from 'node:zlib';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const DIST = join(ROOT, 'dist');
+const BUDGET_KB = 350;
+
+// --- transfer ---------------------------------------------------------------------------------
+const html = readFileSync(join(DIST, 'index.html'), 'utf8');
+const refs = [...html.matchAll(/(?:href|src|data-js|data-wasm)="\.?\/?([^"]+)"/g)]
+  .map((m) => m[1]).filter((f) => !f.startsWith('data:') && readdirSync(DIST).includes(f));
+const firstLoad = [...new Set(['index.html', ...refs, 'worker.js'])];
+let total = 0;
+console.log('first load (gzip -9):');
+for (const f of firstLoad) {
+  const raw = readFileSync(join(DIST, f));
+  const gz = gzipSync(raw, { level: constants.Z_BEST_COMPRESSION }).length;
+  total += gz;
+  console.log(`  ${f.padEnd(44)} ${(raw.length / 1024).toFixed(1).padStart(8)} KB raw  ${(gz / 1024).toFixed(1).padStart(7)} KB gzip`);
+}
+console.log(`  total ${(total / 1024).toFixed(1)} KB gzip (budget ${BUDGET_KB} KB): ${total / 1024 <= BUDGET_KB ? 'within' : 'OVER'}`);
+
+// --- browser measurements ---------------------------------------------------------------------
+const port = await new Promise((res) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); }); });
+const server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', DIST], { stdio: 'ignore' });
+const stop = () => { try { server.kill(); } catch (_) {} };
+process.on('exit', stop);
+const BASE = `http://127.0.0.1:${port}/`;
+for (let i = 0; i < 50; i++) { try { await fetch(BASE); break; } catch (_) { await new Promise((r) => setTimeout(r, 100)); } }
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+});
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+
+const tti = [];
+for (let i = 0; i < 5; i++) {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  await page.goto(BASE);
+  await page.waitForFunction(() => window.__mailtriage_ready === true);
+  tti.push(await page.evaluate(() => performance.getEntriesByName('mailtriage:interactive')[0].startTime));
+  await ctx.close();
+}
+console.log(`time to interactive (navigation start → app mounted, cold context, median of 5): ${median(tti).toFixed(0)} ms  [${tti.map((t) => t.toFixed(0)).join(', ')}]`);
+
+const ctx = await browser.newContext();
+const page = await ctx.newPage();
+await page.goto(BASE);
+await page.waitForFunction(() => window.__mailtriage_ready === true);
+
+// A 50 KB paste: the page's own examples (every kind of input) repeated.
+const examples = readdirSync(join(ROOT, 'web', 'examples')).sort().map((f) => readFileSync(join(ROOT, 'web', 'examples', f), 'utf8'));
+let paste50 = '';
+while (paste50.length < 50 * 1024) paste50 += examples.join('\n\n') + '\n\n';
+paste50 = paste50.slice(0, 50 * 1024);
+async function analyse(text) {
+  return page.evaluate((text) => new Promise((resolve) => {
+    const g = window.__mailtriage_generation || 0;
+    const ta = document.getElementById('paste');
+    ta.value = text;
+    ta.focus();
+    ta.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true, bubbles: true }));
+    const wait = () => ((window.__mailtriage_generation || 0) > g
+      ? resolve({ ms: window.__mailtriage_last_ms, core: window.__mailtriage_core_ms, where: window.__mailtriage_last_where })
+      : setTimeout(wait, 1));
+    wait();
+  }), text);
+}
+const runs = [];
+for (let i = 0; i < 15; i++) runs.push(await analyse(i % 2 ? paste50 : paste50 + ' '));
+const ms = runs.map((r) => r.ms), core = runs.map((r) => r.core);
+console.log(`analysis of a 50 KB mixed paste in the page (median of 15, main thread): ${median(ms).toFixed(2)} ms  [min ${Math.min(...ms).toFixed(2)}, max ${Math.max(...ms).toFixed(2)}] (target ≤ 5 ms); of which mailtriage::analyze ${median(core).toFixed(2)} ms, the rest is the page (report JSON round trip)`);
+
+// A 50 KB mail log excerpt (the sample log repeated): the usual support-ticket paste.
+const log = readFileSync(join(ROOT, 'web', 'examples', 'mail-log.txt'), 'utf8');
+let log50 = '';
+while (log50.length < 50 * 1024) log50 += log;
+log50 = log50.slice(0, log50.lastIndexOf('\n', 50 * 1024) + 1);
+const logRuns = [];
+for (let i = 0; i < 15; i++) logRuns.push(await analyse(i % 2 ? log50 : log50 + ' '));
+const lms = logRuns.map((r) => r.ms), lcore = logRuns.map((r) => r.core);
+console.log(`analysis of a 50 KB mail log in the page (median of 15, main thread): ${median(lms).toFixed(2)} ms  [min ${Math.min(...lms).toFixed(2)}]; of which mailtriage::analyze ${median(lcore).toFixed(2)} ms`);
+
+// A 10 MB log: analysed in the worker; the main thread's longest frame gap shows responsiveness.
+const big = await page.evaluate(() => {
+  const lines = []; let size = 0; let n = 0;
+  while (size < 10 * 1024 * 1024) {
+    const l = n % 997 === 0
+      ? `May 14 10:21:03 mx1 postfix/smtpd[${n}]: NOQUEUE: reject: RCPT from unknown[198.51.100.${n % 250}]: 554 5.7.1 <u${n}@example.com>: Relay access denied; from=<s@example.com> to=<u${n}@example.com> proto=ESMTP helo=<h>`
+      : `May 14 10:${String(n % 60).padStart(2, '0')}:0${n % 10} mx1 postfix/smtpd[${20000 + (n % 5000)}]: connect from host${n}.example.com[203.0.113.${n % 250}]`;
+    lines.push(l); size += l.length + 1; n++;
+  }
+  window.__big = lines.join('\n');
+  return window.__big.length;
+});
+// The 10 MB log arrives as a paste event (as Ctrl+V sends it): shown at once in the read-only
+// view, analysed in the worker; the longest main-thread frame gap shows responsiveness.
+const r = await page.evaluate(() => new Promise((resolve) => {
+  const g = window.__mailtriage_generation || 0;
+  let last = performance.now(); let worst = 0; let frames = 0; let shown = 0;
+  const t0 = performance.now();
+  const tick = () => {
+    const t = performance.now(); worst = Math.max(worst, t - last); last = t; frames++;
+    if (!shown && document.getElementById('big-banner')) shown = t - t0;
+    if ((window.__mailtriage_generation || 0) <= g) requestAnimationFrame(tick);
+  };
+  const dt = new DataTransfer();
+  dt.setData('text/plain', window.__big);
+  document.getElementById('paste').dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+  requestAnimationFrame(tick);
+  const wait = () => ((window.__mailtriage_generation || 0) > g
+    ? requestAnimationFrame(() => resolve({ analysis: window.__mailtriage_last_ms, parse: window.__mailtriage_last_parse_ms, json: window.__mailtriage_last_json_bytes, total: performance.now() - t0, where: window.__mailtriage_last_where, worst, frames, shown }))
+    : setTimeout(wait, 5));
+  wait();
+}));
+console.log(`analysis of a ${(big / 1048576).toFixed(1)} MB log: ${r.analysis.toFixed(0)} ms in the ${r.where} (target ≤ 1000 ms); text on screen after ${r.shown.toFixed(0)} ms; report ${(r.json / 1024).toFixed(0)} KB JSON read in ${r.parse.toFixed(0)} ms; paste → results drawn ${r.total.toFixed(0)} ms; longest main-thread frame gap meanwhile ${r.worst.toFixed(0)} ms over ${r.frames} frames`);
+await browser.close();
+stop();

@@ -1,0 +1,48 @@
+// Starts the page. The document's CSP forbids every connection (connect-src 'none'), so the
+// document cannot fetch its own wasm module: the worker (same origin, web/worker.js) fetches and
+// compiles it and posts the compiled WebAssembly.Module back. The same worker later analyses
+// large pastes off the main thread with its own instance of that module.
+const me = document.querySelector('script[data-wasm]');
+const jsUrl = new URL(me.dataset.js, location.href).href;
+const wasmUrl = new URL(me.dataset.wasm, location.href).href;
+
+// Theme before the first paint: "light" / "dark" as chosen, else the system's.
+try {
+  const t = localStorage.getItem('mailtriage-theme');
+  if (t === 'light' || t === 'dark') document.documentElement.dataset.theme = t;
+} catch (_) { /* storage disabled */ }
+
+const worker = new Worker(new URL('worker.js', me.src), { type: 'module' });
+
+// The page's side of the worker: the Rust app calls analyze() and sets onresult.
+window.mailtriageWorker = {
+  onresult: null,
+  analyze(id, text) {
+    worker.postMessage({ type: 'analyze', id, text, js: jsUrl });
+  },
+};
+
+const compiled = new Promise((resolve, reject) => {
+  worker.addEventListener('message', (e) => {
+    const m = e.data;
+    if (m.type === 'module') resolve(m.module);
+    else if (m.type === 'load-error') reject(new Error(m.message));
+    else if (m.type === 'result' && window.mailtriageWorker.onresult) {
+      window.mailtriageWorker.onresult(m.id, m.json, m.ms);
+    }
+  });
+  worker.addEventListener('error', (e) => reject(e.error || new Error(e.message)));
+});
+worker.postMessage({ type: 'load', wasm: wasmUrl });
+
+try {
+  const module = await compiled;
+  const bindings = await import(jsUrl);
+  await bindings.default({ module_or_path: module });
+} catch (err) {
+  const p = document.createElement('p');
+  p.className = 'load-error';
+  p.textContent = 'The page could not start: ' + err + '. It needs WebAssembly and module workers (a current browser).';
+  document.body.append(p);
+  throw err;
+}
