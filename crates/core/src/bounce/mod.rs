@@ -112,6 +112,9 @@ const INACTIVE_MAILBOX: &[&str] = &[
     "no longer exists",
 ];
 
+/// The fixed opening of OpenSMTPD's bounce notice (smtpd's bounce.c), lowercase.
+const OPENSMTPD_NOTICE: &str = "this is the mailer-daemon, please do not reply to this e";
+
 /// Longest diagnostic kept in a record (whole paragraphs of prose help nobody).
 const MAX_DIAGNOSTIC: usize = 600;
 
@@ -314,6 +317,14 @@ fn read_records(header: &mime::Header, walk: &mime::Walk) -> Vec<BounceRecord> {
     }
     let text = plain::read(&prose, &exclude);
     let prose_lower = prose.to_ascii_lowercase();
+    // OpenSMTPD's notice lists each recipient with its own error (`addr: 550 ...`,
+    // `addr: Envelope expired`); the delivery-status part that later versions attach restates
+    // only the queue state (`Action: delayed`, `Status: 4.4.7` for every delay), never the error.
+    // The notice, the MTA's own account, is read instead.
+    let mut dsn_rcpts = dsn_rcpts;
+    if !text.found.is_empty() && prose_lower.contains(OPENSMTPD_NOTICE) {
+        dsn_rcpts.clear();
+    }
 
     let mut drafts: Vec<Draft> = Vec::new();
     if feedback {
@@ -546,9 +557,8 @@ fn classify(
                 reply_code.is_some_and(|c| c / 100 == 4)
                     || diag_lower.contains("retr")
                     || diag_lower.contains("failing for a long time")
-                    || [&diag_lower, prose_lower]
-                        .iter()
-                        .any(|t| t.contains(" temporar") || t.contains(" persistent"))
+                    || says_temporary(&diag_lower)
+                    || says_temporary(prose_lower)
             },
             |s| s.class == 4,
         );
@@ -674,6 +684,16 @@ fn after_reply_code(diag: &str, at: usize) -> bool {
     let code = &trimmed.as_bytes()[trimmed.len() - 3..];
     let word = trimmed.len() == 3 || !trimmed.as_bytes()[trimmed.len() - 4].is_ascii_alphanumeric();
     word && matches!(code[0], b'4' | b'5') && code[1..].iter().all(u8::is_ascii_digit)
+}
+
+/// Whether a (lowercase) text calls the failure temporary or persistent. A notice that calls
+/// itself "a temporary failure report" (OpenSMTPD's delay warning) describes the report, not
+/// the error: that sentence alone does not count.
+fn says_temporary(lower: &str) -> bool {
+    lower.contains(" persistent")
+        || lower
+            .match_indices(" temporar")
+            .any(|(i, _)| !lower[i + 1..].starts_with("temporary failure report"))
 }
 
 /// Whether `s` holds a failure code (a 4xx/5xx reply or an enhanced status).
