@@ -295,6 +295,9 @@ static FAMILIES: &[(&str, &[&str])] = &[
             "due to recipient filter",
             "message filtered",
             "rejected by recipient",
+            // A Japanese carrier's (au/EZweb) notice for a refusal by the recipient's own
+            // reception settings: no cause is given beyond the refusal itself.
+            "recipients was rejected by a remote",
             "refused by recipient",
             "blocked by the recipient",
             "mailbox is not accepting",
