@@ -125,7 +125,11 @@ pub fn read(text: &str, exclude: &[&str]) -> Prose {
         let lp = prefix.to_ascii_lowercase();
         let reply_line = crate::smtp::reply::parse_reply(prefix.trim_start_matches("<<<").trim())
             .is_some_and(|r| r.code.is_some() || r.status.is_some());
-        let opens_line = prefix.is_empty() || lp == "rcpt to:" || lp.ends_with("recipient:");
+        // "Could not be delivered to: <addr>" (KDDI's au one net, Notes) opens a recipient too.
+        let opens_line = prefix.is_empty()
+            || lp == "rcpt to:"
+            || lp.ends_with("recipient:")
+            || lp.ends_with("delivered to:");
         if !(opens_line || reply_line) || is_header_line(&lt) {
             i += 1;
             continue;
