@@ -295,6 +295,20 @@ fn transcript(lt: &str, last_verb: &mut &'static str, command: &mut String) {
         *command = "RCPT".into();
         return;
     }
+    // qmail names the stage in words: "does not like recipient" (RCPT), "does not like
+    // sender" (MAIL), "failed after I sent the message" (DATA).
+    if lt.contains("does not like recipient") {
+        *command = "RCPT".into();
+        return;
+    }
+    if lt.contains("does not like sender") {
+        *command = "MAIL".into();
+        return;
+    }
+    if lt.contains("failed after i sent the message") {
+        *command = "DATA".into();
+        return;
+    }
     if lt.contains("after initial connection") || lt.contains("greeting") {
         *command = "CONN".into();
     }

@@ -267,6 +267,7 @@ static FAMILIES: &[(&str, &[&str])] = &[
             "recipient is not local",
             "recipient not ok",
             "no one at this address",
+            "no longer accepts mail",
             "unknown e-mail address",
             "unknown email address",
             "no longer valid",
@@ -1082,6 +1083,9 @@ const DIRECTORY_MISS: &[&str] = &[
     "not listed in the address book",
     "not found in directory",
     "not present in directory",
+    // qmail-local's own refusal for a missing local mailbox: a recipient look-up by
+    // definition (qmail-local runs only for a recipient of this host).
+    "no mailbox here by that name",
 ];
 
 /// Commands sent before the message itself: a refusal there cannot be about its content.
