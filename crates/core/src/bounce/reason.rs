@@ -247,7 +247,6 @@ static FAMILIES: &[(&str, &[&str])] = &[
             "mailbox not available",
             "no mailbox",
             "unknown mailbox",
-            "unknown address",
             "address unknown",
             "unknown local part",
             "unknown local-part",
