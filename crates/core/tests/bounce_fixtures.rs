@@ -125,7 +125,10 @@ fn family_variants_match_hand_written_expectations() {
     let tsv = std::fs::read_to_string(dir().join("expected.tsv")).unwrap();
     let mut checked = 0;
     let mut wrong = Vec::new();
-    for line in tsv.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+    for line in tsv
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
         let cols: Vec<&str> = line.split('\t').collect();
         let [file, reason, status, side] = cols[..] else {
             panic!("expected.tsv: four columns wanted: {line}");
@@ -135,7 +138,9 @@ fn family_variants_match_hand_written_expectations() {
         let r = &bounce.records[0];
         let got = (r.reason.as_str(), r.status.as_str(), r.side.as_str());
         if got != (reason, status, side) {
-            wrong.push(format!("{file}: want {reason}/{status}/{side}, got {got:?}"));
+            wrong.push(format!(
+                "{file}: want {reason}/{status}/{side}, got {got:?}"
+            ));
         }
         checked += 1;
     }

@@ -727,7 +727,9 @@ fn collapse_spaces(s: &str) -> String {
 
 /// The domain of an address (`ann@example.org` → `example.org`), or empty.
 fn domain_of(address: &str) -> &str {
-    address.rsplit_once('@').map_or("", |(_, d)| d.trim_end_matches('>'))
+    address
+        .rsplit_once('@')
+        .map_or("", |(_, d)| d.trim_end_matches('>'))
 }
 
 /// Whether host name `host` is `domain` or a name under it (case-insensitive).

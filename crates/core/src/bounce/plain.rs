@@ -330,8 +330,7 @@ fn verb(s: &str) -> Option<&'static str> {
         "RCPT"
     } else if s.starts_with("mail from") || s.starts_with("mail") && s[4..].starts_with(' ') {
         "MAIL"
-    } else if s.starts_with("end of data") || s.starts_with("data") || s.starts_with("final data")
-    {
+    } else if s.starts_with("end of data") || s.starts_with("data") || s.starts_with("final data") {
         "DATA"
     } else if s.starts_with("ehlo") {
         "EHLO"

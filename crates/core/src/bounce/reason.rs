@@ -1295,7 +1295,20 @@ pub fn side(reason: &str, remote_refused: bool) -> &'static str {
 // - 5.2.3 is exceedlimit even when worded "message too large"; "connection rate limit" is
 //   toomanyconn, not speeding; a destination with no mail exchanger is notaccept, not
 //   hostunknown, even under 5.4.4.
-// Rules in bounce/mod.rs that feed this decision:
+// - "unknown address" is not an unknown-user wording: Amazon SES labels every refusal it
+//   relays "Unknown address error" before quoting the real reply (5.7.1 "Access denied"…).
+// - qmail-local's "no mailbox here by that name" is userunknown at any stage (DIRECTORY_MISS).
+// - a Japanese carrier's bare refusal ("recipients was rejected by a remote mail server", no
+//   cause) is the recipient's reception filter: filtered.
+// Rules in bounce/mod.rs and bounce/plain.rs that feed this decision:
+// - OpenSMTPD's notice (its fixed opening) is read instead of its DSN part, which carries only
+//   the queue state (4.4.7 for every delay), so its codeless errors get pseudo codes;
+// - "this is only a temporary failure report" (a delay notice describing itself) does not make
+//   a codeless failure temporary; the recipient's words, reply class or a 4.x.x code do;
+// - a relay refusal by a host under the sender's domain (its own smart host) and not the
+//   recipient's is side sender_server; by any other remote host, recipient_server;
+// - qmail's "does not like recipient/sender", "failed after I sent the message" and dma's
+//   "did not like our RCPT TO/MAIL FROM/DATA" name the command;
 // - a complete DSN group (Status present) with a 5xx SMTP diagnostic and no named stage
 //   answers RCPT, except under 5.7.x (policy decisions are taken after DATA as often);
 // - "Recipient address rejected" names RCPT when no transcript says otherwise;
