@@ -133,11 +133,13 @@ pub fn read(text: &str, exclude: &[&str]) -> Prose {
         let lp = prefix.to_ascii_lowercase();
         let reply_line = crate::smtp::reply::parse_reply(prefix.trim_start_matches("<<<").trim())
             .is_some_and(|r| r.code.is_some() || r.status.is_some());
-        // "Could not be delivered to: <addr>" (KDDI's au one net, Notes) opens a recipient too.
+        // "Could not be delivered to: <addr>" (KDDI's au one net, Notes) and "Recipient address:
+        // addr" (Oracle/Sun Messaging Server) open a recipient too.
         let opens_line = prefix.is_empty()
             || lp == "rcpt to:"
             || lp.ends_with("recipient:")
             || lp.ends_with("delivered to:")
+            || lp.ends_with("recipient address:")
             || lp.ends_with("delivering your mail to");
         if !(opens_line || reply_line) || is_header_line(&lt) {
             i += 1;
