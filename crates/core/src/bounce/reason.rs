@@ -1080,6 +1080,7 @@ const DIRECTORY_MISS: &[&str] = &[
     "check that the address is correct",
     "not listed in public name & address book",
     "not listed in the address book",
+    "not listed in domino directory",
     "not found in directory",
     "not present in directory",
     // qmail-local's own refusal for a missing local mailbox: a recipient look-up by
