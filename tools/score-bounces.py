@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Scores `mailtriage bounces` against a labelled bounce corpus.
 
-usage: tools/score-bounces.py CORPUS_DIR [--bin PATH] [--list] [--jsonl OUT]
+usage: tools/score-bounces.py CORPUS_DIR [--bin PATH] [--list] [--audit] [--jsonl OUT]
 
 CORPUS_DIR holds the messages and an `expected.tsv` (columns: file, reason, status, replycode,
 ...; one row per message, describing its first recipient). The release CLI (target/release/
@@ -9,7 +9,10 @@ mailtriage, built with `cargo build --release -p mailtriage-cli` when missing) c
 whole folder; the first record printed for each file is compared with that file's row.
 
 Prints the agreement on reason, status and reply code, the confusion list (expected -> got,
-most frequent first) and, with --list, every disagreeing file. The last line is
+most frequent first) and, with --list, every disagreeing file. With --audit, it also lists the
+phrases of crates/core/src/bounce/reason.rs that occur in the diagnostics of one corpus family
+only (family = file name before its number), among records given that phrase's reason: the
+rules a leave-one-family-out check would have to justify. The last line is
 `reason R% status S% (N files)`. Exit status 0 whatever the figures; 2 on usage errors.
 """
 import csv
@@ -31,7 +34,7 @@ def usage(msg=None):
 
 def parse_args(argv):
     opts = {'bin': os.path.join(ROOT, 'target', 'release', 'mailtriage'), 'list': False,
-            'jsonl': None, 'corpus': None}
+            'jsonl': None, 'corpus': None, 'audit': False}
     it = iter(argv)
     for a in it:
         if a == '--bin':
@@ -40,6 +43,8 @@ def parse_args(argv):
             opts['jsonl'] = next(it, None) or usage('--jsonl needs a path')
         elif a == '--list':
             opts['list'] = True
+        elif a == '--audit':
+            opts['audit'] = True
         elif a in ('-h', '--help'):
             usage()
         elif a.startswith('-'):
@@ -112,6 +117,8 @@ def main():
             ok['status'] += 1
         if str(rec.get('reply_code') or '') == row.get('replycode', ''):
             ok['reply'] += 1
+        if row.get('hardbounce', '') in ('0', '1') and bool(rec.get('hard')) == (row['hardbounce'] == '1'):
+            ok['hard'] += 1
         if reason != row['reason'] or status != row['status']:
             wrong.append((row['file'], row['reason'], reason, row['status'], status))
 
@@ -120,6 +127,7 @@ def main():
 
     print(f'files: {total}, without a record: {ok["missing"]}, non-JSON lines: {broken}')
     print(f'reply code: {ok["reply"]}/{total} = {pct("reply"):.2f}%')
+    print(f'hard bounce: {ok["hard"]}/{total} = {pct("hard"):.2f}%')
     print('confusions (expected -> got):')
     for (e, g), c in confusions.most_common():
         print(f'  {c:3d}  {e} -> {g}')
@@ -127,7 +135,55 @@ def main():
         print('disagreements (file: reason expected/got, status expected/got):')
         for f, er, gr, es, gs in sorted(wrong):
             print(f'  {f}: {er}/{gr}  {es or "-"}/{gs or "-"}')
+    if opts['audit']:
+        audit(first)
     print(f'reason {pct("reason"):.2f}% status {pct("status"):.2f}% ({total} files)')
+
+
+def family(name):
+    """`lhost-postfix-17.eml` -> `lhost-postfix`."""
+    base = name.rsplit('.', 1)[0]
+    return base.rstrip('0123456789').rstrip('-_') or base
+
+
+def phrase_table():
+    """(reason, phrase) pairs of the FAMILIES table in bounce/reason.rs."""
+    import re
+    src = open(os.path.join(ROOT, 'crates', 'core', 'src', 'bounce', 'reason.rs'),
+               encoding='utf-8').read()
+    body = src[src.index('static FAMILIES'):src.index('pub const FIRST_PASS')]
+    pairs = []
+    for block in re.finditer(r'\(\s*"([a-z]+)",\s*&\[(.*?)\],\s*\)', body, re.S):
+        for ph in re.findall(r'"((?:[^"\\]|\\.)*)"', block.group(2)):
+            pairs.append((block.group(1), ph.replace('\\"', '"')))
+    return pairs
+
+
+def matches(text, phrase):
+    if '*' not in phrase:
+        return phrase in text
+    at = 0
+    for part in phrase.split('*'):
+        i = text.find(part, at)
+        if i < 0:
+            return False
+        at = i + len(part)
+    return True
+
+
+def audit(first):
+    hits = {}
+    for name, rec in first.items():
+        diag = ' '.join(str(rec.get('diagnostic') or '').lower().split())
+        for reason, ph in phrase_table():
+            if rec.get('reason') == reason and matches(diag, ph):
+                hits.setdefault((reason, ph), set()).add((family(name), name))
+    print('phrases deciding records of one family only (reason: phrase <- files):')
+    for (reason, ph), files in sorted(hits.items()):
+        fams = {f for f, _ in files}
+        if len(fams) == 1:
+            names = ', '.join(sorted(n for _, n in files))
+            print(f'  {reason}: "{ph}" <- {names}')
 
 
 if __name__ == '__main__':

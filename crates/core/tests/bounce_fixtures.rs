@@ -117,3 +117,33 @@ fn encoded_fixtures_decode_exactly() {
         ru.diagnostic
     );
 }
+
+/// The family variants' reason, status and side as written by hand in `expected.tsv` (not
+/// blessed): the generalisation check for hosts, wordings and languages the corpus lacks.
+#[test]
+fn family_variants_match_hand_written_expectations() {
+    let tsv = std::fs::read_to_string(dir().join("expected.tsv")).unwrap();
+    let mut checked = 0;
+    let mut wrong = Vec::new();
+    for line in tsv
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let [file, reason, status, side] = cols[..] else {
+            panic!("expected.tsv: four columns wanted: {line}");
+        };
+        let bytes = std::fs::read(dir().join(file)).unwrap();
+        let (bounce, _) = parse_message(&bytes, 0);
+        let r = &bounce.records[0];
+        let got = (r.reason.as_str(), r.status.as_str(), r.side.as_str());
+        if got != (reason, status, side) {
+            wrong.push(format!(
+                "{file}: want {reason}/{status}/{side}, got {got:?}"
+            ));
+        }
+        checked += 1;
+    }
+    assert!(checked >= 10, "expected.tsv lists the variants");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

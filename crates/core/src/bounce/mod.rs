@@ -112,6 +112,9 @@ const INACTIVE_MAILBOX: &[&str] = &[
     "no longer exists",
 ];
 
+/// The fixed opening of OpenSMTPD's bounce notice (smtpd's bounce.c), lowercase.
+const OPENSMTPD_NOTICE: &str = "this is the mailer-daemon, please do not reply to this e";
+
 /// Longest diagnostic kept in a record (whole paragraphs of prose help nobody).
 const MAX_DIAGNOSTIC: usize = 600;
 
@@ -314,6 +317,14 @@ fn read_records(header: &mime::Header, walk: &mime::Walk) -> Vec<BounceRecord> {
     }
     let text = plain::read(&prose, &exclude);
     let prose_lower = prose.to_ascii_lowercase();
+    // OpenSMTPD's notice lists each recipient with its own error (`addr: 550 ...`,
+    // `addr: Envelope expired`); the delivery-status part that later versions attach restates
+    // only the queue state (`Action: delayed`, `Status: 4.4.7` for every delay), never the error.
+    // The notice, the MTA's own account, is read instead.
+    let mut dsn_rcpts = dsn_rcpts;
+    if !text.found.is_empty() && prose_lower.contains(OPENSMTPD_NOTICE) {
+        dsn_rcpts.clear();
+    }
 
     let mut drafts: Vec<Draft> = Vec::new();
     if feedback {
@@ -428,7 +439,14 @@ fn read_records(header: &mime::Header, walk: &mime::Walk) -> Vec<BounceRecord> {
     drafts
         .into_iter()
         .map(|d| {
-            let mut rec = classify(d, &text, &prose, &prose_lower, looks_like_bounce);
+            let mut rec = classify(
+                d,
+                &text,
+                &prose,
+                &prose_lower,
+                looks_like_bounce,
+                original_sender.as_deref(),
+            );
             rec.reporting_mta.clone_from(&reporting_mta);
             rec.sender.clone_from(&original_sender);
             rec.subject.clone_from(&subject);
@@ -444,6 +462,7 @@ fn classify(
     prose: &str,
     prose_lower: &str,
     looks_like_bounce: bool,
+    sender: Option<&str>,
 ) -> BounceRecord {
     let mut diag = collapse_spaces(&d.diagnostic);
     if diag.is_empty()
@@ -546,9 +565,8 @@ fn classify(
                 reply_code.is_some_and(|c| c / 100 == 4)
                     || diag_lower.contains("retr")
                     || diag_lower.contains("failing for a long time")
-                    || [&diag_lower, prose_lower]
-                        .iter()
-                        .any(|t| t.contains(" temporar") || t.contains(" persistent"))
+                    || says_temporary(&diag_lower)
+                    || says_temporary(prose_lower)
             },
             |s| s.class == 4,
         );
@@ -560,7 +578,12 @@ fn classify(
             .unwrap_or("")
             .to_string(),
     };
-    let remote_refused = !remote_mta.is_empty();
+    // A refusal by a remote server is the recipient side's, unless that server belongs to the
+    // sender's own domain (an outbound relay or smart host of the sender's, refusing to relay
+    // for a client it does not know), and not to the recipient's.
+    let remote_refused = !remote_mta.is_empty()
+        && (within(&remote_mta, domain_of(&d.recipient))
+            || !sender.is_some_and(|s| within(&remote_mta, domain_of(s))));
     BounceRecord {
         file: None,
         recipient: d.recipient,
@@ -676,6 +699,16 @@ fn after_reply_code(diag: &str, at: usize) -> bool {
     word && matches!(code[0], b'4' | b'5') && code[1..].iter().all(u8::is_ascii_digit)
 }
 
+/// Whether a (lowercase) text calls the failure temporary or persistent. A notice that calls
+/// itself "a temporary failure report" (OpenSMTPD's delay warning) describes the report, not
+/// the error: that sentence alone does not count.
+fn says_temporary(lower: &str) -> bool {
+    lower.contains(" persistent")
+        || lower
+            .match_indices(" temporar")
+            .any(|(i, _)| !lower[i + 1..].starts_with("temporary failure report"))
+}
+
 /// Whether `s` holds a failure code (a 4xx/5xx reply or an enhanced status).
 fn has_code(s: &str) -> bool {
     find_reply_code(s).is_some_and(|c| c.0 >= 400) || !find_statuses(s).is_empty()
@@ -690,6 +723,24 @@ fn collapse_spaces(s: &str) -> String {
         out.push_str(w);
     }
     out
+}
+
+/// The domain of an address (`ann@example.org` → `example.org`), or empty.
+fn domain_of(address: &str) -> &str {
+    address
+        .rsplit_once('@')
+        .map_or("", |(_, d)| d.trim_end_matches('>'))
+}
+
+/// Whether host name `host` is `domain` or a name under it (case-insensitive).
+fn within(host: &str, domain: &str) -> bool {
+    let (h, d) = (host.trim_end_matches('.'), domain.trim_end_matches('.'));
+    if d.is_empty() || h.len() < d.len() {
+        return false;
+    }
+    // Bytes, not a string slice: the cut may fall inside a multi-byte character.
+    let (hb, at) = (h.as_bytes(), h.len() - d.len());
+    hb[at..].eq_ignore_ascii_case(d.as_bytes()) && (at == 0 || hb[at - 1] == b'.')
 }
 
 /// The first address in a header value (`"Ann" <ann@example.org>` → `ann@example.org`).
@@ -790,5 +841,53 @@ mod tests {
         assert_eq!(parts.len(), 2);
         assert!(parts[1].starts_with(b"From b@"));
         assert_eq!(mbox_messages(b"Subject: x\n\nFrom here").len(), 1);
+    }
+
+    /// A relay refusal, written as Postfix reports it, by `remote` (empty: none named).
+    fn relay_bounce(remote: &str) -> String {
+        let said = if remote.is_empty() {
+            String::new()
+        } else {
+            format!("host {remote}[192.0.2.7] said: ")
+        };
+        format!(
+            "From: MAILER-DAEMON@out.example.net\nTo: ann@example.net\n\
+             Subject: Undelivered Mail Returned to Sender\n\n\
+             This is the mail system at host out.example.net.\n\n\
+             <bob@example.org>: {said}554 5.7.1 <bob@example.org>: Relay access denied\n\
+             \x20   (in reply to RCPT TO command)\n\n\
+             ------ This is a copy of the message, including all the headers. ------\n\n\
+             From: Ann <ann@example.net>\nTo: bob@example.org\nSubject: hi\n\nhello\n"
+        )
+    }
+
+    #[test]
+    fn relay_refusal_side_depends_on_whose_server_refused() {
+        let side = |remote: &str| {
+            let (b, _) = parse_message(relay_bounce(remote).as_bytes(), 0);
+            let r = &b.records[0];
+            assert_eq!(r.reason, "norelaying", "{remote}: {r:?}");
+            r.side.clone()
+        };
+        // The recipient's MX does not take mail for the domain.
+        assert_eq!(side("mx.example.org"), "recipient_server");
+        // A third-party host on the way to the recipient: still the recipient side.
+        assert_eq!(side("mx.example.com"), "recipient_server");
+        // The sender's own relay refused: the client must authenticate or use another server.
+        assert_eq!(side("smtp.example.net"), "sender_server");
+        // No remote server named: the reporting (sender's own) server refused.
+        assert_eq!(side(""), "sender_server");
+    }
+
+    #[test]
+    fn host_within_domain() {
+        assert!(within("mx1.Example.org", "example.org"));
+        assert!(within("example.org.", "example.org"));
+        assert!(!within("badexample.org", "example.org"));
+        assert!(!within("mx.example.org", ""));
+        assert!(within("m\u{e9}.x.org", "x.org"));
+        // The cut falls inside a two-byte character: no panic, no match.
+        assert!(!within("\u{e9}\u{e9}", "x"));
+        assert_eq!(domain_of("<ann@example.net>"), "example.net");
     }
 }

@@ -73,7 +73,8 @@ pub fn original_start(text: &str) -> Option<(usize, usize)> {
         let plain_marker = l.starts_with("below this line is a copy")
             || l.starts_with("original message follows")
             || l.starts_with("the original message headers")
-            || l.starts_with("--- below this line");
+            || l.starts_with("--- below this line")
+            || l == "message headers follow.";
         if (decorated && marker) || plain_marker {
             return Some((line.start, line.next));
         }
@@ -105,6 +106,13 @@ pub fn read(text: &str, exclude: &[&str]) -> Prose {
                 p.reporting_mta = h;
             }
         }
+        // dma opens its reply line with the remote host: "mx.example.org [192.0.2.1] did not
+        // like our RCPT TO:".
+        if p.remote_mta.is_empty() && lt.contains(" did not like our ") {
+            if let Some(h) = after_word(&lt, t, "").filter(|h| h.contains('.')) {
+                p.remote_mta = h;
+            }
+        }
         if p.remote_mta.is_empty() && !names_reporter && (names_host || lt.contains("talking to "))
         {
             if let Some(h) = after_word(&lt, t, "while talking to ")
@@ -125,7 +133,14 @@ pub fn read(text: &str, exclude: &[&str]) -> Prose {
         let lp = prefix.to_ascii_lowercase();
         let reply_line = crate::smtp::reply::parse_reply(prefix.trim_start_matches("<<<").trim())
             .is_some_and(|r| r.code.is_some() || r.status.is_some());
-        let opens_line = prefix.is_empty() || lp == "rcpt to:" || lp.ends_with("recipient:");
+        // "Could not be delivered to: <addr>" (KDDI's au one net, Notes) and "Recipient address:
+        // addr" (Oracle/Sun Messaging Server) open a recipient too.
+        let opens_line = prefix.is_empty()
+            || lp == "rcpt to:"
+            || lp.ends_with("recipient:")
+            || lp.ends_with("delivered to:")
+            || lp.ends_with("recipient address:")
+            || lp.ends_with("delivering your mail to");
         if !(opens_line || reply_line) || is_header_line(&lt) {
             i += 1;
             continue;
@@ -278,7 +293,8 @@ fn transcript(lt: &str, last_verb: &mut &'static str, command: &mut String) {
         return;
     }
     // "(in reply to RCPT TO command)", "SMTP error from remote mail server after MAIL FROM:".
-    for needle in ["in reply to ", "after "] {
+    // DragonFly's dma: "mx.example.org [192.0.2.1] did not like our RCPT TO:".
+    for needle in ["in reply to ", "after ", "did not like our "] {
         if let Some(pos) = lt.find(needle) {
             if let Some(v) = verb(&lt[pos + needle.len()..]) {
                 *command = v.to_string();
@@ -289,6 +305,20 @@ fn transcript(lt: &str, last_verb: &mut &'static str, command: &mut String) {
     // Vendor shorthands for the stage: "[RCPT_TO]", "SMTP:RCPT host …".
     if lt.contains("[rcpt_to]") || lt.contains("smtp:rcpt") || lt.contains("rcpt to command") {
         *command = "RCPT".into();
+        return;
+    }
+    // qmail names the stage in words: "does not like recipient" (RCPT), "does not like
+    // sender" (MAIL), "failed after I sent the message" (DATA).
+    if lt.contains("does not like recipient") {
+        *command = "RCPT".into();
+        return;
+    }
+    if lt.contains("does not like sender") {
+        *command = "MAIL".into();
+        return;
+    }
+    if lt.contains("failed after i sent the message") {
+        *command = "DATA".into();
         return;
     }
     if lt.contains("after initial connection") || lt.contains("greeting") {
@@ -302,7 +332,7 @@ fn verb(s: &str) -> Option<&'static str> {
         "RCPT"
     } else if s.starts_with("mail from") || s.starts_with("mail") && s[4..].starts_with(' ') {
         "MAIL"
-    } else if s.starts_with("end of data") || s.starts_with("data") {
+    } else if s.starts_with("end of data") || s.starts_with("data") || s.starts_with("final data") {
         "DATA"
     } else if s.starts_with("ehlo") {
         "EHLO"

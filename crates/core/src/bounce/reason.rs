@@ -247,7 +247,6 @@ static FAMILIES: &[(&str, &[&str])] = &[
             "mailbox not available",
             "no mailbox",
             "unknown mailbox",
-            "unknown address",
             "address unknown",
             "unknown local part",
             "unknown local-part",
@@ -267,6 +266,7 @@ static FAMILIES: &[(&str, &[&str])] = &[
             "recipient is not local",
             "recipient not ok",
             "no one at this address",
+            "no longer accepts mail",
             "unknown e-mail address",
             "unknown email address",
             "no longer valid",
@@ -295,6 +295,9 @@ static FAMILIES: &[(&str, &[&str])] = &[
             "due to recipient filter",
             "message filtered",
             "rejected by recipient",
+            // A Japanese carrier's (au/EZweb) notice for a refusal by the recipient's own
+            // reception settings: no cause is given beyond the refusal itself.
+            "recipients was rejected by a remote",
             "refused by recipient",
             "blocked by the recipient",
             "mailbox is not accepting",
@@ -1077,8 +1080,12 @@ const DIRECTORY_MISS: &[&str] = &[
     "check that the address is correct",
     "not listed in public name & address book",
     "not listed in the address book",
+    "not listed in domino directory",
     "not found in directory",
     "not present in directory",
+    // qmail-local's own refusal for a missing local mailbox: a recipient look-up by
+    // definition (qmail-local runs only for a recipient of this host).
+    "no mailbox here by that name",
 ];
 
 /// Commands sent before the message itself: a refusal there cannot be about its content.
@@ -1289,7 +1296,20 @@ pub fn side(reason: &str, remote_refused: bool) -> &'static str {
 // - 5.2.3 is exceedlimit even when worded "message too large"; "connection rate limit" is
 //   toomanyconn, not speeding; a destination with no mail exchanger is notaccept, not
 //   hostunknown, even under 5.4.4.
-// Rules in bounce/mod.rs that feed this decision:
+// - "unknown address" is not an unknown-user wording: Amazon SES labels every refusal it
+//   relays "Unknown address error" before quoting the real reply (5.7.1 "Access denied"…).
+// - qmail-local's "no mailbox here by that name" is userunknown at any stage (DIRECTORY_MISS).
+// - a Japanese carrier's bare refusal ("recipients was rejected by a remote mail server", no
+//   cause) is the recipient's reception filter: filtered.
+// Rules in bounce/mod.rs and bounce/plain.rs that feed this decision:
+// - OpenSMTPD's notice (its fixed opening) is read instead of its DSN part, which carries only
+//   the queue state (4.4.7 for every delay), so its codeless errors get pseudo codes;
+// - "this is only a temporary failure report" (a delay notice describing itself) does not make
+//   a codeless failure temporary; the recipient's words, reply class or a 4.x.x code do;
+// - a relay refusal by a host under the sender's domain (its own smart host) and not the
+//   recipient's is side sender_server; by any other remote host, recipient_server;
+// - qmail's "does not like recipient/sender", "failed after I sent the message" and dma's
+//   "did not like our RCPT TO/MAIL FROM/DATA" name the command;
 // - a complete DSN group (Status present) with a 5xx SMTP diagnostic and no named stage
 //   answers RCPT, except under 5.7.x (policy decisions are taken after DATA as often);
 // - "Recipient address rejected" names RCPT when no transcript says otherwise;
