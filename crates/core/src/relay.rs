@@ -1121,17 +1121,29 @@ fn reading_distance(config: Span, failure: Span) -> usize {
 
 /// The Postfix configuration that goes with `near` in the paste (see [`reading_distance`]).
 pub fn nearest_config(facts: &Facts, near: Span) -> Option<usize> {
-    facts
-        .postfix
-        .iter()
-        .enumerate()
-        .min_by_key(|(_, c)| reading_distance(c.span, near))
-        .map(|(i, _)| i)
+    nearest(&facts.postfix, |c| c.span, near, reading_distance)
 }
 
 /// The master.cf that goes with a main.cf at `near`: the nearest one in the paste.
 pub(crate) fn nearest_master(facts: &Facts, near: Span) -> Option<&MasterCf> {
-    facts.master.iter().min_by_key(|m| gap(m.span, near))
+    nearest(&facts.master, |m| m.span, near, gap).map(|i| &facts.master[i])
+}
+
+/// The index of the item nearest to `near` by `distance`, for items in paste order (segments
+/// never overlap). Distance grows with the gap on either side, so only the last item before
+/// `near` and the first one from it on can be nearest: a binary search, not a scan, since a
+/// large paste asks this for every failure and every config.
+fn nearest<T>(
+    items: &[T],
+    span_of: impl Fn(&T) -> Span,
+    near: Span,
+    distance: fn(Span, Span) -> usize,
+) -> Option<usize> {
+    let i = items.partition_point(|x| span_of(x).end <= near.start);
+    [i.checked_sub(1), (i < items.len()).then_some(i)]
+        .into_iter()
+        .flatten()
+        .min_by_key(|&k| distance(span_of(&items[k]), near))
 }
 
 /// Most configurations a failure is traced against.

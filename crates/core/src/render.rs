@@ -3,7 +3,7 @@
 
 use crate::relay::{RelayStep, RelayTrace};
 use crate::report::{Finding, Report};
-use crate::text::{clip, line_number, slice, Span};
+use crate::text::{clip, slice, LineIndex, Span};
 use std::fmt::Write as _;
 
 pub use crate::secrets::{mask, redact, Redactor, MASK};
@@ -11,6 +11,7 @@ pub use crate::secrets::{mask, redact, Redactor, MASK};
 /// The report as Markdown, ready to paste into a support ticket reply.
 pub fn markdown(report: &Report, input: &str) -> String {
     let red = Redactor::for_report(report, input);
+    let idx = LineIndex::new(input);
     let mut s = String::new();
     s.push_str("## mailtriage report\n\n");
     if !report.segments.is_empty() {
@@ -20,7 +21,7 @@ pub fn markdown(report: &Report, input: &str) -> String {
             .iter()
             .filter(|g| g.kind != crate::SegmentKind::Prose)
             .map(|g| {
-                let (a, b) = lines_of(input, g.span());
+                let (a, b) = lines_of(&idx, g.span());
                 match &g.version {
                     Some(v) => format!("{} {v} (lines {a}–{b})", g.kind.label()),
                     None => format!("{} (lines {a}–{b})", g.kind.label()),
@@ -49,7 +50,7 @@ pub fn markdown(report: &Report, input: &str) -> String {
         if !f.summary.is_empty() {
             let _ = writeln!(s, "{}\n", f.summary);
         }
-        evidence_lines(&mut s, f, input, "> ", &red);
+        evidence_lines(&mut s, f, input, &idx, "> ", &red);
         if let Some(fix) = &f.fix {
             let _ = writeln!(s, "**Fix:** {}\n", fix.text);
             if let Some(snippet) = &fix.snippet {
@@ -76,7 +77,7 @@ pub fn markdown(report: &Report, input: &str) -> String {
         }
     }
     if let Some(t) = &report.relay_trace {
-        relay_markdown(&mut s, t, input);
+        relay_markdown(&mut s, t, &idx);
     }
     if !report.bounces.is_empty() {
         s.push_str("### Bounced recipients\n\n| recipient | reason | hard | status | reply | remote MTA |\n|---|---|---|---|---|---|\n");
@@ -101,9 +102,10 @@ pub fn markdown(report: &Report, input: &str) -> String {
 /// The report as terminal text.
 pub fn text(report: &Report, input: &str) -> String {
     let red = Redactor::for_report(report, input);
+    let idx = LineIndex::new(input);
     let mut s = String::new();
     for g in &report.segments {
-        let (a, b) = lines_of(input, g.span());
+        let (a, b) = lines_of(&idx, g.span());
         let _ = writeln!(
             s,
             "segment {:<16} lines {a}-{b}{}",
@@ -130,7 +132,7 @@ pub fn text(report: &Report, input: &str) -> String {
         if !f.summary.is_empty() {
             let _ = writeln!(s, "  {}", f.summary);
         }
-        evidence_lines(&mut s, f, input, "  | ", &red);
+        evidence_lines(&mut s, f, input, &idx, "  | ", &red);
         if let Some(fix) = &f.fix {
             let _ = writeln!(s, "  fix: {}", fix.text);
             if let Some(snippet) = &fix.snippet {
@@ -145,7 +147,7 @@ pub fn text(report: &Report, input: &str) -> String {
         s.push('\n');
     }
     if let Some(t) = &report.relay_trace {
-        relay_text(&mut s, t, input);
+        relay_text(&mut s, t, &idx);
     }
     for b in &report.bounces {
         let _ = writeln!(
@@ -159,7 +161,7 @@ pub fn text(report: &Report, input: &str) -> String {
         );
     }
     for n in &report.notes {
-        let (a, _) = lines_of(input, Span::new(n.start, n.end));
+        let (a, _) = lines_of(&idx, Span::new(n.start, n.end));
         let _ = writeln!(s, "note ({}, line {a}): {}", n.source, n.message);
     }
     if report.findings.is_empty() {
@@ -168,10 +170,17 @@ pub fn text(report: &Report, input: &str) -> String {
     red.text(&s)
 }
 
-fn evidence_lines(s: &mut String, f: &Finding, input: &str, prefix: &str, red: &Redactor) {
+fn evidence_lines(
+    s: &mut String,
+    f: &Finding,
+    input: &str,
+    idx: &LineIndex,
+    prefix: &str,
+    red: &Redactor,
+) {
     for e in &f.evidence {
         let span = Span::new(e.start, e.end);
-        let (a, _) = lines_of(input, span);
+        let (a, _) = lines_of(idx, span);
         // The span's first line, trimmed, with any secret in it masked.
         let first = slice(input, span).lines().next().unwrap_or("");
         let lead = first.len() - first.trim_start().len();
@@ -190,9 +199,9 @@ fn evidence_lines(s: &mut String, f: &Finding, input: &str, prefix: &str, red: &
     }
 }
 
-fn lines_of(input: &str, span: Span) -> (usize, usize) {
-    let a = line_number(input, span.start);
-    let b = line_number(input, span.end.saturating_sub(1).max(span.start));
+fn lines_of(idx: &LineIndex, span: Span) -> (usize, usize) {
+    let a = idx.line(span.start);
+    let b = idx.line(span.end.saturating_sub(1).max(span.start));
     (a, b)
 }
 
@@ -242,23 +251,23 @@ fn step_mark(st: &RelayStep) -> &'static str {
 /// A relay trace as terminal text (also used alone by `analyze --relay-to`).
 pub fn relay_trace_text(t: &RelayTrace, input: &str) -> String {
     let mut s = String::new();
-    relay_text(&mut s, t, input);
+    relay_text(&mut s, t, &LineIndex::new(input));
     s
 }
 
 /// A relay trace as Markdown.
 pub fn relay_trace_markdown(t: &RelayTrace, input: &str) -> String {
     let mut s = String::new();
-    relay_markdown(&mut s, t, input);
+    relay_markdown(&mut s, t, &LineIndex::new(input));
     s
 }
 
-fn relay_text(s: &mut String, t: &RelayTrace, input: &str) {
+fn relay_text(s: &mut String, t: &RelayTrace, idx: &LineIndex) {
     let _ = writeln!(s, "relay trace: {}", relay_session(t));
     for st in &t.steps {
         let at = st
             .span()
-            .map(|sp| format!(" [line {}]", line_number(input, sp.start)))
+            .map(|sp| format!(" [line {}]", idx.line(sp.start)))
             .unwrap_or_else(|| " [default]".into());
         let _ = writeln!(
             s,
@@ -298,13 +307,13 @@ fn relay_text(s: &mut String, t: &RelayTrace, input: &str) {
     s.push('\n');
 }
 
-fn relay_markdown(s: &mut String, t: &RelayTrace, input: &str) {
+fn relay_markdown(s: &mut String, t: &RelayTrace, idx: &LineIndex) {
     let _ = writeln!(s, "### Relay trace\n\n{}\n", relay_session(t));
     s.push_str("| list | restriction | result | why | line |\n|---|---|---|---|---|\n");
     for st in &t.steps {
         let line = st
             .span()
-            .map(|sp| line_number(input, sp.start).to_string())
+            .map(|sp| idx.line(sp.start).to_string())
             .unwrap_or_else(|| "default".into());
         let _ = writeln!(
             s,

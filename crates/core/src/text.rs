@@ -220,9 +220,50 @@ mod tests {
     }
 
     #[test]
+    fn line_index_agrees_with_line_number() {
+        for text in ["", "a", "a\nb", "a\r\nb\rc\n\n", "\r\r\n\n", "x\ny\r"] {
+            let idx = LineIndex::new(text);
+            for off in 0..=text.len() + 2 {
+                assert_eq!(idx.line(off), line_number(text, off), "{text:?} at {off}");
+            }
+        }
+    }
+
+    #[test]
     fn clip_respects_char_boundaries() {
         assert_eq!(clip("ééé", 3), "é");
         assert_eq!(clip("abc", 10), "abc");
+    }
+}
+
+/// Line numbers for many offsets into one text: the start of every line, found once, with the
+/// same line breaks as [`line_number`] (LF, CRLF, lone CR). A report over a large paste asks for
+/// thousands of line numbers; scanning from the top for each would be quadratic.
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+    len: usize,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let b = text.as_bytes();
+        let mut starts = vec![0];
+        for (i, &c) in b.iter().enumerate() {
+            if c == b'\n' || (c == b'\r' && b.get(i + 1) != Some(&b'\n')) {
+                starts.push(i + 1);
+            }
+        }
+        LineIndex {
+            starts,
+            len: b.len(),
+        }
+    }
+
+    /// The 1-based line `offset` is on; equal to `line_number(text, offset)`.
+    pub fn line(&self, offset: usize) -> usize {
+        let at = offset.min(self.len);
+        self.starts.partition_point(|&s| s <= at)
     }
 }
 

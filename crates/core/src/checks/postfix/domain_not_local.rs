@@ -114,8 +114,15 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
     if refused.is_empty() {
         return;
     }
-    for cfg in &facts.postfix {
-        if ADDRESS_CLASSES.iter().any(|c| has_opaque_entries(cfg, c)) {
+    // Each refusal is judged against the config that goes with it (the nearest one).
+    let mut by_config: Vec<Vec<&Failure>> = vec![Vec::new(); facts.postfix.len()];
+    for f in refused {
+        if let Some(k) = crate::relay::nearest_config(facts, f.span) {
+            by_config[k].push(f);
+        }
+    }
+    for (cfg, refused) in facts.postfix.iter().zip(&by_config) {
+        if refused.is_empty() || ADDRESS_CLASSES.iter().any(|c| has_opaque_entries(cfg, c)) {
             continue;
         }
         let names: Vec<(&str, Vec<String>)> = ADDRESS_CLASSES
@@ -130,7 +137,7 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
         // Each (domain, logged-in user) once: a long log repeats the same refusal.
         let mut seen: HashSet<(String, Option<String>)> = HashSet::new();
         let mut done: HashSet<String> = HashSet::new();
-        for fl in &refused {
+        for fl in refused {
             let Some(d) = recipient_domain(fl) else {
                 continue;
             };

@@ -70,11 +70,13 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
             .filter(|w| {
                 // A service that requires HELO itself is fine.
                 w.service.as_ref().is_none_or(|svc| {
-                    !facts.master.iter().any(|m| {
-                        m.service(svc)
-                            .and_then(|s| s.override_of("smtpd_helo_required"))
-                            .is_some_and(|o| is_yes(Some(&o.value.text)))
-                    })
+                    !crate::relay::nearest_master(facts, cfg.span)
+                        .iter()
+                        .any(|m| {
+                            m.service(svc)
+                                .and_then(|s| s.override_of("smtpd_helo_required"))
+                                .is_some_and(|o| is_yes(Some(&o.value.text)))
+                        })
                 })
             })
             .collect();

@@ -510,8 +510,8 @@ pub(crate) struct WrittenRestriction {
     pub service: Option<String>,
 }
 
-/// Every restriction written in the paste's restriction lists (main.cf lists, restriction class
-/// definitions, master.cf `-o` overrides), `$name` references followed, each once.
+/// Every restriction written in `cfg`'s restriction lists (main.cf lists, restriction class
+/// definitions, and the `-o` overrides of its master.cf), `$name` references followed, each once.
 pub(crate) fn written_restrictions(facts: &Facts, cfg: &PostfixConfig) -> Vec<WrittenRestriction> {
     let classes = restriction_classes(cfg);
     let mut out: Vec<WrittenRestriction> = Vec::new();
@@ -535,7 +535,12 @@ pub(crate) fn written_restrictions(facts: &Facts, cfg: &PostfixConfig) -> Vec<Wr
             }
         }
     }
-    for (svc, o) in master_overrides(facts) {
+    // The `-o` overrides of the master.cf that goes with this main.cf (the nearest one).
+    let overrides = crate::relay::nearest_master(facts, cfg.span)
+        .into_iter()
+        .flat_map(|m| m.services.iter())
+        .flat_map(|s| s.overrides.iter().map(move |o| (s.name.as_str(), o)));
+    for (svc, o) in overrides {
         if !names.contains(&o.name.as_str()) {
             continue;
         }
