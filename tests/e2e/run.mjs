@@ -90,8 +90,8 @@ myhostname = smtp.example.org
 mynetworks = 127.0.0.0/8
 smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination
 smtpd_sasl_auth_enable = yes
-smtpd_sasl_type = dovecot
 smtpd_sasl_path = private/auth
+smtpd_sasl_type = dovecot
 smtpd_tls_auth_only = yes
 smtpd_tls_security_level = may
 
