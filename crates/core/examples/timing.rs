@@ -30,7 +30,7 @@ fn main() {
     }
     // Shapes that would expose quadratic paths: one endless line, endless section openings, one
     // multi-line reply that never ends, a message body that never ends.
-    let hostile: [(&str, &str); 7] = [
+    let hostile: [(&str, &str); 8] = [
         (
             "10 MB same parameter",
             "relayhost = [smtp.example.net]:587\n",
@@ -50,6 +50,10 @@ fn main() {
         ("10 MB of `x {`", "x {\n"),
         ("10 MB of `250-`", "250-PIPELINING\n"),
         ("10 MB after 354", "DATA\n354 go ahead\nSubject: x\n"),
+        (
+            "10 MB bounces left for logs",
+            "From: MAILER-DAEMON@mx.example.net\nTo: a@example.org\n\nwords\n\nmore words\n---\nJul 18 08:25:19 mx postfix/smtpd[1]: connect\n",
+        ),
     ];
     for (name, unit) in hostile {
         let text = unit.repeat(10 * MB / unit.len());

@@ -450,38 +450,66 @@ fn is_bounce_header(lower: &str) -> bool {
         return false;
     };
     match name {
-        "from" => [
-            "mailer-daemon",
-            "mail delivery",
-            "postmaster@",
-            "mail administrator",
-        ]
-        .iter()
-        .any(|m| value.contains(m)),
-        "subject" => [
-            "undelivered mail",
-            "undeliverable",
-            "delivery status notification",
-            "mail delivery failed",
-            "returned mail",
-            "delivery failure",
-            "failure notice",
-            "unzustellbar",
-            "non remis",
-            "delivery has failed",
-        ]
-        .iter()
-        .any(|m| value.contains(m)),
+        "from" => {
+            [
+                "mailer-daemon",
+                "mail delivery",
+                "postmaster@",
+                "post_master@",
+                "mail administrator",
+            ]
+            .iter()
+            .any(|m| value.contains(m))
+                || value.trim() == "<>"
+        }
+        "subject" => {
+            [
+                "undelivered mail",
+                "undeliverable",
+                "delivery status notification",
+                // Courier's "NOTICE: mail delivery status.", McAfee's "Delivery Status".
+                "delivery status",
+                "mail delivery failed",
+                "returned mail",
+                "delivery failure",
+                "failure notice",
+                "unzustellbar",
+                "non remis",
+                "delivery has failed",
+                "not delivered",
+                // Auto-replies (RFC 3834 and what mail clients write).
+                "automatic reply",
+                "autoreply",
+                "auto-reply",
+                "out of office",
+                "out of the office",
+            ]
+            .iter()
+            .any(|m| value.contains(m))
+                || value.trim_start().starts_with("auto:")
+        }
         "content-type" => value.contains("multipart/report"),
         "return-path" => value.trim() == "<>",
-        "x-failed-recipients" => true,
+        "x-failed-recipients" | "x-autoreply" | "x-autorespond" => true,
+        "auto-submitted" => value.trim().starts_with("auto-replied"),
+        "precedence" => value.trim() == "auto_reply",
         _ => false,
     }
 }
 
+/// The line mbox files put before each message: `From sender Tue Jun 11 19:13:34 2024`.
+pub fn is_mbox_postmark(t: &str) -> bool {
+    let mut w = t.split_whitespace();
+    w.next() == Some("From")
+        && w.next().is_some()
+        && w.next().is_some_and(|d| WEEKDAYS.contains(&d))
+        && w.next().is_some_and(|m| MONTHS.contains(&m))
+}
+
 fn is_bounce_body(lower: &str) -> bool {
-    const STARTS: [&str; 18] = [
+    const STARTS: [&str; 19] = [
         "this is the mail system at host",
+        "this is a delivery status notification",
         "i'm sorry to have to inform you that your message",
         "this message was created automatically by mail delivery software",
         "delivery to the following recipient",
@@ -649,6 +677,12 @@ mod tests {
             ),
             ("Date: Mon, 1 Jan 2024 10:00:00 +0000", Class::HeaderLike),
             ("Jul 18 is my birthday", Class::Text),
+            (
+                "Subject: NOTICE: mail delivery status.",
+                Class::BounceHeader,
+            ),
+            ("Auto-Submitted: auto-replied", Class::BounceHeader),
+            ("Subject: Automatic reply: budget", Class::BounceHeader),
             ("asked Aug 19, 2013 at 16:35", Class::Text),
         ];
         for (line, want) in cases {

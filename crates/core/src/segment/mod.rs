@@ -99,8 +99,14 @@ enum State {
     },
     Bounce {
         in_headers: bool,
-        /// Index of the line holding the MIME boundary parameter, when there is one.
+        /// The message declared a MIME boundary: it goes on to the closing boundary.
         multipart: bool,
+        /// The body follows a header block of a whole message (at least [`MIN_HEADERS`]
+        /// headers): it goes on until the text clearly leaves the message. Otherwise (a body
+        /// pasted alone, a lone header line) each further paragraph must look like a bounce's.
+        whole: bool,
+        /// Header lines seen so far in the header block.
+        headers: usize,
     },
     Client,
 }
@@ -115,6 +121,9 @@ enum SmtpExpect {
     Answer,
 }
 
+/// Header lines that make a header block a whole message rather than one quoted header.
+const MIN_HEADERS: usize = 2;
+
 /// Longest message body a transcript's `354` is taken to introduce.
 const MAX_BODY_LINES: usize = 2000;
 
@@ -127,6 +136,9 @@ fn label(ls: &mut [L]) {
     // The last non-blank line was part of an SMTP session (a command, a marked line, or a body or
     // answer line).
     let mut in_session = false;
+    // A short forum-style separator (`---`) seen in a whole message's body: the message ends
+    // there if the paragraph after it is plain prose.
+    let mut sep: Option<usize> = None;
     for i in 0..ls.len() {
         let class = ls[i].class.clone();
         let t = ls[i].t;
@@ -136,6 +148,10 @@ fn label(ls: &mut [L]) {
 
         // A message body or AUTH answer inside a transcript is SMTP, even when it looks like
         // headers or prose.
+        // (Not in a bounce's body: a transcript quoted there is part of the message.)
+        if matches!(st, State::Bounce { .. }) {
+            expect = SmtpExpect::Nothing;
+        }
         if expect != SmtpExpect::Nothing && !blank {
             if strong_other {
                 expect = SmtpExpect::Nothing;
@@ -202,7 +218,9 @@ fn label(ls: &mut [L]) {
 
         if let State::Bounce {
             in_headers,
-            multipart,
+            mut multipart,
+            whole,
+            headers,
         } = st
         {
             let closing = boundary.as_deref().is_some_and(|b| {
@@ -211,25 +229,48 @@ fn label(ls: &mut [L]) {
             if in_headers {
                 if let Some(b) = mime_boundary(t) {
                     boundary = Some(b);
-                    st = State::Bounce {
-                        in_headers,
-                        multipart: true,
-                    };
+                    multipart = true;
                 }
             }
+            let in_body = !in_headers && (whole || multipart);
+            let leaves = strong_other || leaves_message(&class);
+            // A separator, then prose about the message.
+            let after_sep = sep
+                .filter(|_| !blank && in_body && class == Class::Text && !bounce_featured(&ls[i]));
+            if !blank {
+                sep = None;
+            }
             let ends_here = strong_other
-                || matches!(class, Class::ClientMarker)
-                || (!multipart && !in_headers && prev_blank && !blank && !bounce_featured(&ls[i]));
+                || (in_body && leaves)
+                || after_sep.is_some()
+                || (!whole && matches!(class, Class::ClientMarker))
+                || (!multipart
+                    && !whole
+                    && !in_headers
+                    && prev_blank
+                    && !blank
+                    && !bounce_featured(&ls[i]));
             if !ends_here {
                 if blank {
-                    if in_headers {
-                        st = State::Bounce {
-                            in_headers: false,
-                            multipart,
-                        };
-                    }
+                    st = State::Bounce {
+                        in_headers: false,
+                        multipart,
+                        whole: whole || (in_headers && headers >= MIN_HEADERS),
+                        headers,
+                    };
                     prev_blank = true;
                     continue;
+                }
+                let header_line =
+                    matches!(class, Class::HeaderLike | Class::BounceHeader) && ind == 0;
+                st = State::Bounce {
+                    in_headers,
+                    multipart,
+                    whole,
+                    headers: headers + usize::from(in_headers && header_line),
+                };
+                if in_body && !multipart && is_separator(t) {
+                    sep = Some(i);
                 }
                 ls[i].fam = Some(Family::Bounce);
                 if closing {
@@ -239,8 +280,14 @@ fn label(ls: &mut [L]) {
                 prev_blank = false;
                 continue;
             }
+            if let Some(s) = after_sep {
+                ls[s].fam = None;
+            } else if in_body && leaves {
+                release_prose_tail(ls, i);
+            }
             st = State::None;
             boundary = None;
+            sep = None;
         }
 
         if st == State::Client {
@@ -288,13 +335,30 @@ fn label(ls: &mut [L]) {
                     }
                     j -= 1;
                 }
+                // An mbox postmark (`From MAILER-DAEMON Tue Jun 11 19:13:34 2024`) opens it.
+                if j > 0
+                    && classify::is_mbox_postmark(ls[j - 1].t)
+                    && matches!(ls[j - 1].fam, None | Some(Family::Prose))
+                {
+                    j -= 1;
+                }
+                boundary = None;
+                let mut headers = 1;
                 for p in &mut ls[j..i] {
                     p.fam = Some(Family::Bounce);
+                    headers += usize::from(p.indent == 0);
+                    if boundary.is_none() {
+                        boundary = mime_boundary(p.t);
+                    }
                 }
-                boundary = mime_boundary(t);
+                if boundary.is_none() {
+                    boundary = mime_boundary(t);
+                }
                 st = State::Bounce {
                     in_headers: true,
                     multipart: boundary.is_some(),
+                    whole: false,
+                    headers,
                 };
                 Some(Family::Bounce)
             }
@@ -302,6 +366,8 @@ fn label(ls: &mut [L]) {
                 st = State::Bounce {
                     in_headers: false,
                     multipart: false,
+                    whole: false,
+                    headers: 0,
                 };
                 Some(Family::Bounce)
             }
@@ -420,6 +486,59 @@ fn mime_boundary(t: &str) -> Option<String> {
     let end = v.find(['"', ';', ' ']).unwrap_or(v.len());
     let b = v.get(..end)?;
     (!b.is_empty()).then(|| b.to_owned())
+}
+
+/// Lines that start text which is no part of a pasted message: configuration and logs.
+/// (Transcripts, replies and quoted headers are what bounces hold, so they do not count.)
+fn leaves_message(c: &Class) -> bool {
+    matches!(
+        c,
+        Class::Log
+            | Class::DoveBanner(_)
+            | Class::Include
+            | Class::PostfixDef
+            | Class::DovecotDef
+            | Class::MasterService { .. }
+    )
+}
+
+/// A short rule such as forum posts put between a quote and the writer's own words (`---`,
+/// `***`, `___`). Bounces draw theirs much longer, so those are not taken.
+fn is_separator(t: &str) -> bool {
+    (3..=8).contains(&t.len())
+        && ['-', '_', '=', '*', '~']
+            .iter()
+            .any(|&c| t.chars().all(|x| x == c))
+}
+
+/// When a message is left for configuration or logs at line `end`: the paragraphs of plain prose
+/// just before it ("Here is my log:") are the writer's, not the message's. Each line is looked at
+/// once: released lines leave the bounce, and the walk stops at the first paragraph that is not
+/// plain prose.
+fn release_prose_tail(ls: &mut [L], end: usize) {
+    let mut k = end;
+    loop {
+        let mut e = k;
+        while e > 0 && ls[e - 1].class == Class::Blank {
+            e -= 1;
+        }
+        let mut s = e;
+        while s > 0 && ls[s - 1].class != Class::Blank && ls[s - 1].fam == Some(Family::Bounce) {
+            s -= 1;
+        }
+        let whole_paragraph = s < e && (s == 0 || ls[s - 1].class == Class::Blank);
+        if !whole_paragraph
+            || !ls[s..e]
+                .iter()
+                .all(|l| l.class == Class::Text && l.indent == 0 && !bounce_featured(l))
+        {
+            return;
+        }
+        for l in &mut ls[s..e] {
+            l.fam = None;
+        }
+        k = s;
+    }
 }
 
 /// Lines typical of a bounce body past its first paragraph.

@@ -212,3 +212,88 @@ fn forum_indented_postconf_n_and_full_doveconf() {
     assert_eq!(segs[0].kind, DoveconfFull);
     assert_eq!(segs[0].version.as_deref(), Some("2.3.21"));
 }
+
+/// The text of each segment of one kind.
+fn texts_of(input: &str, kind: SegmentKind) -> Vec<&str> {
+    segment(input)
+        .0
+        .iter()
+        .filter(|s| s.kind == kind)
+        .map(|s| &input[s.start..s.end])
+        .collect()
+}
+
+const EXIM_HEADERS: &str = "From: Mail Delivery System <Mailer-Daemon@relay.example.net>\nTo: ann@example.net\nSubject: Mail delivery failed: returning message to sender\nContent-Type: text/plain; charset=us-ascii\n\n";
+
+#[test]
+fn plain_bounce_body_belongs_to_its_headers() {
+    let input = format!("{EXIM_HEADERS}This message was created automatically by mail delivery software.\n\nA message that you sent could not be delivered to one or more of\nits recipients. This is a permanent error.\n\n  bo@unknown.example.org\n    Unrouteable address\n\n------ This is a copy of the message, including all the headers. ------\n\nFrom: Ann <ann@example.net>\nSubject: hello\n\nSee you tomorrow.\n");
+    let segs = segment(&input).0;
+    assert_eq!(segs.len(), 1, "{segs:?}");
+    assert_eq!(segs[0].kind, Bounce);
+    assert_eq!((segs[0].start, segs[0].end), (0, input.trim_end().len()));
+    // An auto-reply is a message of the same kind.
+    let ooo = "From: Kim <kim@example.org>\nSubject: Automatic reply: budget\nAuto-Submitted: auto-replied\n\nI am away until Monday.\n\nPlease write to office@example.org meanwhile.\n";
+    assert_eq!(only_kinds(ooo), [Bounce]);
+    // One bounce-like header quoted in prose does not make the rest of the post a message.
+    let quoted = "My users get mail with\nSubject: Undelivered Mail Returned to Sender\n\nand I do not know why.\n";
+    assert_eq!(only_kinds(quoted).last(), Some(&Prose));
+}
+
+#[test]
+fn multipart_bounce_stays_whole_through_its_closing_boundary() {
+    let input = "Received: by mx.example.net (Postfix)\nContent-Type: multipart/report; report-type=delivery-status;\n\tboundary=\"B.42\"\nFrom: MAILER-DAEMON@mx.example.net (Mail Delivery System)\nSubject: Undelivered Mail Returned to Sender\n\nThis is a MIME-encapsulated message.\n\n--B.42\nContent-Type: text/plain\n\nThis is the mail system at host mx.example.net.\n\nThe mail system gave up.\n\nPlease contact your system administrator.\n\n--B.42\nContent-Type: message/delivery-status\n\nFinal-Recipient: rfc822; c@example.com\nStatus: 5.1.1\n\n--B.42--\n\nAny idea what that means?\n";
+    let k = kinds(input);
+    assert_eq!(
+        k.iter().map(|x| x.0).collect::<Vec<_>>(),
+        [Bounce, Prose],
+        "{k:?}"
+    );
+    assert!(texts_of(input, Bounce)[0].ends_with("--B.42--"));
+    assert_eq!(k[1].1, "Any idea what that means?");
+}
+
+#[test]
+fn bounce_then_postconf_n() {
+    let input = format!("{EXIM_HEADERS}This message was created automatically by mail delivery software.\n\nA message that you sent could not be delivered.\n\n  bo@example.org\n    Unrouteable address\n\nalias_maps = hash:/etc/aliases\nmydestination = localhost\nmyhostname = mx.example.net\nmynetworks = 127.0.0.0/8\nrelayhost =\nsmtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination\n");
+    assert_eq!(only_kinds(&input), [Bounce, PostconfN]);
+    assert!(texts_of(&input, Bounce)[0].ends_with("Unrouteable address"));
+}
+
+#[test]
+fn bounce_then_prose_then_log_line() {
+    let input = format!("{EXIM_HEADERS}This message was created automatically by mail delivery software.\n\nA message that you sent could not be delivered to one or more of\nits recipients.\n\n  bo@example.org\n    Unrouteable address\n\nMy server logged this at the same time:\nMar 13 10:00:00 mx exim[123]: 1tAbc-000001-Xy ** bo@example.org: Unrouteable address\n");
+    let k = kinds(&input);
+    assert_eq!(
+        k.iter().map(|x| x.0).collect::<Vec<_>>(),
+        [Bounce, Prose, MailLog],
+        "{k:?}"
+    );
+    assert_eq!(k[1].1, "My server logged this at the same time:");
+    // The bounce's own prose before its recipients stays in it.
+    assert!(texts_of(&input, Bounce)[0].contains("its recipients."));
+    // A short forum rule, then the writer's words.
+    let input = format!("{EXIM_HEADERS}This message was created automatically by mail delivery software.\n\n  bo@example.org\n    Unrouteable address\n\n---\n\nThe domain exists, so why is it unrouteable?\n");
+    assert_eq!(only_kinds(&input), [Bounce, Prose]);
+    assert!(texts_of(&input, Bounce)[0].ends_with("Unrouteable address"));
+}
+
+#[test]
+fn bounce_body_keeps_its_transcript_and_quoted_headers() {
+    let input = "From: Mail Delivery Subsystem <MAILER-DAEMON@relay.example.org>\nSubject: Returned mail: see transcript for details\nAuto-Submitted: auto-generated (failure)\n\nThe original message was received at Mon, 1 Jan 2024 10:00:00 +0000\nfrom client.example.org [192.0.2.5]\n\n---------------------------------------------------------------\n\nIf your message was also sent to other recipients, they are not listed here.\n\n   ----- Transcript of session follows -----\n... while talking to mx.example.com.:\n>>> RCPT To:<b@example.com>\n<<< 550 5.1.1 <b@example.com>... User unknown\n550 5.1.1 <b@example.com>... User unknown\n\n   ----- Original message follows -----\n\nReceived: from client.example.org (client.example.org [192.0.2.5])\n\tby relay.example.org with ESMTP id 40AA; Mon, 1 Jan 2024 10:00:00 +0000\nFrom: a@example.org\nTo: b@example.com\nSubject: lunch\n\nShall we meet at noon?\n";
+    let segs = segment(input).0;
+    assert_eq!(segs.len(), 1, "{segs:?}");
+    assert_eq!(segs[0].kind, Bounce);
+    assert_eq!(segs[0].end, input.trim_end().len());
+}
+
+#[test]
+fn mbox_postmark_opens_the_bounce_and_quoted_sessions_stay_inside() {
+    let input = "From MAILER-DAEMON Tue Jun 11 19:13:34 2024\nReturn-Path: <>\nFrom: Mail Delivery System <MAILER-DAEMON@mx.example.net>\nSubject: Mail delivery failed\n\nThis message was created automatically by mail delivery software.\n\n  b@example.com\n    SMTP error from remote mail server after end of data:\n\n------ This is a copy of the message's headers. ------\n\ndata\n354 Enter mail, end with \".\" on a line by itself\nFrom: a@example.org\n";
+    let segs = segment(input).0;
+    assert_eq!(segs.len(), 1, "{segs:?}");
+    assert_eq!((segs[0].kind, segs[0].start), (Bounce, 0));
+    // Words that merely start with "From" are not a postmark.
+    let input = "From my server I got:\nFrom: MAILER-DAEMON@mx.example.net\nSubject: Undelivered Mail Returned to Sender\n\nThis is the mail system at host mx.example.net.\n";
+    assert_eq!(only_kinds(input), [Prose, Bounce]);
+}
