@@ -2,7 +2,8 @@
 //! ships a parser for those formats.
 //!
 //! - `kb/data/*.tsv` (fact tables imported from the reference data by `tools/import-data.py`)
-//!   become `pub static NAME: &[[&str; COLUMNS]]`, rows in file order, header dropped.
+//!   become `pub static NAME: LazyLock<Vec<[&str; COLUMNS]>>`, rows in file order, header dropped
+//!   (stored as one string per table, split on first use).
 //! - `kb/entries/<dir>/<slug>.toml` (knowledge-base entries) are validated and become
 //!   `kb::ENTRIES` (see the `kb_entries` module at the end of this file).
 
@@ -41,8 +42,10 @@ fn emit_tsv(path: &Path, name: &str, code: &mut String) {
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().expect("header line").split('\t').collect();
     let n = header.len();
-    writeln!(code, "/// Columns: {}.", header.join(", ")).unwrap();
-    writeln!(code, "pub static {name}: &[[&str; {n}]] = &[").unwrap();
+    // One string per table, cells split by U+001F and rows by U+001E, split once on first use
+    // (`tables::split_table`): a slice of `[&str; N]` would cost the page 8 bytes of pointer per
+    // cell in its data section.
+    let mut blob = String::new();
     for (i, line) in lines.enumerate() {
         if line.is_empty() {
             continue;
@@ -56,13 +59,21 @@ fn emit_tsv(path: &Path, name: &str, code: &mut String) {
             i + 2,
             cells.len()
         );
-        code.push_str("    [");
-        for c in cells {
-            write!(code, "{c:?}, ").unwrap();
-        }
-        code.push_str("],\n");
+        assert!(
+            !line.contains(['\u{1e}', '\u{1f}']),
+            "{}: row {} holds a separator character",
+            path.display(),
+            i + 2
+        );
+        blob.push_str(&cells.join("\u{1f}"));
+        blob.push('\u{1e}');
     }
-    code.push_str("];\n");
+    writeln!(code, "/// Columns: {}.", header.join(", ")).unwrap();
+    writeln!(
+        code,
+        "pub static {name}: std::sync::LazyLock<Vec<[&'static str; {n}]>> =\n    std::sync::LazyLock::new(|| split_table({blob:?}));"
+    )
+    .unwrap();
 }
 
 /// The knowledge base: every `kb/entries/**/*.toml` is read, validated and written out as Rust
