@@ -58,6 +58,8 @@ pub struct Entry {
     pub versions: &'static [(&'static str, &'static str)],
     pub references: &'static [KbReference],
     pub translations: &'static [Translation],
+    /// Texts the entry must match and must not match (checked by the build and the tests);
+    /// empty without the `kb-examples` feature (the page's build).
     pub examples_match: &'static [&'static str],
     pub examples_no_match: &'static [&'static str],
 }
