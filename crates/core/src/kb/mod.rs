@@ -262,7 +262,7 @@ pub fn ranked(probe: &Probe) -> Vec<(&'static Entry, f32)> {
         .iter()
         .filter_map(|e| score(e, probe).map(|s| (e, s)))
         .collect();
-    out.sort_by(|a, b| b.1.total_cmp(&a.1));
+    crate::text::sort_by(&mut out, |a, b| b.1.total_cmp(&a.1));
     out
 }
 
