@@ -579,7 +579,10 @@ mod kb_entries {
             .unwrap();
         }
         c.push_str("],\n        translations: &[");
-        for (lang, t) in &e.translations {
+        // Compiled in only with the `kb-translations` feature (default on; the page, which shows
+        // English only, leaves them out).
+        let with_translations = std::env::var_os("CARGO_FEATURE_KB_TRANSLATIONS").is_some();
+        for (lang, t) in e.translations.iter().filter(|_| with_translations) {
             write!(
                 c,
                 "Translation {{ lang: {lang:?}, title: {:?}, summary: {:?} }}, ",

@@ -57,6 +57,7 @@ pub struct Entry {
     /// (`postfix` | `dovecot` | `exim` | `sendmail`, note).
     pub versions: &'static [(&'static str, &'static str)],
     pub references: &'static [KbReference],
+    /// Empty without the `kb-translations` feature (the page's build).
     pub translations: &'static [Translation],
     /// Texts the entry must match and must not match (checked by the build and the tests);
     /// empty without the `kb-examples` feature (the page's build).
