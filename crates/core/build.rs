@@ -563,8 +563,11 @@ mod kb_entries {
             )
             .unwrap();
         }
+        // Version notes and translations are shown only by `explain`: compiled in only with the
+        // `kb-explain` feature (default on; the page, which shows neither, leaves them out).
+        let for_explain = std::env::var_os("CARGO_FEATURE_KB_EXPLAIN").is_some();
         c.push_str("],\n        versions: &[");
-        for k in VERSION_KEYS {
+        for k in VERSION_KEYS.iter().filter(|_| for_explain) {
             if let Some(v) = e.versions.get(*k) {
                 write!(c, "({k:?}, {:?}), ", v.trim()).unwrap();
             }
@@ -579,10 +582,7 @@ mod kb_entries {
             .unwrap();
         }
         c.push_str("],\n        translations: &[");
-        // Compiled in only with the `kb-translations` feature (default on; the page, which shows
-        // English only, leaves them out).
-        let with_translations = std::env::var_os("CARGO_FEATURE_KB_TRANSLATIONS").is_some();
-        for (lang, t) in e.translations.iter().filter(|_| with_translations) {
+        for (lang, t) in e.translations.iter().filter(|_| for_explain) {
             write!(
                 c,
                 "Translation {{ lang: {lang:?}, title: {:?}, summary: {:?} }}, ",

@@ -54,10 +54,11 @@ pub struct Entry {
     pub causes: &'static [Cause],
     pub fixes: &'static [KbFix],
     pub dead_ends: &'static [KbDeadEnd],
-    /// (`postfix` | `dovecot` | `exim` | `sendmail`, note).
+    /// (`postfix` | `dovecot` | `exim` | `sendmail`, note); empty without the `kb-explain`
+    /// feature (the page's build).
     pub versions: &'static [(&'static str, &'static str)],
     pub references: &'static [KbReference],
-    /// Empty without the `kb-translations` feature (the page's build).
+    /// Empty without the `kb-explain` feature (the page's build).
     pub translations: &'static [Translation],
     /// Texts the entry must match and must not match (checked by the build and the tests);
     /// empty without the `kb-examples` feature (the page's build).
