@@ -2,7 +2,8 @@
 //! ships a parser for those formats.
 //!
 //! - `kb/data/*.tsv` (fact tables imported from the reference data by `tools/import-data.py`)
-//!   become `pub static NAME: &[[&str; COLUMNS]]`, rows in file order, header dropped.
+//!   become `pub static NAME: LazyLock<Vec<[&str; COLUMNS]>>`, rows in file order, header dropped
+//!   (stored as one string per table, split on first use).
 //! - `kb/entries/<dir>/<slug>.toml` (knowledge-base entries) are validated and become
 //!   `kb::ENTRIES` (see the `kb_entries` module at the end of this file).
 
@@ -41,8 +42,10 @@ fn emit_tsv(path: &Path, name: &str, code: &mut String) {
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().expect("header line").split('\t').collect();
     let n = header.len();
-    writeln!(code, "/// Columns: {}.", header.join(", ")).unwrap();
-    writeln!(code, "pub static {name}: &[[&str; {n}]] = &[").unwrap();
+    // One string per table, cells split by U+001F and rows by U+001E, split once on first use
+    // (`tables::split_table`): a slice of `[&str; N]` would cost the page 8 bytes of pointer per
+    // cell in its data section.
+    let mut blob = String::new();
     for (i, line) in lines.enumerate() {
         if line.is_empty() {
             continue;
@@ -56,13 +59,21 @@ fn emit_tsv(path: &Path, name: &str, code: &mut String) {
             i + 2,
             cells.len()
         );
-        code.push_str("    [");
-        for c in cells {
-            write!(code, "{c:?}, ").unwrap();
-        }
-        code.push_str("],\n");
+        assert!(
+            !line.contains(['\u{1e}', '\u{1f}']),
+            "{}: row {} holds a separator character",
+            path.display(),
+            i + 2
+        );
+        blob.push_str(&cells.join("\u{1f}"));
+        blob.push('\u{1e}');
     }
-    code.push_str("];\n");
+    writeln!(code, "/// Columns: {}.", header.join(", ")).unwrap();
+    writeln!(
+        code,
+        "pub static {name}: std::sync::LazyLock<Vec<[&'static str; {n}]>> =\n    std::sync::LazyLock::new(|| split_table({blob:?}));"
+    )
+    .unwrap();
 }
 
 /// The knowledge base: every `kb/entries/**/*.toml` is read, validated and written out as Rust
@@ -552,8 +563,11 @@ mod kb_entries {
             )
             .unwrap();
         }
+        // Version notes and translations are shown only by `explain`: compiled in only with the
+        // `kb-explain` feature (default on; the page, which shows neither, leaves them out).
+        let for_explain = std::env::var_os("CARGO_FEATURE_KB_EXPLAIN").is_some();
         c.push_str("],\n        versions: &[");
-        for k in VERSION_KEYS {
+        for k in VERSION_KEYS.iter().filter(|_| for_explain) {
             if let Some(v) = e.versions.get(*k) {
                 write!(c, "({k:?}, {:?}), ", v.trim()).unwrap();
             }
@@ -568,7 +582,7 @@ mod kb_entries {
             .unwrap();
         }
         c.push_str("],\n        translations: &[");
-        for (lang, t) in &e.translations {
+        for (lang, t) in e.translations.iter().filter(|_| for_explain) {
             write!(
                 c,
                 "Translation {{ lang: {lang:?}, title: {:?}, summary: {:?} }}, ",
@@ -578,16 +592,26 @@ mod kb_entries {
             .unwrap();
         }
         c.push_str("],\n");
+        // The examples are validated above either way; they are compiled in only with the
+        // `kb-examples` feature (default on: tests read them; the page leaves them out).
+        let with_examples = std::env::var_os("CARGO_FEATURE_KB_EXAMPLES").is_some();
+        let examples = |xs: &[String]| {
+            if with_examples {
+                strs(xs)
+            } else {
+                "&[]".to_owned()
+            }
+        };
         writeln!(
             c,
             "        examples_match: {},",
-            strs(&e.examples.must_match)
+            examples(&e.examples.must_match)
         )
         .unwrap();
         writeln!(
             c,
             "        examples_no_match: {},",
-            strs(&e.examples.no_match)
+            examples(&e.examples.no_match)
         )
         .unwrap();
         c.push_str("    },\n");

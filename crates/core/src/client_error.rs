@@ -626,7 +626,7 @@ fn read_fields(flat: &Value, lower: &str, ce: &mut ClientError) -> Option<usize>
             found.push((i, after + gap + 1, name, lang));
         }
     }
-    found.sort_by_key(|f| f.0);
+    crate::text::sort_by_key(&mut found, |f| f.0);
     found.dedup_by_key(|f| f.0);
     let first_label = found.first().map(|f| f.0);
     for (k, &(start, vstart, name, lang)) in found.iter().enumerate() {

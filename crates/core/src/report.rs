@@ -319,7 +319,7 @@ impl Note {
 impl Report {
     /// Orders findings: severity first, then confidence, then position of the first evidence.
     pub fn sort_findings(&mut self) {
-        self.findings.sort_by(|a, b| {
+        crate::text::sort_by(&mut self.findings, |a, b| {
             b.root_cause
                 .cmp(&a.root_cause)
                 .then(a.severity.cmp(&b.severity))

@@ -100,7 +100,9 @@ pub fn find(input: &str, segments: &[Segment], facts: &Facts) -> Vec<Secret> {
     from_lines(&mut c, segments);
     // Parser-read secrets first at equal starts: they carry the exact setting name.
     let mut all: Vec<(usize, Secret)> = c.out.into_iter().enumerate().collect();
-    all.sort_by_key(|(i, s)| (s.span.start, usize::from(*i >= from_parsers), *i));
+    crate::text::sort_by_key(&mut all, |(i, s)| {
+        (s.span.start, usize::from(*i >= from_parsers), *i)
+    });
     let mut kept: Vec<Secret> = Vec::with_capacity(all.len());
     for (_, s) in all {
         if s.span.is_empty() || kept.last().is_some_and(|k| s.span.start < k.span.end) {
@@ -353,7 +355,7 @@ pub(crate) fn value_secret_spans(key: &str, value: &str) -> Vec<(usize, usize)> 
     let mut tok = Vec::new();
     tokens(value, &mut tok);
     out.extend(tok.into_iter().map(|p| (p.start, p.end)));
-    out.sort();
+    crate::text::sort(&mut out);
     out.dedup();
     out
 }
@@ -1178,7 +1180,7 @@ impl<'a> Redactor<'a> {
             .map(|s| s.span)
             .filter(|s| s.end <= input.len() && !s.is_empty())
             .collect();
-        spans.sort();
+        crate::text::sort(&mut spans);
         let mut merged: Vec<Span> = Vec::with_capacity(spans.len());
         for s in spans {
             match merged.last_mut() {
@@ -1205,7 +1207,7 @@ impl<'a> Redactor<'a> {
         }
         let mut first_two = vec![0u64; 1 << 10];
         for (key, list) in needles.iter_mut() {
-            list.sort_by_key(|n| std::cmp::Reverse(n.len()));
+            crate::text::sort_by_key(list, |n| std::cmp::Reverse(n.len()));
             let k = usize::from(u16::from_le_bytes([key[0], key[1]]));
             first_two[k >> 6] |= 1 << (k & 63);
         }

@@ -3,6 +3,16 @@
 
 include!(concat!(env!("OUT_DIR"), "/tables.rs"));
 
+/// A table as the build script stores it: rows ended by U+001E, cells split by U+001F.
+fn split_table<const N: usize>(blob: &'static str) -> Vec<[&'static str; N]> {
+    blob.split_terminator('\u{1e}')
+        .map(|row| {
+            let mut cells = row.split('\u{1f}');
+            std::array::from_fn(|_| cells.next().unwrap_or(""))
+        })
+        .collect()
+}
+
 /// Meaning of an enhanced status code (`5.7.1` → the registry's `X.7.1` row's title).
 pub fn enhanced_status_title(code: &str) -> Option<&'static str> {
     let mut parts = code.splitn(2, '.');
@@ -38,5 +48,10 @@ mod tests {
         );
         assert_eq!(enhanced_status_title("9.1.1"), None);
         assert!(reply_code_meaning(554).is_some());
+        assert!(POSTFIX_PARAMS.iter().all(|r| !r[0].is_empty()));
+        assert_eq!(
+            split_table::<3>("a\u{1f}\u{1f}c\u{1e}d\u{1f}e\u{1f}\u{1e}"),
+            vec![["a", "", "c"], ["d", "e", ""]]
+        );
     }
 }

@@ -169,8 +169,77 @@ pub fn edit_distance(a: &[u8], b: &[u8], cap: usize) -> usize {
     prev[n].min(big)
 }
 
+/// `v.sort_by(cmp)`: stable, same order, through one shared copy of the standard library's sort.
+/// Each `sort_by` / `sort_by_key` / `sort` on another element type compiles a copy of its own
+/// (about 4 KB of the page's wasm each); this sorts positions and then moves the elements once.
+pub fn sort_by<T>(v: &mut [T], mut cmp: impl FnMut(&T, &T) -> std::cmp::Ordering) {
+    if v.len() < 2 {
+        return;
+    }
+    let mut order: Vec<usize> = (0..v.len()).collect();
+    sort_positions(&mut order, &mut |a, b| cmp(&v[a], &v[b]));
+    // `order[i]` is the position whose element belongs at `i`: walk each cycle once, marking
+    // the places done as fixed points.
+    for start in 0..v.len() {
+        let mut cur = start;
+        while order[cur] != cur {
+            let next = order[cur];
+            order[cur] = cur;
+            if next == start {
+                break;
+            }
+            v.swap(cur, next);
+            cur = next;
+        }
+    }
+}
+
+/// `v.sort_by_key(key)` through [`sort_by`].
+pub fn sort_by_key<T, K: Ord>(v: &mut [T], mut key: impl FnMut(&T) -> K) {
+    sort_by(v, |a, b| key(a).cmp(&key(b)));
+}
+
+/// `v.sort()` through [`sort_by`].
+pub fn sort<T: Ord>(v: &mut [T]) {
+    sort_by(v, T::cmp);
+}
+
+#[inline(never)]
+fn sort_positions(order: &mut [usize], cmp: &mut dyn FnMut(usize, usize) -> std::cmp::Ordering) {
+    order.sort_by(|&a, &b| cmp(a, b));
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn sort_helpers_sort_like_the_standard_library() {
+        // Pseudo-random keys with many ties: the order of equal keys must be kept.
+        let mut x = 12345u32;
+        for n in [0usize, 1, 2, 3, 10, 100, 1000] {
+            let v: Vec<(u32, usize)> = (0..n)
+                .map(|i| {
+                    x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                    ((x >> 16) % 7, i)
+                })
+                .collect();
+            let mut want = v.clone();
+            want.sort_by_key(|p| p.0);
+            let mut got = v.clone();
+            sort_by_key(&mut got, |p| p.0);
+            assert_eq!(got, want);
+            let mut want = v.clone();
+            want.sort_by(|a, b| b.0.cmp(&a.0));
+            let mut got = v.clone();
+            sort_by(&mut got, |a, b| b.0.cmp(&a.0));
+            assert_eq!(got, want);
+            let mut want = v.clone();
+            want.sort();
+            let mut got = v;
+            sort(&mut got);
+            assert_eq!(got, want);
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -235,7 +235,9 @@ impl App {
             })
             .collect();
         // Wider spans first, so a narrower one inside is drawn on top.
-        marks.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+        mailtriage::text::sort_by(&mut marks, |a, b| {
+            a.start.cmp(&b.start).then(b.end.cmp(&a.end))
+        });
         let findings = result
             .report
             .findings

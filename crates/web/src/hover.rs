@@ -8,7 +8,7 @@ use crate::model::SegmentView;
 use mailtriage::dovecot::{settings, Syntax};
 use mailtriage::postfix::params::{self, Version};
 use mailtriage::{Report, SegmentKind};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 const POSTFIX_MEANINGS: &str = include_str!("../../../web/data/postfix-meanings.tsv");
 const DOVECOT_MEANINGS: &str = include_str!("../../../web/data/dovecot-meanings.tsv");
@@ -26,8 +26,7 @@ fn meaning(table: &'static str, name: &str) -> Option<&'static str> {
 /// the hover texts need (for Postfix configuration the release and `compatibility_level` the
 /// core read from it; for Dovecot its syntax). Made next to the analysis, so in the worker for
 /// large pastes, and sent along with the report.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct SegmentFacts {
     pub label: String,
     /// `postconf -n`, `postconf` or `main.cf` text.

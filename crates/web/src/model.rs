@@ -3,11 +3,10 @@
 //! (or lacks optional ones) still renders; `relay_trace` is rendered whenever the core sends it.
 
 use crate::hover::{segment_facts, SegmentFacts};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// One analysis as the page receives it.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PageResult {
     pub report: ReportView,
     /// `render::markdown` of the same report, for "Copy as Markdown".
@@ -16,8 +15,7 @@ pub struct PageResult {
     pub segment_facts: Vec<SegmentFacts>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReportView {
     pub input_len: usize,
     pub segments: Vec<SegmentView>,
@@ -27,8 +25,7 @@ pub struct ReportView {
     pub relay_trace: Option<RelayTraceView>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SegmentView {
     pub kind: String,
     pub start: usize,
@@ -36,8 +33,7 @@ pub struct SegmentView {
     pub version: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FindingView {
     pub id: String,
     pub severity: String,
@@ -53,37 +49,32 @@ pub struct FindingView {
     pub side: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EvidenceView {
     pub start: usize,
     pub end: usize,
     pub label: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FixView {
     pub text: String,
     pub snippet: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeadEndView {
     pub attempt: String,
     pub why: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReferenceView {
     pub title: String,
     pub url: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BounceView {
     pub recipient: String,
     pub action: String,
@@ -98,8 +89,7 @@ pub struct BounceView {
     pub side: String,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct NoteView {
     pub start: usize,
     pub end: usize,
@@ -110,8 +100,7 @@ pub struct NoteView {
 /// The relay simulation (`Report.relay_trace`): the walk through the restriction lists as smtpd
 /// would do it. Parts whose exact shape may still change are read as [`Loose`] values and shown
 /// as text, so the page renders whatever the core sends.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RelayTraceView {
     pub query: Loose,
     pub steps: Vec<RelayStepView>,
@@ -121,8 +110,7 @@ pub struct RelayTraceView {
     pub what_if: Vec<Loose>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct RelayStepView {
     pub list: Loose,
     pub restriction: Loose,
@@ -185,62 +173,6 @@ impl Loose {
     }
 }
 
-impl<'de> Deserialize<'de> for Loose {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Loose, D::Error> {
-        d.deserialize_any(LooseVisitor)
-    }
-}
-
-struct LooseVisitor;
-
-impl<'de> serde::de::Visitor<'de> for LooseVisitor {
-    type Value = Loose;
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Loose, E> {
-        Ok(Loose::Bool(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Loose, E> {
-        Ok(Loose::Number(v as f64))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Loose, E> {
-        Ok(Loose::Number(v as f64))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Loose, E> {
-        Ok(Loose::Number(v))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Loose, E> {
-        Ok(Loose::Text(v.to_owned()))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Loose, E> {
-        Ok(Loose::Text(v))
-    }
-    fn visit_unit<E>(self) -> Result<Loose, E> {
-        Ok(Loose::Null)
-    }
-    fn visit_none<E>(self) -> Result<Loose, E> {
-        Ok(Loose::Null)
-    }
-    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Loose, D::Error> {
-        Loose::deserialize(d)
-    }
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Loose, A::Error> {
-        let mut items = Vec::new();
-        while let Some(v) = seq.next_element::<Loose>()? {
-            items.push(v);
-        }
-        Ok(Loose::List(items))
-    }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Loose, A::Error> {
-        let mut fields = Vec::new();
-        while let Some((k, v)) = map.next_entry::<String, Loose>()? {
-            fields.push((k, v));
-        }
-        Ok(Loose::Fields(fields))
-    }
-}
-
 const FIRST_KEYS: [&str; 6] = ["toggle", "if", "condition", "change", "name", "label"];
 
 /// A value as one line of text: strings as they are, objects as `key: value` pairs.
@@ -260,7 +192,7 @@ pub fn value_text(v: &Loose) -> String {
                     .unwrap_or(FIRST_KEYS.len())
             };
             let mut items: Vec<_> = o.iter().filter(|(_, v)| !v.is_null()).collect();
-            items.sort_by_key(|(k, _)| rank(k));
+            mailtriage::text::sort_by_key(&mut items, |(k, _)| rank(k));
             items
                 .into_iter()
                 .map(|(k, v)| format!("{}: {}", k.replace('_', " "), value_text(v)))
@@ -298,8 +230,270 @@ pub fn to_json(report: &mailtriage::Report, text: &str, markdown: String) -> Str
 }
 
 /// Reads what [`analyze_to_json`] produced. A malformed text gives an empty result, never a panic.
+/// Hand-written over [`Loose`] rather than `serde::Deserialize`: serde_json's deserialiser and
+/// the derived impls were a tenth of the page's code.
 pub fn parse_result(json: &str) -> PageResult {
-    serde_json::from_str(json).unwrap_or_default()
+    match Loose::parse(json) {
+        Some(v) => PageResult::read(v),
+        None => PageResult::default(),
+    }
+}
+
+impl Loose {
+    /// Parses one JSON text (RFC 8259). `None` when it is not JSON; nesting deeper than
+    /// [`MAX_DEPTH`] is refused rather than recursed into.
+    pub fn parse(json: &str) -> Option<Loose> {
+        let mut p = JsonReader {
+            s: json.as_bytes(),
+            i: 0,
+        };
+        let v = p.value(0)?;
+        p.ws();
+        (p.i == p.s.len()).then_some(v)
+    }
+}
+
+const MAX_DEPTH: usize = 128;
+
+struct JsonReader<'a> {
+    s: &'a [u8],
+    i: usize,
+}
+
+impl JsonReader<'_> {
+    fn ws(&mut self) {
+        while matches!(self.s.get(self.i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.i += 1;
+        }
+    }
+
+    fn eat(&mut self, b: u8) -> bool {
+        self.ws();
+        let hit = self.s.get(self.i) == Some(&b);
+        self.i += hit as usize;
+        hit
+    }
+
+    fn word(&mut self, w: &str, v: Loose) -> Option<Loose> {
+        self.s[self.i..].starts_with(w.as_bytes()).then(|| {
+            self.i += w.len();
+            v
+        })
+    }
+
+    fn value(&mut self, depth: usize) -> Option<Loose> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        self.ws();
+        match *self.s.get(self.i)? {
+            b'n' => self.word("null", Loose::Null),
+            b't' => self.word("true", Loose::Bool(true)),
+            b'f' => self.word("false", Loose::Bool(false)),
+            b'"' => self.string().map(Loose::Text),
+            b'[' => {
+                self.i += 1;
+                let mut items = Vec::new();
+                if !self.eat(b']') {
+                    loop {
+                        items.push(self.value(depth + 1)?);
+                        if self.eat(b']') {
+                            break;
+                        }
+                        if !self.eat(b',') {
+                            return None;
+                        }
+                    }
+                }
+                Some(Loose::List(items))
+            }
+            b'{' => {
+                self.i += 1;
+                let mut fields = Vec::new();
+                if !self.eat(b'}') {
+                    loop {
+                        self.ws();
+                        let k = self.string()?;
+                        if !self.eat(b':') {
+                            return None;
+                        }
+                        fields.push((k, self.value(depth + 1)?));
+                        if self.eat(b'}') {
+                            break;
+                        }
+                        if !self.eat(b',') {
+                            return None;
+                        }
+                    }
+                }
+                Some(Loose::Fields(fields))
+            }
+            _ => {
+                let start = self.i;
+                while matches!(
+                    self.s.get(self.i),
+                    Some(b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+                ) {
+                    self.i += 1;
+                }
+                let t = std::str::from_utf8(&self.s[start..self.i]).ok()?;
+                t.parse().ok().map(Loose::Number)
+            }
+        }
+    }
+
+    fn hex4(&mut self) -> Option<u32> {
+        let h = self.s.get(self.i..self.i + 4)?;
+        self.i += 4;
+        u32::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok()
+    }
+
+    /// A string at `"`; escapes decoded, a lone surrogate read as U+FFFD.
+    fn string(&mut self) -> Option<String> {
+        if self.s.get(self.i) != Some(&b'"') {
+            return None;
+        }
+        self.i += 1;
+        let mut out = Vec::new();
+        loop {
+            let start = self.i;
+            while !matches!(self.s.get(self.i), Some(b'"' | b'\\') | None) {
+                self.i += 1;
+            }
+            out.extend_from_slice(&self.s[start..self.i]);
+            let c = *self.s.get(self.i)?;
+            self.i += 1;
+            if c == b'"' {
+                break;
+            }
+            let e = *self.s.get(self.i)?;
+            self.i += 1;
+            let ch = match e {
+                b'"' => '"',
+                b'\\' => '\\',
+                b'/' => '/',
+                b'b' => '\u{8}',
+                b'f' => '\u{c}',
+                b'n' => '\n',
+                b'r' => '\r',
+                b't' => '\t',
+                b'u' => {
+                    let hi = self.hex4()?;
+                    let code = if (0xD800..0xDC00).contains(&hi)
+                        && self.s[self.i..].starts_with(b"\\u")
+                    {
+                        let save = self.i;
+                        self.i += 2;
+                        match self.hex4()? {
+                            lo @ 0xDC00..0xE000 => 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00),
+                            _ => {
+                                self.i = save;
+                                0xFFFD
+                            }
+                        }
+                    } else {
+                        hi
+                    };
+                    char::from_u32(code).unwrap_or('\u{fffd}')
+                }
+                _ => return None,
+            };
+            out.extend_from_slice(ch.encode_utf8(&mut [0; 4]).as_bytes());
+        }
+        String::from_utf8(out).ok()
+    }
+}
+
+/// A page-side value read from [`Loose`]; a missing or mistyped part reads as its default.
+trait Read: Default {
+    fn read(v: Loose) -> Self;
+}
+
+impl Read for Loose {
+    fn read(v: Loose) -> Self {
+        v
+    }
+}
+
+impl Read for String {
+    fn read(v: Loose) -> Self {
+        match v {
+            Loose::Text(s) => s,
+            _ => String::new(),
+        }
+    }
+}
+
+impl Read for bool {
+    fn read(v: Loose) -> Self {
+        matches!(v, Loose::Bool(true))
+    }
+}
+
+impl Read for usize {
+    fn read(v: Loose) -> Self {
+        v.as_index().unwrap_or(0)
+    }
+}
+
+impl Read for f32 {
+    fn read(v: Loose) -> Self {
+        match v {
+            Loose::Number(n) => n as f32,
+            _ => 0.0,
+        }
+    }
+}
+
+impl<T: Read> Read for Option<T> {
+    fn read(v: Loose) -> Self {
+        (!v.is_null()).then(|| T::read(v))
+    }
+}
+
+impl<T: Read> Read for Vec<T> {
+    fn read(v: Loose) -> Self {
+        match v {
+            Loose::List(items) => items.into_iter().map(T::read).collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// `Read` for a struct from a JSON object: each listed field by its name, others ignored.
+macro_rules! read_fields {
+    ($($t:ty { $($f:ident),* $(,)? })*) => {$(
+        impl Read for $t {
+            fn read(v: Loose) -> Self {
+                let mut out = <$t>::default();
+                if let Loose::Fields(fields) = v {
+                    for (k, v) in fields {
+                        match k.as_str() {
+                            $(stringify!($f) => out.$f = Read::read(v),)*
+                            _ => {}
+                        }
+                    }
+                }
+                out
+            }
+        }
+    )*};
+}
+
+read_fields! {
+    PageResult { report, markdown, segment_facts }
+    ReportView { input_len, segments, findings, bounces, notes, relay_trace }
+    SegmentView { kind, start, end, version }
+    FindingView { id, severity, confidence, title, summary, why, params, evidence, fix, dead_ends, references, side }
+    EvidenceView { start, end, label }
+    FixView { text, snippet }
+    DeadEndView { attempt, why }
+    ReferenceView { title, url }
+    BounceView { recipient, action, reason, hard, status, reply_code, command, remote_mta, reporting_mta, diagnostic, side }
+    NoteView { start, end, source, message }
+    RelayTraceView { query, steps, decision, reply, what_if }
+    RelayStepView { list, restriction, matched, reason }
+    SegmentFacts { label, postfix_config, master_cf, postfix_version, compatibility_level, dovecot_2_4 }
 }
 
 #[cfg(test)]
@@ -362,5 +556,51 @@ mod tests {
     #[test]
     fn malformed_json_gives_an_empty_result() {
         assert_eq!(parse_result("{not json"), PageResult::default());
+        for bad in [
+            "",
+            "{",
+            "[1,",
+            "{\"a\":}",
+            "\"\\x\"",
+            "\"open",
+            "[1] 2",
+            "tru",
+            "{\"a\" 1}",
+            "\"\\u12\"",
+        ] {
+            assert_eq!(Loose::parse(bad), None, "{bad:?}");
+        }
+        let deep = "[".repeat(100_000);
+        assert_eq!(Loose::parse(&deep), None);
+    }
+
+    #[test]
+    fn the_json_reader_reads_what_serde_json_writes() {
+        let text = "é \u{1F600} \"q\" \\ /\n\t\u{1}\u{7f}";
+        let json = serde_json::to_string(
+            &serde_json::json!({"a": [text, 1.5, -2, 1e3, true, false, null], "b": {}}),
+        )
+        .unwrap();
+        let v = Loose::parse(&format!(" {json} \n")).unwrap();
+        let Loose::Fields(f) = v else { panic!("{v:?}") };
+        assert_eq!(f[0].0, "a");
+        assert_eq!(
+            f[0].1,
+            Loose::List(vec![
+                Loose::Text(text.to_owned()),
+                Loose::Number(1.5),
+                Loose::Number(-2.0),
+                Loose::Number(1000.0),
+                Loose::Bool(true),
+                Loose::Bool(false),
+                Loose::Null,
+            ])
+        );
+        assert_eq!(f[1], ("b".to_owned(), Loose::Fields(vec![])));
+        // Escaped surrogate pairs; a lone surrogate reads as U+FFFD.
+        assert_eq!(
+            Loose::parse(r#""\ud83d\ude00 \ud800x \u00e9""#),
+            Some(Loose::Text("\u{1F600} \u{FFFD}x é".to_owned()))
+        );
     }
 }

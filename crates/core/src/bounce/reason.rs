@@ -955,7 +955,7 @@ fn phrase_index() -> &'static PhraseIndex {
             }
         }
         assert!(wild <= 64, "at most 64 `*` phrases");
-        all.sort_by_key(|e| e.0);
+        crate::text::sort_by_key(&mut all, |e| e.0);
         let mut offsets = vec![0u32; BUCKETS + 1];
         for e in &all {
             offsets[e.0 + 1] += 1;

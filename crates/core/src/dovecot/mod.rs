@@ -347,7 +347,7 @@ impl DovecotConfig {
             .into_iter()
             .flat_map(|s| s.settings.iter().map(move |st| (s, st)))
             .collect();
-        v.sort_by_key(|(_, st)| st.line_span.start);
+        crate::text::sort_by_key(&mut v, |(_, st)| st.line_span.start);
         v
     }
     /// The first setting of the text (2.4 requires it to be `dovecot_config_version`).

@@ -465,7 +465,7 @@ fn explained(entry: &'static Entry, g: &Group, facts: &Facts, from_checks: &[Fin
         if let Some(why) = session.and_then(session_hint) {
             summary.push_str(&format!(" {why}"));
         }
-        causes.sort_by(|a, b| b.1.total_cmp(&a.1));
+        crate::text::sort_by(&mut causes, |a, b| b.1.total_cmp(&a.1));
         let ranked: Vec<String> = causes
             .iter()
             .take(3)

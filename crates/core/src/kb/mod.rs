@@ -54,10 +54,14 @@ pub struct Entry {
     pub causes: &'static [Cause],
     pub fixes: &'static [KbFix],
     pub dead_ends: &'static [KbDeadEnd],
-    /// (`postfix` | `dovecot` | `exim` | `sendmail`, note).
+    /// (`postfix` | `dovecot` | `exim` | `sendmail`, note); empty without the `kb-explain`
+    /// feature (the page's build).
     pub versions: &'static [(&'static str, &'static str)],
     pub references: &'static [KbReference],
+    /// Empty without the `kb-explain` feature (the page's build).
     pub translations: &'static [Translation],
+    /// Texts the entry must match and must not match (checked by the build and the tests);
+    /// empty without the `kb-examples` feature (the page's build).
     pub examples_match: &'static [&'static str],
     pub examples_no_match: &'static [&'static str],
 }
@@ -260,7 +264,7 @@ pub fn ranked(probe: &Probe) -> Vec<(&'static Entry, f32)> {
         .iter()
         .filter_map(|e| score(e, probe).map(|s| (e, s)))
         .collect();
-    out.sort_by(|a, b| b.1.total_cmp(&a.1));
+    crate::text::sort_by(&mut out, |a, b| b.1.total_cmp(&a.1));
     out
 }
 

@@ -77,7 +77,7 @@ fn identity(s: &Section, syntax: Syntax) -> Option<(String, Vec<(String, String)
             ));
         }
     }
-    rest.sort();
+    crate::text::sort(&mut rest);
     rest.dedup();
     Some((driver, rest))
 }

@@ -200,7 +200,7 @@ pub(crate) fn global_settings(cfg: &DovecotConfig) -> Vec<(&Section, &Setting)> 
         out.extend(s.settings.iter().map(|st| (s, st)));
         stack.extend(s.children.iter().filter(|c| c.is_filter()));
     }
-    out.sort_by_key(|(_, st)| st.line_span.start);
+    crate::text::sort_by_key(&mut out, |(_, st)| st.line_span.start);
     out
 }
 

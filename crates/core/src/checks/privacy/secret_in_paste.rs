@@ -64,7 +64,7 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
             None => counts.push((s.kind, 1)),
         }
     }
-    counts.sort();
+    crate::text::sort(&mut counts);
     let only_hashes = counts.iter().all(|(k, _)| *k == SecretKind::PasswordHash);
     let listed: Vec<String> = counts
         .iter()
