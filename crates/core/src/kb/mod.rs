@@ -133,19 +133,24 @@ impl Entry {
     /// Length of the longest phrase found (regex hits count as 20): longer phrases are more
     /// specific, so they rank an entry above one that matched a shorter, vaguer phrase.
     fn matched_len(&self, lower: &str) -> Option<usize> {
-        let mut best = self
+        let best = self
             .patterns
             .iter()
             .filter(|p| lower.contains(**p))
             .map(|p| p.len())
             .max();
-        if best.is_none() && !self.regexes.is_empty() {
-            let hit = entry_regexes(self).iter().any(|r| r.is_match(lower));
-            if hit {
-                best = Some(20);
-            }
+        self.or_regex(best, lower)
+    }
+
+    /// `phrase_len` (the longest phrase found), else 20 when one of the regexes matches.
+    fn or_regex(&self, phrase_len: Option<usize>, lower: &str) -> Option<usize> {
+        if phrase_len.is_none()
+            && !self.regexes.is_empty()
+            && entry_regexes(self).iter().any(|r| r.is_match(lower))
+        {
+            return Some(20);
         }
-        best
+        phrase_len
     }
 
     pub fn hint(&self, source: &str) -> Option<&'static Hint> {
@@ -224,7 +229,11 @@ pub fn score(entry: &Entry, probe: &Probe) -> Option<f32> {
     if entry.generic {
         return None;
     }
-    let len = entry.matched_len(&probe.lower)?;
+    score_for(entry, probe, entry.matched_len(&probe.lower)?)
+}
+
+/// [`score`] once the longest matched phrase length is known.
+fn score_for(entry: &Entry, probe: &Probe, len: usize) -> Option<f32> {
     let mut s = 0.5 + (len.min(40) as f32 / 40.0) * 0.25;
     if let Some(st) = &probe.status {
         if entry.statuses.iter().any(|x| x == st) {
@@ -260,12 +269,92 @@ pub fn search(text: &str) -> Vec<&'static Entry> {
 
 /// Entries scored against a probe, best first (ties: file order).
 pub fn ranked(probe: &Probe) -> Vec<(&'static Entry, f32)> {
+    let phrase_lens = phrase_hits(&probe.lower);
     let mut out: Vec<(&'static Entry, f32)> = ENTRIES
         .iter()
-        .filter_map(|e| score(e, probe).map(|s| (e, s)))
+        .zip(phrase_lens)
+        .filter(|(e, _)| !e.generic)
+        .filter_map(|(e, len)| {
+            let len = e.or_regex(len, &probe.lower)?;
+            score_for(e, probe, len).map(|s| (e, s))
+        })
         .collect();
     crate::text::sort_by(&mut out, |a, b| b.1.total_cmp(&a.1));
     out
+}
+
+/// Every entry's phrases grouped by their first two bytes, so that one pass over a text tries,
+/// at each position, only the phrases that can start there: ranking a line against the whole
+/// knowledge base is linear in the line, whatever the number of entries. (The paste path ranks
+/// up to a few hundred quoted lines per paste.)
+struct PhraseIndex {
+    /// `items[offsets[k]..offsets[k + 1]]` start with a byte pair of bucket `k`.
+    offsets: Vec<u32>,
+    /// (entry index, phrase).
+    items: Vec<(u32, &'static str)>,
+    /// Phrases shorter than two bytes, looked for with `contains`.
+    short: Vec<(u32, &'static str)>,
+}
+
+const PHRASE_BUCKETS: usize = 2048;
+
+fn phrase_bucket(a: u8, b: u8) -> usize {
+    (usize::from(a) * 31 + usize::from(b)) % PHRASE_BUCKETS
+}
+
+fn phrase_index() -> &'static PhraseIndex {
+    static INDEX: std::sync::OnceLock<PhraseIndex> = std::sync::OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut all: Vec<(usize, u32, &'static str)> = Vec::new();
+        let mut short = Vec::new();
+        for (i, e) in ENTRIES.iter().enumerate() {
+            for p in e.patterns.iter() {
+                match p.as_bytes() {
+                    [a, b, ..] => all.push((phrase_bucket(*a, *b), i as u32, p)),
+                    _ => short.push((i as u32, *p)),
+                }
+            }
+        }
+        crate::text::sort_by_key(&mut all, |x| x.0);
+        let mut offsets = vec![0u32; PHRASE_BUCKETS + 1];
+        for x in &all {
+            offsets[x.0 + 1] += 1;
+        }
+        for k in 0..PHRASE_BUCKETS {
+            offsets[k + 1] += offsets[k];
+        }
+        PhraseIndex {
+            offsets,
+            items: all.into_iter().map(|x| (x.1, x.2)).collect(),
+            short,
+        }
+    })
+}
+
+/// For each entry (in [`ENTRIES`] order), the length of its longest phrase found in `lower`.
+fn phrase_hits(lower: &str) -> Vec<Option<usize>> {
+    let idx = phrase_index();
+    let mut best: Vec<Option<usize>> = vec![None; ENTRIES.len()];
+    let mut note = |e: u32, len: usize| {
+        let slot = &mut best[e as usize];
+        *slot = Some(slot.map_or(len, |l| l.max(len)));
+    };
+    let b = lower.as_bytes();
+    for at in 0..b.len().saturating_sub(1) {
+        let k = phrase_bucket(b[at], b[at + 1]);
+        let (from, to) = (idx.offsets[k] as usize, idx.offsets[k + 1] as usize);
+        for &(e, p) in &idx.items[from..to] {
+            if b[at..].starts_with(p.as_bytes()) {
+                note(e, p.len());
+            }
+        }
+    }
+    for &(e, p) in &idx.short {
+        if lower.contains(p) {
+            note(e, p.len());
+        }
+    }
+    best
 }
 
 /// The first SMTP reply code (`550`) and enhanced status code (`5.1.1`) in a text, each found in

@@ -505,3 +505,29 @@ fn corpus_diagnostics_find_entries_with_the_expected_reason() {
     assert!(matched * 100 >= texts * 65, "{matched} of {texts} matched");
     assert!(agree * 100 >= matched * 60, "{agree} of {matched} agree");
 }
+
+#[test]
+fn the_phrase_index_finds_what_a_scan_of_each_entry_finds() {
+    let mut texts: Vec<String> = Vec::new();
+    for e in ENTRIES {
+        for p in e.patterns {
+            texts.push(format!("x {p} y"));
+            texts.push(format!("{p}{p}"));
+        }
+    }
+    texts.push(String::new());
+    texts.push("a".into());
+    texts.push("Überprüfung fehlgeschlagen: 550 5.7.1 relay access denied …".to_lowercase());
+    for t in &texts {
+        let hits = phrase_hits(t);
+        for (e, got) in ENTRIES.iter().zip(&hits) {
+            let want = e
+                .patterns
+                .iter()
+                .filter(|p| t.contains(**p))
+                .map(|p| p.len())
+                .max();
+            assert_eq!(*got, want, "{}: {t:?}", e.id);
+        }
+    }
+}
