@@ -171,17 +171,64 @@ impl Entry {
     }
 }
 
+/// A compiled entry regex and the literal text every match must contain (its leading literal
+/// run, when the pattern has no top-level alternation), checked first: most lines of a paste lack
+/// it, and a substring search is far cheaper than running the regex.
+struct EntryRegex {
+    re: regex_lite::Regex,
+    required: &'static str,
+}
+
+impl EntryRegex {
+    fn is_match(&self, lower: &str) -> bool {
+        lower.contains(self.required) && self.re.is_match(lower)
+    }
+}
+
+/// The leading literal run of `pattern` that any match contains: up to the first regex
+/// metacharacter, minus a last character that a quantifier makes optional; empty when the
+/// pattern has a top-level `|` (then no part of it is required).
+fn required_literal(pattern: &'static str) -> &'static str {
+    let mut depth = 0usize;
+    let mut escaped = false;
+    for c in pattern.chars() {
+        match (escaped, c) {
+            (true, _) => escaped = false,
+            (false, '\\') => escaped = true,
+            (false, '(') => depth += 1,
+            (false, ')') => depth = depth.saturating_sub(1),
+            (false, '|') if depth == 0 => return "",
+            _ => {}
+        }
+    }
+    let end = pattern
+        .find(|c: char| "\\[](){}.*+?|^$".contains(c))
+        .unwrap_or(pattern.len());
+    let lit = &pattern[..end];
+    if matches!(pattern[end..].chars().next(), Some('?' | '*' | '{')) {
+        // `abc?`: the `c` is optional.
+        let cut = lit.char_indices().last().map_or(0, |(i, _)| i);
+        return &lit[..cut];
+    }
+    lit
+}
+
 /// Compiled regexes of every entry, built once on first use (regexes are rare; most entries
 /// match by phrase).
-fn entry_regexes(entry: &Entry) -> &'static [regex_lite::Regex] {
-    static COMPILED: OnceLock<Vec<Vec<regex_lite::Regex>>> = OnceLock::new();
+fn entry_regexes(entry: &Entry) -> &'static [EntryRegex] {
+    static COMPILED: OnceLock<Vec<Vec<EntryRegex>>> = OnceLock::new();
     let all = COMPILED.get_or_init(|| {
         ENTRIES
             .iter()
             .map(|e| {
                 e.regexes
                     .iter()
-                    .filter_map(|r| regex_lite::Regex::new(r).ok())
+                    .filter_map(|r| {
+                        regex_lite::Regex::new(r).ok().map(|re| EntryRegex {
+                            re,
+                            required: required_literal(r),
+                        })
+                    })
                     .collect()
             })
             .collect()

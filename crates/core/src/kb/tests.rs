@@ -531,3 +531,26 @@ fn the_phrase_index_finds_what_a_scan_of_each_entry_finds() {
         }
     }
 }
+
+#[test]
+fn a_regex_prefilter_only_requires_what_every_match_holds() {
+    assert_eq!(
+        required_literal("connect to \\S+:25: timed out"),
+        "connect to "
+    );
+    assert_eq!(
+        required_literal("do not list domain \\S+ in both"),
+        "do not list domain "
+    );
+    assert_eq!(required_literal("colou?r"), "colo");
+    assert_eq!(required_literal("abc|def"), "");
+    assert_eq!(required_literal("(open|mkdir)\\(x"), "");
+    assert_eq!(required_literal("can(not|'t) send"), "can");
+    assert_eq!(required_literal("\\b[245][0-9]"), "");
+    // Every entry's own examples still match with the prefilter in place.
+    for e in ENTRIES {
+        for ex in e.examples_match {
+            assert!(e.matches_text(ex), "{}: {ex}", e.id);
+        }
+    }
+}
