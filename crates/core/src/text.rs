@@ -169,6 +169,58 @@ pub fn edit_distance(a: &[u8], b: &[u8], cap: usize) -> usize {
     prev[n].min(big)
 }
 
+/// Phrases grouped by their first two bytes, so that one pass over a text tries, at each
+/// position, only the phrases that can start there: matching a text against a whole vocabulary
+/// (bounce reason phrases, knowledge-base patterns) is linear in the text, whatever the number of
+/// phrases. Phrases shorter than two bytes are left out; callers look for those themselves.
+pub struct PhraseIndex<T> {
+    /// `items[offsets[k]..offsets[k + 1]]` are the phrases of bucket `k`.
+    offsets: Vec<u32>,
+    items: Vec<(&'static str, T)>,
+}
+
+const PHRASE_BUCKETS: usize = 4096;
+
+fn phrase_bucket(a: u8, b: u8) -> usize {
+    (usize::from(a) * 31 + usize::from(b)) % PHRASE_BUCKETS
+}
+
+impl<T: Copy> PhraseIndex<T> {
+    pub fn new(phrases: impl IntoIterator<Item = (&'static str, T)>) -> PhraseIndex<T> {
+        let mut all: Vec<(usize, &'static str, T)> = phrases
+            .into_iter()
+            .filter_map(|(p, v)| match p.as_bytes() {
+                [a, b, ..] => Some((phrase_bucket(*a, *b), p, v)),
+                _ => None,
+            })
+            .collect();
+        sort_by_key(&mut all, |x| x.0);
+        let mut offsets = vec![0u32; PHRASE_BUCKETS + 1];
+        for x in &all {
+            offsets[x.0 + 1] += 1;
+        }
+        for k in 0..PHRASE_BUCKETS {
+            offsets[k + 1] += offsets[k];
+        }
+        PhraseIndex {
+            offsets,
+            items: all.into_iter().map(|x| (x.1, x.2)).collect(),
+        }
+    }
+
+    /// Calls `f(at, phrase, value)` for every phrase that may start at byte `at` of `text`
+    /// (those sharing the bucket of the two bytes there), position by position: `f` tests each,
+    /// e.g. with `text[at..].starts_with(phrase)`.
+    pub fn scan(&self, text: &[u8], mut f: impl FnMut(usize, &'static str, T)) {
+        for (at, pair) in text.windows(2).enumerate() {
+            let k = phrase_bucket(pair[0], pair[1]);
+            for &(p, v) in &self.items[self.offsets[k] as usize..self.offsets[k + 1] as usize] {
+                f(at, p, v);
+            }
+        }
+    }
+}
+
 /// `v.sort_by(cmp)`: stable, same order, through one shared copy of the standard library's sort.
 /// Each `sort_by` / `sort_by_key` / `sort` on another element type compiles a copy of its own
 /// (about 4 KB of the page's wasm each); this sorts positions and then moves the elements once.
@@ -286,6 +338,26 @@ mod tests {
         );
         assert_eq!(closest_name("relayhots", names), Some("relayhost"));
         assert_eq!(closest_name("", names), None);
+    }
+
+    #[test]
+    fn phrase_index_offers_every_phrase_where_it_starts() {
+        let idx = PhraseIndex::new([("relay", 1), ("rejected", 2), ("re", 3), ("x", 4)]);
+        let text = b"mail rejected: relay";
+        let mut found: Vec<i32> = Vec::new();
+        idx.scan(text, |at, p, v| {
+            if text[at..].starts_with(p.as_bytes()) {
+                found.push(v);
+            }
+        });
+        assert_eq!(
+            found,
+            [2, 3, 1, 3],
+            "one-byte phrases are left to the caller"
+        );
+        let mut none = 0;
+        idx.scan(b"r", |_, _, _| none += 1);
+        assert_eq!(none, 0);
     }
 
     #[test]

@@ -887,24 +887,20 @@ impl Hits {
         // A `*` phrase whose tail is missing after one occurrence of its head is missing after
         // every later one too: such phrases are not tried again (keeps the scan linear).
         let mut dead = 0u64;
-        for i in 0..b.len().saturating_sub(1) {
-            let key = bucket(b[i], b[i + 1]);
-            let (from, to) = (index.offsets[key] as usize, index.offsets[key + 1] as usize);
-            for &(family, phrase, wild) in &index.entries[from..to] {
-                if bits & (1 << family) != 0 || wild.is_some_and(|w| dead & (1 << w) != 0) {
-                    continue;
-                }
-                match phrase_at(lower, i, phrase) {
-                    Some(true) => bits |= 1 << family,
-                    Some(false) => {
-                        if let Some(w) = wild {
-                            dead |= 1 << w;
-                        }
-                    }
-                    None => {}
-                }
+        index.scan(b, |i, phrase, (family, wild)| {
+            if bits & (1 << family) != 0 || wild.is_some_and(|w| dead & (1 << w) != 0) {
+                return;
             }
-        }
+            match phrase_at(lower, i, phrase) {
+                Some(true) => bits |= 1 << family,
+                Some(false) => {
+                    if let Some(w) = wild {
+                        dead |= 1 << w;
+                    }
+                }
+                None => {}
+            }
+        });
         // "Recipient address rejected" and a refused client address are never about the sender.
         if let Some(f) = family_of("rejected") {
             if bits & (1 << f) != 0
@@ -923,50 +919,25 @@ impl Hits {
     }
 }
 
-/// Phrases grouped by their first two bytes, so one pass over a text tries only the phrases
-/// that can start at each position (linear in the text, whatever the table size).
-struct PhraseIndex {
-    offsets: Vec<u32>,
-    /// (family, phrase, number among the `*` phrases).
-    entries: Vec<(u32, &'static str, Option<u32>)>,
-}
-
-const BUCKETS: usize = 4096;
-
-fn bucket(a: u8, b: u8) -> usize {
-    (usize::from(a) * 31 + usize::from(b)) % BUCKETS
-}
-
-fn phrase_index() -> &'static PhraseIndex {
-    static INDEX: std::sync::OnceLock<PhraseIndex> = std::sync::OnceLock::new();
+/// Every family's phrases in one [`crate::text::PhraseIndex`], valued by (family, number among
+/// the `*` phrases).
+fn phrase_index() -> &'static crate::text::PhraseIndex<(u32, Option<u32>)> {
+    static INDEX: std::sync::OnceLock<crate::text::PhraseIndex<(u32, Option<u32>)>> =
+        std::sync::OnceLock::new();
     INDEX.get_or_init(|| {
-        let mut all: Vec<(usize, u32, &'static str, Option<u32>)> = Vec::new();
+        let mut all: Vec<(&'static str, (u32, Option<u32>))> = Vec::new();
         let mut wild = 0u32;
         for (f, (_, phrases)) in FAMILIES.iter().enumerate() {
-            for p in phrases.iter() {
-                let b = p.as_bytes();
-                if b.len() >= 2 {
-                    let w = p.contains('*').then(|| {
-                        wild += 1;
-                        wild - 1
-                    });
-                    all.push((bucket(b[0], b[1]), f as u32, p, w));
-                }
+            for p in phrases.iter().filter(|p| p.len() >= 2) {
+                let w = p.contains('*').then(|| {
+                    wild += 1;
+                    wild - 1
+                });
+                all.push((p, (f as u32, w)));
             }
         }
         assert!(wild <= 64, "at most 64 `*` phrases");
-        crate::text::sort_by_key(&mut all, |e| e.0);
-        let mut offsets = vec![0u32; BUCKETS + 1];
-        for e in &all {
-            offsets[e.0 + 1] += 1;
-        }
-        for k in 0..BUCKETS {
-            offsets[k + 1] += offsets[k];
-        }
-        PhraseIndex {
-            offsets,
-            entries: all.into_iter().map(|e| (e.1, e.2, e.3)).collect(),
-        }
+        crate::text::PhraseIndex::new(all)
     })
 }
 

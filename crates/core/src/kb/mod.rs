@@ -330,50 +330,28 @@ pub fn ranked(probe: &Probe) -> Vec<(&'static Entry, f32)> {
     out
 }
 
-/// Every entry's phrases grouped by their first two bytes, so that one pass over a text tries,
-/// at each position, only the phrases that can start there: ranking a line against the whole
-/// knowledge base is linear in the line, whatever the number of entries. (The paste path ranks
-/// up to a few hundred quoted lines per paste.)
-struct PhraseIndex {
-    /// `items[offsets[k]..offsets[k + 1]]` start with a byte pair of bucket `k`.
-    offsets: Vec<u32>,
-    /// (entry index, phrase).
-    items: Vec<(u32, &'static str)>,
-    /// Phrases shorter than two bytes, looked for with `contains`.
+/// Every entry's phrases in one [`crate::text::PhraseIndex`] (valued by entry index), and those
+/// shorter than two bytes apart. The paste path ranks up to a few hundred quoted lines per paste.
+struct Phrases {
+    index: crate::text::PhraseIndex<u32>,
     short: Vec<(u32, &'static str)>,
 }
 
-const PHRASE_BUCKETS: usize = 2048;
-
-fn phrase_bucket(a: u8, b: u8) -> usize {
-    (usize::from(a) * 31 + usize::from(b)) % PHRASE_BUCKETS
-}
-
-fn phrase_index() -> &'static PhraseIndex {
-    static INDEX: std::sync::OnceLock<PhraseIndex> = std::sync::OnceLock::new();
+fn phrase_index() -> &'static Phrases {
+    static INDEX: std::sync::OnceLock<Phrases> = std::sync::OnceLock::new();
     INDEX.get_or_init(|| {
-        let mut all: Vec<(usize, u32, &'static str)> = Vec::new();
-        let mut short = Vec::new();
-        for (i, e) in ENTRIES.iter().enumerate() {
-            for p in e.patterns.iter() {
-                match p.as_bytes() {
-                    [a, b, ..] => all.push((phrase_bucket(*a, *b), i as u32, p)),
-                    _ => short.push((i as u32, *p)),
-                }
-            }
-        }
-        crate::text::sort_by_key(&mut all, |x| x.0);
-        let mut offsets = vec![0u32; PHRASE_BUCKETS + 1];
-        for x in &all {
-            offsets[x.0 + 1] += 1;
-        }
-        for k in 0..PHRASE_BUCKETS {
-            offsets[k + 1] += offsets[k];
-        }
-        PhraseIndex {
-            offsets,
-            items: all.into_iter().map(|x| (x.1, x.2)).collect(),
-            short,
+        let all = || {
+            ENTRIES
+                .iter()
+                .enumerate()
+                .flat_map(|(i, e)| e.patterns.iter().map(move |p| (*p, i as u32)))
+        };
+        Phrases {
+            index: crate::text::PhraseIndex::new(all()),
+            short: all()
+                .filter(|(p, _)| p.len() < 2)
+                .map(|(p, i)| (i, p))
+                .collect(),
         }
     })
 }
@@ -387,15 +365,11 @@ fn phrase_hits(lower: &str) -> Vec<Option<usize>> {
         *slot = Some(slot.map_or(len, |l| l.max(len)));
     };
     let b = lower.as_bytes();
-    for at in 0..b.len().saturating_sub(1) {
-        let k = phrase_bucket(b[at], b[at + 1]);
-        let (from, to) = (idx.offsets[k] as usize, idx.offsets[k + 1] as usize);
-        for &(e, p) in &idx.items[from..to] {
-            if b[at..].starts_with(p.as_bytes()) {
-                note(e, p.len());
-            }
+    idx.index.scan(b, |at, p, e| {
+        if b[at..].starts_with(p.as_bytes()) {
+            note(e, p.len());
         }
-    }
+    });
     for &(e, p) in &idx.short {
         if lower.contains(p) {
             note(e, p.len());
