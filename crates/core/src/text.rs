@@ -118,7 +118,17 @@ pub fn closest_name<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let max = if name.len() < 8 { 1 } else { 2 };
+    closest_within(name, candidates, if name.len() < 8 { 1 } else { 2 })
+}
+
+/// The candidate within `max` edits of `name` (optimal string alignment), the closest first and
+/// the first of equally close ones; for vocabularies whose names need another tolerance than
+/// [`closest_name`]'s.
+pub fn closest_within<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    max: usize,
+) -> Option<&'a str> {
     let mut best: Option<(usize, &'a str)> = None;
     for cand in candidates {
         if cand.len().abs_diff(name.len()) > max {

@@ -132,20 +132,12 @@ fn is_known(name: &str) -> bool {
         || params::deprecated(&l).is_some_and(|d| d.kind == params::DeprecatedKind::Restriction)
 }
 
+/// Restriction names are long and differ in whole suffixes (`permit_sasl_authentication`), so
+/// up to 3 edits count from 10 bytes on.
 fn did_you_mean(name: &str) -> Option<&'static str> {
     let l = name.to_ascii_lowercase();
     let max = if l.len() < 10 { 1 } else { 3 };
-    KNOWN
-        .iter()
-        .map(|k| {
-            (
-                crate::text::edit_distance(l.as_bytes(), k.as_bytes(), max),
-                *k,
-            )
-        })
-        .filter(|(d, _)| *d <= max)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, k)| k)
+    crate::text::closest_within(&l, KNOWN.iter().copied(), max)
 }
 
 fn run(facts: &Facts, out: &mut Vec<Finding>) {
