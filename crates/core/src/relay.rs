@@ -1296,6 +1296,29 @@ pub fn what_if(input: &str, opts: &crate::Options, query: &RelayQuery) -> Option
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn nearest_by_binary_search_equals_a_scan_of_every_item() {
+        // Items in paste order, as segments are; probes before, between, inside and after them.
+        let items: Vec<Span> = (0..9).map(|k| Span::new(k * 100, k * 100 + 40)).collect();
+        for near_start in (0..1000).step_by(7) {
+            let near = Span::new(near_start, near_start + 5);
+            for distance in [gap as fn(Span, Span) -> usize, reading_distance] {
+                let scan = items
+                    .iter()
+                    .enumerate()
+                    .min_by_key(|(_, s)| distance(**s, near))
+                    .map(|(i, _)| i);
+                let got = nearest(&items, |s| *s, near, distance);
+                assert_eq!(
+                    got.map(|i| distance(items[i], near)),
+                    scan.map(|i| distance(items[i], near)),
+                    "at {near_start}"
+                );
+            }
+        }
+        assert_eq!(nearest(&[] as &[Span], |s| *s, Span::new(0, 1), gap), None);
+    }
+
     use super::*;
     use crate::postfix::{parse_main_cf, parse_master_cf};
     use crate::report::SegmentKind;

@@ -139,3 +139,32 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::SegmentKind;
+
+    fn findings(text: &str, kind: SegmentKind) -> Vec<Finding> {
+        let (cfg, _) = crate::postfix::parse_main_cf(text, 0, kind, &Default::default());
+        let facts = Facts {
+            postfix: vec![cfg],
+            ..Default::default()
+        };
+        let mut out = Vec::new();
+        run(&facts, &mut out);
+        out
+    }
+
+    #[test]
+    fn full_postconf_output_counts_a_deprecated_name_only_when_set_away_from_its_default() {
+        let at_default = "mail_version = 3.8.4\nsmtpd_use_tls = no\n";
+        assert!(findings(at_default, SegmentKind::PostconfFull).is_empty());
+        let set = "mail_version = 3.8.4\nsmtpd_use_tls = yes\n";
+        let f = findings(set, SegmentKind::PostconfFull);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].params[0], "smtpd_use_tls");
+        // Written by hand in main.cf, even the default value is worth replacing.
+        assert_eq!(findings(at_default, SegmentKind::MainCf).len(), 1);
+    }
+}

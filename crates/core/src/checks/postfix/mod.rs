@@ -878,6 +878,45 @@ mod tests {
     }
 
     #[test]
+    fn each_main_cf_is_read_with_the_master_cf_nearest_to_it() {
+        // Two posts, each a main.cf followed by its master.cf: only the second runs submission.
+        let main = "myhostname = mx.example.net\n";
+        let (a, b) = (
+            "smtp inet n - y - - smtpd\n",
+            "submission inet n - y - - smtpd\n",
+        );
+        let mut f = Facts::default();
+        let mut at = 0;
+        for part in [main, a, main, b] {
+            if part == main {
+                let c = parse_main_cf(part, at, SegmentKind::PostconfN, &Default::default()).0;
+                f.postfix.push(c);
+            } else {
+                f.master.push(parse_master_cf(part, at).0);
+            }
+            // Prose between the posts is longer than between a post's two blocks.
+            at += part.len() + if part == main { 20 } else { 300 };
+        }
+        let names = |i: usize| -> Vec<&str> {
+            smtpd_services(&f, Some(&f.postfix[i]))
+                .iter()
+                .map(|s| s.name())
+                .collect()
+        };
+        assert_eq!(names(0), ["smtp"]);
+        assert_eq!(
+            names(1),
+            ["smtp", "submission"],
+            "port 25 from main.cf alone, then 587"
+        );
+        assert_eq!(
+            smtpd_services(&f, None).len(),
+            2,
+            "without a config: every service"
+        );
+    }
+
+    #[test]
     fn start_up_test_follows_smtpd() {
         let f = facts(
             "smtpd_restriction_classes = guard\nguard = permit_mynetworks, reject_unauth_destination\nsmtpd_relay_restrictions = permit_sasl_authenticated guard\nsmtpd_recipient_restrictions = warn_if_reject reject_unauth_destination, permit, reject\n",
