@@ -1,7 +1,7 @@
 // Starts the page. The document's CSP forbids every connection (connect-src 'none'), so the
 // document cannot fetch its own wasm module: the worker (same origin, web/worker.js) fetches and
-// compiles it and posts the compiled WebAssembly.Module back. The same worker later analyses
-// large pastes off the main thread with its own instance of that module.
+// compiles it and posts the compiled WebAssembly.Module back. The same worker runs every
+// analysis, with the engine's module (crates/engine) that it fetches on the page's first "warm".
 const me = document.querySelector('script[data-wasm]');
 const jsUrl = new URL(me.dataset.js, location.href).href;
 const wasmUrl = new URL(me.dataset.wasm, location.href).href;
@@ -14,11 +14,18 @@ try {
 
 const worker = new Worker(new URL('worker.js', me.src), { type: 'module' });
 
-// The page's side of the worker: the Rust app calls analyze() and sets onresult.
+// The page's side of the worker: the Rust app calls these and sets onresult / onmarkdown.
 window.mailtriageWorker = {
   onresult: null,
+  onmarkdown: null,
+  warm() {
+    worker.postMessage({ type: 'warm' });
+  },
   analyze(id, text) {
-    worker.postMessage({ type: 'analyze', id, text, js: jsUrl });
+    worker.postMessage({ type: 'analyze', id, text });
+  },
+  markdown(id) {
+    worker.postMessage({ type: 'markdown', id });
   },
 };
 
@@ -28,7 +35,9 @@ const compiled = new Promise((resolve, reject) => {
     if (m.type === 'module') resolve(m.module);
     else if (m.type === 'load-error') reject(new Error(m.message));
     else if (m.type === 'result' && window.mailtriageWorker.onresult) {
-      window.mailtriageWorker.onresult(m.id, m.json, m.ms);
+      window.mailtriageWorker.onresult(m.id, m.json, m.ms, m.error);
+    } else if (m.type === 'markdown' && window.mailtriageWorker.onmarkdown) {
+      window.mailtriageWorker.onmarkdown(m.id, m.md);
     }
   });
   worker.addEventListener('error', (e) => reject(e.error || new Error(e.message)));

@@ -1,8 +1,13 @@
-// The page's worker. First it fetches and compiles the wasm module for the page (the document
-// itself may not fetch anything, see boot.js). Only when a paste is large does it instantiate the
-// module itself (no second download) and analyse there, so the page stays responsive.
-let module = null;
-let bindings = null;
+// The page's worker. It does two jobs, because the document itself may not fetch anything (its
+// CSP has connect-src 'none', see boot.js):
+// - at start, it fetches and compiles the page's own wasm module (the UI) and posts the compiled
+//   module back;
+// - it runs every analysis, with the engine's wasm module (crates/engine), which it fetches only
+//   when the page first asks for it ("warm", when the person reaches for the paste area) or at the
+//   first analysis. The engine keeps the last report, so "Copy as Markdown" is rendered on demand.
+const here = self.location.href;
+const ENGINE_JS = new URL('mailtriage-engine.js', here).href;
+const ENGINE_WASM = new URL('mailtriage-engine_bg.wasm', here).href;
 
 async function compile(url) {
   const r = await fetch(url);
@@ -15,35 +20,60 @@ async function compile(url) {
   }
 }
 
-async function instance(jsUrl) {
-  if (!bindings) {
-    const b = await import(jsUrl);
-    await b.default({ module_or_path: module });
-    bindings = b;
+let engine = null;
+function loadEngine() {
+  if (!engine) {
+    engine = (async () => {
+      const [b, module] = await Promise.all([import(ENGINE_JS), compile(ENGINE_WASM)]);
+      await b.default({ module_or_path: module });
+      return b;
+    })();
+    // A failed load may be retried by the next request.
+    engine.catch(() => { engine = null; });
   }
-  return bindings;
+  return engine;
 }
 
+// One request at a time, in order; an analysis overtaken by a newer one while it waited is
+// skipped (the page only waits for the newest).
 let queue = Promise.resolve();
 let latest = 0;
+let analysed = 0;
+
+function enqueue(job) {
+  queue = queue.then(job, job);
+}
 
 self.onmessage = (e) => {
   const m = e.data;
   if (m.type === 'load') {
     compile(m.wasm).then(
-      (mod) => { module = mod; self.postMessage({ type: 'module', module: mod }); },
+      (mod) => self.postMessage({ type: 'module', module: mod }),
       (err) => self.postMessage({ type: 'load-error', message: String(err) }),
     );
+  } else if (m.type === 'warm') {
+    loadEngine().catch(() => {});
   } else if (m.type === 'analyze') {
-    // One at a time; a request overtaken by a newer one while it waited is skipped (the page
-    // only waits for the newest).
     latest = m.id;
-    queue = queue.then(async () => {
+    enqueue(async () => {
       if (m.id !== latest) return;
-      const b = await instance(m.js);
-      const t0 = performance.now();
-      const json = b.analyze_page(m.text);
-      self.postMessage({ type: 'result', id: m.id, json, ms: performance.now() - t0 });
-    }).catch((err) => self.postMessage({ type: 'result', id: m.id, json: '{}', ms: 0, error: String(err) }));
+      try {
+        const b = await loadEngine();
+        const t0 = performance.now();
+        const json = b.analyze_page(m.text);
+        analysed = m.id;
+        self.postMessage({ type: 'result', id: m.id, json, ms: performance.now() - t0 });
+      } catch (err) {
+        self.postMessage({ type: 'result', id: m.id, json: '{}', ms: 0, error: String(err) });
+      }
+    });
+  } else if (m.type === 'markdown') {
+    enqueue(async () => {
+      let md = '';
+      try {
+        if (m.id === analysed) md = (await loadEngine()).markdown_page();
+      } catch (_) { /* answered empty: the page says the copy failed */ }
+      self.postMessage({ type: 'markdown', id: m.id, md });
+    });
   }
 };

@@ -1,14 +1,16 @@
 //! The page: toolbar, paste area and results. Analysis runs on each edit (debounced) and on
-//! Ctrl/Cmd+Enter; small pastes on the main thread, large ones in the worker that `web/boot.js`
-//! starts (the same wasm module), with progress shown meanwhile. Everything the person pasted is
-//! shown through text nodes only.
+//! Ctrl/Cmd+Enter, always in the worker that `web/boot.js` starts, with the engine's own wasm
+//! module (`crates/engine`): the page's module holds no analysis code, and the main thread never
+//! blocks on a paste. The worker fetches the engine when the person first reaches for the page
+//! (focus, pointer, drop, key) or at the first analysis. Progress shows for large pastes and
+//! slow runs. Everything the person pasted is shown through text nodes only.
 
 use crate::editor::{set_textarea_value, textarea_value, Editor, Reveal, Snapshot, BIG_PASTE};
 use crate::examples::EXAMPLES;
 use crate::hover::HoverContext;
 use crate::lines::{LineIndex, Mark};
 use crate::markdown;
-use crate::model::{parse_result, to_json, value_text, FindingView, PageResult, RelayTraceView};
+use crate::model::{parse_result, value_text, FindingView, PageResult, RelayTraceView};
 use gloo_timers::callback::{Interval, Timeout};
 use js_sys::Reflect;
 use std::rc::Rc;
@@ -17,8 +19,11 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-/// Pastes at least this long are analysed in the worker.
-pub const WORKER_THRESHOLD: usize = 256 * 1024;
+/// Pastes at least this long show progress at once (and wait longer after each edit).
+pub const LARGE_PASTE: usize = 256 * 1024;
+/// A smaller paste shows progress only when its analysis takes longer than this (the engine's
+/// first load, a slow machine), so that quick runs do not flicker.
+const SLOW_MS: f64 = 300.0;
 const DEBOUNCE_MS: u32 = 150;
 /// Evidence items listed per finding (a 10 MB log can give thousands; all stay highlighted).
 const MAX_EVIDENCE_SHOWN: usize = 12;
@@ -29,6 +34,13 @@ extern "C" {
     /// `window.mailtriageWorker.analyze(id, text)` from `web/boot.js`.
     #[wasm_bindgen(catch, js_namespace = mailtriageWorker, js_name = analyze)]
     fn worker_analyze(id: u32, text: &str) -> Result<(), JsValue>;
+    /// `window.mailtriageWorker.markdown(id)`: the Markdown of analysis `id`, if it is the
+    /// worker's last.
+    #[wasm_bindgen(catch, js_namespace = mailtriageWorker, js_name = markdown)]
+    fn worker_markdown(id: u32) -> Result<(), JsValue>;
+    /// `window.mailtriageWorker.warm()`: have the worker fetch the engine now.
+    #[wasm_bindgen(catch, js_namespace = mailtriageWorker, js_name = warm)]
+    fn worker_warm() -> Result<(), JsValue>;
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -61,7 +73,12 @@ pub enum Msg {
     /// A dropped file's text: replaces the paste.
     File(String),
     Run,
-    WorkerDone(u32, String, f64),
+    /// Analysis `id`: the engine's JSON, its time, and why it failed if it did.
+    WorkerDone(u32, String, f64, Option<String>),
+    /// The Markdown of analysis `id` (empty when the worker's last analysis is another).
+    MarkdownDone(u32, String),
+    /// The person reached for the page: time to fetch the engine.
+    Warm,
     Tick,
     Select(usize),
     Pick(usize),
@@ -74,8 +91,10 @@ pub enum Msg {
     Clear,
 }
 
-/// `mailtriageWorker.onresult(id, json, ms)`.
-type WorkerCallback = Closure<dyn FnMut(u32, String, f64)>;
+/// `mailtriageWorker.onresult(id, json, ms, error)`.
+type WorkerCallback = Closure<dyn FnMut(u32, String, f64, Option<String>)>;
+/// `mailtriageWorker.onmarkdown(id, markdown)`.
+type MarkdownCallback = Closure<dyn FnMut(u32, String)>;
 
 struct Busy {
     id: u32,
@@ -90,9 +109,9 @@ pub struct App {
     big: Option<Rc<String>>,
     snapshot: Rc<Snapshot>,
     result: Rc<PageResult>,
-    /// The core's report when the analysis ran here (for Markdown on demand); `None` after the
-    /// worker's, which sends its Markdown along.
-    report: Option<Rc<mailtriage::Report>>,
+    /// The worker's id of the analysis shown (for its Markdown).
+    shown_id: u32,
+    warmed: bool,
     generation: u64,
     debounce: Option<Timeout>,
     busy: Option<Busy>,
@@ -102,11 +121,11 @@ pub struct App {
     reveal: Option<Reveal>,
     nonce: u32,
     stale: bool,
-    last_ms: Option<(f64, &'static str)>,
+    last_ms: Option<f64>,
     status: Option<String>,
     status_timer: Option<Timeout>,
     theme: Theme,
-    _worker_cb: Option<WorkerCallback>,
+    _worker_cb: Option<(WorkerCallback, MarkdownCallback)>,
 }
 
 fn now() -> f64 {
@@ -214,7 +233,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 impl App {
-    fn install(&mut self, text: String, result: PageResult, ms: f64, place: &'static str) {
+    fn install(&mut self, text: String, result: PageResult, ms: f64) {
         self.generation += 1;
         let mut marks: Vec<Mark> = result
             .report
@@ -262,13 +281,11 @@ impl App {
             hover,
         });
         self.result = Rc::new(result);
-        self.report = None;
         self.active = None;
         self.stale = false;
-        self.last_ms = Some((ms, place));
+        self.last_ms = Some(ms);
         perf_mark("mailtriage:analysed");
         expose("__mailtriage_last_ms", &JsValue::from_f64(ms));
-        expose("__mailtriage_last_where", &JsValue::from_str(place));
         expose(
             "__mailtriage_generation",
             &JsValue::from_f64(self.generation as f64),
@@ -281,34 +298,32 @@ impl App {
             Some(t) => String::clone(t),
             None => textarea_value(&self.textarea),
         };
-        if text.len() >= WORKER_THRESHOLD {
-            self.next_id += 1;
-            let id = self.next_id;
-            if worker_analyze(id, &text).is_ok() {
-                let bytes = text.len();
-                self.busy = Some(Busy {
-                    id,
-                    bytes,
-                    started: now(),
-                    text,
-                });
-                let link = ctx.link().clone();
-                self.ticker = Some(Interval::new(100, move || link.send_message(Msg::Tick)));
-                return;
-            }
-        }
-        // Small pastes (or no worker): right here.
-        self.busy = None;
-        self.ticker = None;
+        self.next_id += 1;
+        let id = self.next_id;
+        self.warmed = true;
         perf_mark("mailtriage:analysis-start");
-        let t0 = now();
-        let report = mailtriage::analyze(&text, &mailtriage::Options::default());
-        let core_ms = now() - t0;
-        let result = parse_result(&to_json(&report, &text, String::new()));
-        let ms = now() - t0;
-        expose("__mailtriage_core_ms", &JsValue::from_f64(core_ms));
-        self.install(text, result, ms, "page");
-        self.report = Some(Rc::new(report));
+        if worker_analyze(id, &text).is_err() {
+            self.busy = None;
+            self.ticker = None;
+            self.status =
+                Some("The analyser could not start (this browser has no module workers).".into());
+            return;
+        }
+        self.busy = Some(Busy {
+            id,
+            bytes: text.len(),
+            started: now(),
+            text,
+        });
+        let link = ctx.link().clone();
+        self.ticker = Some(Interval::new(100, move || link.send_message(Msg::Tick)));
+    }
+
+    /// Whether the running analysis shows its progress: a large paste at once, others once slow.
+    fn progress_shown(&self) -> bool {
+        self.busy
+            .as_ref()
+            .is_some_and(|b| b.bytes >= LARGE_PASTE || now() - b.started > SLOW_MS)
     }
 
     fn reveal(&mut self, start: usize, end: usize) {
@@ -365,7 +380,7 @@ impl App {
 
     fn count_text(&self) -> String {
         let r = &self.result.report;
-        if let Some(b) = &self.busy {
+        if let Some(b) = self.busy.as_ref().filter(|_| self.progress_shown()) {
             return format!("Analysing {} in the background…", fmt_bytes(b.bytes));
         }
         if self.snapshot.text.is_empty() {
@@ -387,7 +402,7 @@ impl App {
     }
 
     fn view_progress(&self) -> Html {
-        match &self.busy {
+        match self.busy.as_ref().filter(|_| self.progress_shown()) {
             None => html! {},
             Some(b) => html! {
                 <div class="progress" id="progress">
@@ -667,8 +682,8 @@ impl App {
                 <h2 id="results-h" class="visually-hidden">{ "Diagnosis" }</h2>
                 <div class="summary-line">
                     <p id="result-count" aria-live="polite" aria-atomic="true">{ self.count_text() }</p>
-                    if let Some((ms, place)) = self.last_ms {
-                        if !empty { <p class="timing" id="timing">{ format!("analysed in {ms:.1} ms{}", if place == "worker" { " (background)" } else { "" }) }</p> }
+                    if let Some(ms) = self.last_ms {
+                        if !empty { <p class="timing" id="timing">{ format!("analysed in {ms:.1} ms") }</p> }
                     }
                 </div>
                 { self.view_progress() }
@@ -699,25 +714,29 @@ impl Component for App {
     fn create(ctx: &Context<Self>) -> Self {
         let theme = stored_theme();
         apply_theme(theme);
-        // Results from the worker come back through `mailtriageWorker.onresult`.
+        // Results from the worker come back through `mailtriageWorker.onresult` / `onmarkdown`.
         let link = ctx.link().clone();
-        let cb = WorkerCallback::new(move |id, json, ms| {
-            link.send_message(Msg::WorkerDone(id, json, ms))
+        let cb = WorkerCallback::new(move |id, json, ms, error| {
+            link.send_message(Msg::WorkerDone(id, json, ms, error))
         });
+        let link = ctx.link().clone();
+        let md = MarkdownCallback::new(move |id, md| link.send_message(Msg::MarkdownDone(id, md)));
         let worker_cb = web_sys::window().and_then(|w| {
             let mw = Reflect::get(&w, &"mailtriageWorker".into()).ok()?;
             if mw.is_undefined() {
                 return None;
             }
             Reflect::set(&mw, &"onresult".into(), cb.as_ref()).ok()?;
-            Some(cb)
+            Reflect::set(&mw, &"onmarkdown".into(), md.as_ref()).ok()?;
+            Some((cb, md))
         });
         App {
             textarea: NodeRef::default(),
             big: None,
             snapshot: Rc::new(Snapshot::default()),
             result: Rc::new(PageResult::default()),
-            report: None,
+            shown_id: 0,
+            warmed: false,
             generation: 0,
             debounce: None,
             busy: None,
@@ -749,7 +768,7 @@ impl Component for App {
                 self.stale = true;
                 let len = textarea_value_len(&self.textarea);
                 let link = ctx.link().clone();
-                let ms = if len >= WORKER_THRESHOLD {
+                let ms = if len >= LARGE_PASTE {
                     DEBOUNCE_LARGE_MS
                 } else {
                     DEBOUNCE_MS
@@ -781,7 +800,6 @@ impl Component for App {
                     ..Snapshot::default()
                 });
                 self.result = Rc::new(PageResult::default());
-                self.report = None;
                 self.active = None;
                 self.stale = true;
                 self.big = Some(Rc::new(text));
@@ -804,11 +822,16 @@ impl Component for App {
                 self.run(ctx);
                 true
             }
-            Msg::WorkerDone(id, json, ms) => {
+            Msg::WorkerDone(id, json, ms, error) => {
                 let Some(b) = self.busy.take_if(|b| b.id == id) else {
                     return false;
                 };
                 self.ticker = None;
+                if let Some(e) = error {
+                    self.status = Some(format!("The analyser failed: {e}"));
+                    self.stale = false;
+                    return true;
+                }
                 let t0 = now();
                 let result = parse_result(&json);
                 expose("__mailtriage_last_parse_ms", &JsValue::from_f64(now() - t0));
@@ -816,14 +839,22 @@ impl Component for App {
                     "__mailtriage_last_json_bytes",
                     &JsValue::from_f64(json.len() as f64),
                 );
-                self.install(b.text, result, ms, "worker");
+                self.shown_id = id;
+                self.install(b.text, result, ms);
                 expose(
                     "__mailtriage_last_total_ms",
                     &JsValue::from_f64(now() - b.started),
                 );
                 true
             }
-            Msg::Tick => self.busy.is_some(),
+            Msg::Tick => self.progress_shown(),
+            Msg::Warm => {
+                if !self.warmed {
+                    self.warmed = true;
+                    let _ = worker_warm();
+                }
+                false
+            }
             Msg::Select(i) => {
                 self.active = Some(i);
                 if let Some(e) = self
@@ -861,12 +892,19 @@ impl Component for App {
                 true
             }
             Msg::CopyMarkdown => {
-                let md = match &self.report {
-                    Some(r) if self.result.markdown.is_empty() => {
-                        mailtriage::render::markdown(r, &self.snapshot.text)
-                    }
-                    _ => self.result.markdown.clone(),
-                };
+                // Rendered by the engine on request, from the report it kept.
+                if worker_markdown(self.shown_id).is_err() {
+                    self.flash_status(ctx, "Copy failed".into());
+                    return true;
+                }
+                false
+            }
+            Msg::MarkdownDone(id, md) => {
+                if id != self.shown_id || md.is_empty() {
+                    // The paste changed meanwhile: its own report is on its way.
+                    self.flash_status(ctx, "Copy failed: the paste changed, try again".into());
+                    return true;
+                }
                 copy_to_clipboard(&md, ctx.link().callback(Msg::Copied));
                 expose("__mailtriage_last_copy", &JsValue::from_str(&md));
                 false
@@ -914,8 +952,10 @@ impl Component for App {
                 Msg::Run
             })
         });
+        // Any sign that the person is about to paste fetches the engine (its first load).
         html! {
-            <div class="app" {onkeydown}>
+            <div class="app" {onkeydown} onfocusin={link.callback(|_| Msg::Warm)}
+                 onpointerdown={link.callback(|_| Msg::Warm)} ondragenter={link.callback(|_| Msg::Warm)}>
                 <header class="top">
                     <div class="brand">
                         <h1>{ "mailtriage" }</h1>

@@ -1,14 +1,14 @@
 //! What hovering (or putting the caret on) a word of the paste tells: a Postfix parameter's
 //! meaning, its default for the release and `compatibility_level` the paste shows, and whether
 //! it is deprecated; a Dovecot setting's meaning and whether it exists in the detected 2.3/2.4
-//! syntax. Facts come from the core's tables (`postfix::params`, `dovecot::settings`); the
-//! one-line meanings, which those tables do not carry, from `web/data/*-meanings.tsv`.
+//! syntax. Facts come from the core's tables (`postfix::params`, `dovecot::settings`: the only
+//! part of the core the page links), the release and syntax of each segment from the engine's
+//! `SegmentFacts`; the one-line meanings, which those tables do not carry, from
+//! `web/data/*-meanings.tsv`.
 
-use crate::model::SegmentView;
+use crate::model::{SegmentFacts, SegmentView};
 use mailtriage::dovecot::{settings, Syntax};
 use mailtriage::postfix::params::{self, Version};
-use mailtriage::{Report, SegmentKind};
-use serde::Serialize;
 
 const POSTFIX_MEANINGS: &str = include_str!("../../../web/data/postfix-meanings.tsv");
 const DOVECOT_MEANINGS: &str = include_str!("../../../web/data/dovecot-meanings.tsv");
@@ -20,53 +20,6 @@ fn meaning(table: &'static str, name: &str) -> Option<&'static str> {
         .filter_map(|l| l.split_once('\t'))
         .find(|(n, _)| *n == name)
         .map(|(_, m)| m)
-}
-
-/// What the page needs to know of each segment beyond the report: the core's label, and what
-/// the hover texts need (for Postfix configuration the release and `compatibility_level` the
-/// core read from it; for Dovecot its syntax). Made next to the analysis, so in the worker for
-/// large pastes, and sent along with the report.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct SegmentFacts {
-    pub label: String,
-    /// `postconf -n`, `postconf` or `main.cf` text.
-    pub postfix_config: bool,
-    pub master_cf: bool,
-    pub postfix_version: Option<String>,
-    pub compatibility_level: Option<String>,
-    /// Dovecot configuration: whether it is 2.4 syntax.
-    pub dovecot_2_4: Option<bool>,
-}
-
-/// Segments larger than this are not re-read for their version.
-const MAX_REREAD: usize = 1 << 20;
-
-/// The [`SegmentFacts`] of every segment of `report`, in the same order.
-pub fn segment_facts(report: &Report, text: &str) -> Vec<SegmentFacts> {
-    let opts = mailtriage::Options::default();
-    report
-        .segments
-        .iter()
-        .map(|s| {
-            let mut f = SegmentFacts {
-                label: s.kind.label().to_owned(),
-                postfix_config: s.kind.is_postfix_config(),
-                master_cf: s.kind == SegmentKind::MasterCf,
-                ..SegmentFacts::default()
-            };
-            let body = text.get(s.start..s.end).unwrap_or("");
-            if f.postfix_config && body.len() <= MAX_REREAD {
-                let (cfg, _) = mailtriage::postfix::parse_main_cf(body, s.start, s.kind, &opts);
-                f.postfix_version = cfg.version.map(|v| v.to_string());
-                f.compatibility_level = Some(cfg.compatibility_level.to_string());
-            }
-            if s.kind.is_dovecot_config() {
-                let v = s.version.as_deref().and_then(Version::parse);
-                f.dovecot_2_4 = Some(v.is_some_and(|v| v >= Version::new(2, 4, 0)));
-            }
-            f
-        })
-        .collect()
 }
 
 /// Per segment, what hovering a word there looks up.
@@ -254,7 +207,7 @@ mod tests {
 
     /// The hover context of a whole paste, as the page builds it from the analysis.
     fn context(text: &str) -> HoverContext {
-        let r = crate::model::parse_result(&crate::model::analyze_to_json(text));
+        let r = crate::model::parse_result(&mailtriage_engine::analyze_to_json(text));
         assert_eq!(r.segment_facts.len(), r.report.segments.len());
         HoverContext::new(&r.report.segments, &r.segment_facts)
     }

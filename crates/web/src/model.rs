@@ -1,18 +1,26 @@
-//! What the page shows, read back from the report's JSON (the same JSON whether the analysis ran
-//! on the main thread or in the worker). Every field defaults, so a report that grows new fields
-//! (or lacks optional ones) still renders; `relay_trace` is rendered whenever the core sends it.
-
-use crate::hover::{segment_facts, SegmentFacts};
-use serde::Serialize;
+//! What the page shows, read back from the JSON that the engine (`crates/engine`, in the page's
+//! worker) sends. Every field defaults, so a report that grows new fields (or lacks optional
+//! ones) still renders; `relay_trace` is rendered whenever the core sends it. The page holds no
+//! analysis code: these types mirror the core's report by hand, and its JSON is read without
+//! serde's derived decoding, to keep the page's first load small.
 
 /// One analysis as the page receives it.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PageResult {
     pub report: ReportView,
-    /// `render::markdown` of the same report, for "Copy as Markdown".
-    pub markdown: String,
     /// One per segment of the report.
     pub segment_facts: Vec<SegmentFacts>,
+}
+
+/// What the hover texts need to know of a segment (the engine's `SegmentFacts`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SegmentFacts {
+    pub label: String,
+    pub postfix_config: bool,
+    pub master_cf: bool,
+    pub postfix_version: Option<String>,
+    pub compatibility_level: Option<String>,
+    pub dovecot_2_4: Option<bool>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -202,34 +210,7 @@ pub fn value_text(v: &Loose) -> String {
     }
 }
 
-/// What the worker and the main thread hand over: the report as JSON plus its Markdown.
-#[derive(Serialize)]
-pub struct PageOutput<'a> {
-    pub report: &'a mailtriage::Report,
-    pub markdown: String,
-    pub segment_facts: Vec<SegmentFacts>,
-}
-
-/// Runs the core on `text` and returns the page's JSON with the Markdown (the worker's answer;
-/// see [`PageResult`]).
-pub fn analyze_to_json(text: &str) -> String {
-    let report = mailtriage::analyze(text, &mailtriage::Options::default());
-    let markdown = mailtriage::render::markdown(&report, text);
-    to_json(&report, text, markdown)
-}
-
-/// The page's JSON for a report. On the main thread `markdown` is left empty and made only when
-/// asked for (it costs as much as the analysis itself).
-pub fn to_json(report: &mailtriage::Report, text: &str, markdown: String) -> String {
-    serde_json::to_string(&PageOutput {
-        report,
-        markdown,
-        segment_facts: segment_facts(report, text),
-    })
-    .unwrap_or_else(|_| "{}".to_owned())
-}
-
-/// Reads what [`analyze_to_json`] produced. A malformed text gives an empty result, never a panic.
+/// Reads what the engine sent (`mailtriage_engine::to_json`). A malformed text gives an empty result, never a panic.
 /// Hand-written over [`Loose`] rather than `serde::Deserialize`: serde_json's deserialiser and
 /// the derived impls were a tenth of the page's code.
 pub fn parse_result(json: &str) -> PageResult {
@@ -481,7 +462,7 @@ macro_rules! read_fields {
 }
 
 read_fields! {
-    PageResult { report, markdown, segment_facts }
+    PageResult { report, segment_facts }
     ReportView { input_len, segments, findings, bounces, notes, relay_trace }
     SegmentView { kind, start, end, version }
     FindingView { id, severity, confidence, title, summary, why, params, evidence, fix, dead_ends, references, side }
@@ -503,7 +484,7 @@ mod tests {
     #[test]
     fn a_core_report_reads_back_with_every_part() {
         let text = "mynetworks = 127.0.0.0/8\nsmtpd_recipient_restrictions = permit_mynetworks, reject_unauth_destination\nsmtpd_tls_auth_only = yes\nmynetworks = 10.0.0.0/8\n\nMar  4 09:12:45 mx postfix/smtpd[4411]: NOQUEUE: reject: RCPT from c.example.org[203.0.113.40]: 554 5.7.1 <a@example.com>: Relay access denied; from=<me@example.net> to=<a@example.com> proto=ESMTP helo=<c>\n";
-        let r = parse_result(&analyze_to_json(text));
+        let r = parse_result(&mailtriage_engine::analyze_to_json(text));
         assert_eq!(r.report.input_len, text.len());
         assert!(r.report.segments.iter().any(|s| s.kind == "mail_log"));
         assert_eq!(r.segment_facts.len(), r.report.segments.len());
@@ -515,7 +496,6 @@ mod tests {
                 assert!(e.start <= e.end && e.end <= text.len());
             }
         }
-        assert!(r.markdown.starts_with("## mailtriage report"));
     }
 
     #[test]

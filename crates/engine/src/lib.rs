@@ -1,0 +1,144 @@
+//! The page's analysis engine: what `web/worker.js` runs, off the page's main thread. The page
+//! itself (`crates/web`) holds no analysis code, so its first load stays small; this module is
+//! fetched by the worker when the person first reaches for the paste area (see web/boot.js).
+//!
+//! One [`Session`] per worker: [`Session::analyze`] answers with the page's JSON (the report,
+//! plus [`SegmentFacts`] for the hover texts) and keeps the report, so that
+//! [`Session::markdown`] can render "Copy as Markdown" only when it is asked for (rendering costs
+//! about as much as the analysis).
+
+use mailtriage::postfix::params::Version;
+use mailtriage::{Options, Report, SegmentKind};
+use serde::Serialize;
+
+/// What the page needs to know of each segment beyond the report: the core's label, and what
+/// the hover texts need (for Postfix configuration the release and `compatibility_level` the
+/// core read from it; for Dovecot whether it is 2.4 syntax). The page reads it back in
+/// `crates/web/src/model.rs`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct SegmentFacts {
+    pub label: String,
+    /// `postconf -n`, `postconf` or `main.cf` text.
+    pub postfix_config: bool,
+    pub master_cf: bool,
+    pub postfix_version: Option<String>,
+    pub compatibility_level: Option<String>,
+    /// Dovecot configuration: whether it is 2.4 syntax.
+    pub dovecot_2_4: Option<bool>,
+}
+
+/// Segments larger than this are not re-read for their version.
+const MAX_REREAD: usize = 1 << 20;
+
+/// The [`SegmentFacts`] of every segment of `report`, in the same order.
+pub fn segment_facts(report: &Report, text: &str) -> Vec<SegmentFacts> {
+    let opts = Options::default();
+    report
+        .segments
+        .iter()
+        .map(|s| {
+            let mut f = SegmentFacts {
+                label: s.kind.label().to_owned(),
+                postfix_config: s.kind.is_postfix_config(),
+                master_cf: s.kind == SegmentKind::MasterCf,
+                ..SegmentFacts::default()
+            };
+            let body = text.get(s.start..s.end).unwrap_or("");
+            if f.postfix_config && body.len() <= MAX_REREAD {
+                let (cfg, _) = mailtriage::postfix::parse_main_cf(body, s.start, s.kind, &opts);
+                f.postfix_version = cfg.version.map(|v| v.to_string());
+                f.compatibility_level = Some(cfg.compatibility_level.to_string());
+            }
+            if s.kind.is_dovecot_config() {
+                let v = s.version.as_deref().and_then(Version::parse);
+                f.dovecot_2_4 = Some(v.is_some_and(|v| v >= Version::new(2, 4, 0)));
+            }
+            f
+        })
+        .collect()
+}
+
+/// The page's JSON: `{"report": …, "segment_facts": […], "core_ms": …}`.
+#[derive(Serialize)]
+struct PageOutput<'a> {
+    report: &'a Report,
+    segment_facts: Vec<SegmentFacts>,
+}
+
+/// The page's JSON for `report` of `text`.
+pub fn to_json(report: &Report, text: &str) -> String {
+    serde_json::to_string(&PageOutput {
+        report,
+        segment_facts: segment_facts(report, text),
+    })
+    .unwrap_or_else(|_| "{}".to_owned())
+}
+
+/// Analyses `text` and returns the page's JSON (no session kept).
+pub fn analyze_to_json(text: &str) -> String {
+    to_json(&mailtriage::analyze(text, &Options::default()), text)
+}
+
+/// The last analysis, kept for "Copy as Markdown".
+#[derive(Default)]
+pub struct Session {
+    last: Option<(String, Report)>,
+}
+
+impl Session {
+    /// Analyses `text`, keeps its report, and returns the page's JSON.
+    pub fn analyze(&mut self, text: &str) -> String {
+        let report = mailtriage::analyze(text, &Options::default());
+        let json = to_json(&report, text);
+        self.last = Some((text.to_owned(), report));
+        json
+    }
+
+    /// The last report as Markdown (`render::markdown`, secrets masked); empty before any
+    /// analysis.
+    pub fn markdown(&self) -> String {
+        self.last
+            .as_ref()
+            .map(|(text, report)| mailtriage::render::markdown(report, text))
+            .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_session_keeps_the_report_for_markdown() {
+        let mut s = Session::default();
+        assert_eq!(s.markdown(), "");
+        let text = "mynetworks = 0.0.0.0/0\nmyhostname = mx.example.net\n";
+        let json = s.analyze(text);
+        assert!(json.starts_with("{\"report\":"), "{json}");
+        assert!(json.contains("\"segment_facts\":["));
+        assert!(json.contains("open_relay_mynetworks"), "{json}");
+        let md = s.markdown();
+        assert!(md.contains("mynetworks"), "{md}");
+        // A new analysis replaces the kept one.
+        s.analyze("");
+        assert!(!s.markdown().contains("mynetworks"));
+    }
+
+    #[test]
+    fn segment_facts_carry_release_level_and_syntax() {
+        let text = "# 2.4.1 (7cd14a0a): /etc/dovecot/dovecot.conf\n# OS: Linux 6.1.0 x86_64\nssl = required\nprotocols = imap\n\nmail_version = 3.8.4\ncompatibility_level = 3.6\nmyhostname = mx.example.net\nsmtpd_tls_auth_only = yes\n";
+        let report = mailtriage::analyze(text, &Options::default());
+        let facts = segment_facts(&report, text);
+        assert_eq!(facts.len(), report.segments.len());
+        assert!(
+            facts.iter().any(|f| f.dovecot_2_4 == Some(true)),
+            "{facts:?}"
+        );
+        assert!(
+            facts.iter().any(|f| f.postfix_config
+                && f.postfix_version.as_deref() == Some("3.8.4")
+                && f.compatibility_level.as_deref() == Some("3.6")),
+            "{facts:?}"
+        );
+    }
+}
