@@ -218,6 +218,24 @@ test('Copy as Markdown puts the report on the clipboard', async () => {
   await page.close2();
 });
 
+test('passwords in the paste are masked in the results and in the Markdown', async () => {
+  const page = await open();
+  const secret = 'Plum7-Orchard-Vane';
+  await paste(page, `relayhost = [smtp.example.net]:587\nsmtp_sasl_auth_enable = yes\nsmtp_sasl_password_maps = hash:/etc/postfix/sasl_passwd\n\n# /etc/postfix/sasl_passwd\n[smtp.example.net]:587 shop@example.net:${secret}\n`);
+  const ids = await page.$$eval('.finding', (els) => els.map((e) => e.dataset.id));
+  assert(ids.includes('privacy/secret_in_paste'), `findings: ${ids.join(', ')}`);
+  const results = await page.textContent('.results');
+  assert(!results.includes(secret), 'the password shows in the results');
+  assert(/•••••/.test(results), 'no mask in the results');
+  await page.click('#copy-md');
+  await page.waitForFunction(() => document.querySelector('.status').textContent === 'Copied');
+  const md = await page.evaluate(() => navigator.clipboard.readText());
+  assert(md.length > 100 && !md.includes(secret), 'the password is in the Markdown');
+  // The paste itself is the person's own text and stays as typed.
+  assert((await page.inputValue('#paste')).includes(secret), 'the paste was changed');
+  await page.close2();
+});
+
 test('pasted HTML and script never run and never become elements', async () => {
   const page = await open();
   const evil = `<script>alert(1)</script>\n<img src=x onerror="alert(2)">\n` +

@@ -487,11 +487,22 @@ impl App {
         }
     }
 
+    /// The first line of `start..end` of the paste, shortened, with the secrets the core found
+    /// there masked (an excerpt may end up in a screenshot or a ticket).
     fn excerpt(&self, start: usize, end: usize) -> String {
         let t = &self.snapshot.text;
         let s = crate::lines::ceil_boundary(t, start);
         let e = crate::lines::ceil_boundary(t, end.max(s));
-        let first = t[s..e].lines().next().unwrap_or("").trim();
+        let line = t[s..e].lines().next().unwrap_or("");
+        let spans: Vec<(usize, usize)> = self
+            .result
+            .report
+            .secrets
+            .iter()
+            .map(|x| (x.span.start, x.span.end))
+            .collect();
+        let line = crate::lines::masked(line, s, &spans, mailtriage::secrets::MASK);
+        let first = line.trim();
         let mut out: String = first.chars().take(140).collect();
         if first.chars().count() > 140 {
             out.push('…');

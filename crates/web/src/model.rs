@@ -31,6 +31,20 @@ pub struct ReportView {
     pub bounces: Vec<BounceView>,
     pub notes: Vec<NoteView>,
     pub relay_trace: Option<RelayTraceView>,
+    /// Where the paste holds passwords or keys: masked wherever the page quotes the paste.
+    pub secrets: Vec<SecretView>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SecretView {
+    pub span: SpanView,
+    pub kind: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SpanView {
+    pub start: usize,
+    pub end: usize,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -463,7 +477,9 @@ macro_rules! read_fields {
 
 read_fields! {
     PageResult { report, segment_facts }
-    ReportView { input_len, segments, findings, bounces, notes, relay_trace }
+    ReportView { input_len, segments, findings, bounces, notes, relay_trace, secrets }
+    SecretView { span, kind }
+    SpanView { start, end }
     SegmentView { kind, start, end, version }
     FindingView { id, severity, confidence, title, summary, why, params, evidence, fix, dead_ends, references, side }
     EvidenceView { start, end, label }
