@@ -18,8 +18,8 @@ const worker = new Worker(new URL('worker.js', me.src), { type: 'module' });
 window.mailtriageWorker = {
   onresult: null,
   onmarkdown: null,
-  warm() {
-    worker.postMessage({ type: 'warm' });
+  warm(sample) {
+    worker.postMessage({ type: 'warm', sample });
   },
   analyze(id, text) {
     worker.postMessage({ type: 'analyze', id, text });

@@ -40,6 +40,12 @@ let queue = Promise.resolve();
 let latest = 0;
 let analysed = 0;
 
+// A fresh module runs its first analyses with the baseline compiler (several times slower);
+// the engine tiers up hot code as it runs. So after loading it, the worker analyses the page's
+// own examples a few times before the person's paste arrives, and stops as soon as it does.
+const WARM_RUNS = 6;
+const WARM_MS = 400;
+
 function enqueue(job) {
   queue = queue.then(job, job);
 }
@@ -52,7 +58,15 @@ self.onmessage = (e) => {
       (err) => self.postMessage({ type: 'load-error', message: String(err) }),
     );
   } else if (m.type === 'warm') {
-    loadEngine().catch(() => {});
+    enqueue(async () => {
+      let b;
+      try { b = await loadEngine(); } catch (_) { return; }
+      const until = performance.now() + WARM_MS;
+      for (let i = 0; i < WARM_RUNS && latest === 0 && m.sample && performance.now() < until; i++) {
+        b.analyze_page(m.sample);
+        await new Promise((r) => setTimeout(r, 0));
+      }
+    });
   } else if (m.type === 'analyze') {
     latest = m.id;
     enqueue(async () => {

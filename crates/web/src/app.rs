@@ -38,9 +38,10 @@ extern "C" {
     /// worker's last.
     #[wasm_bindgen(catch, js_namespace = mailtriageWorker, js_name = markdown)]
     fn worker_markdown(id: u32) -> Result<(), JsValue>;
-    /// `window.mailtriageWorker.warm()`: have the worker fetch the engine now.
+    /// `window.mailtriageWorker.warm(sample)`: have the worker fetch the engine now, and run it
+    /// on `sample` while it waits (see web/worker.js).
     #[wasm_bindgen(catch, js_namespace = mailtriageWorker, js_name = warm)]
-    fn worker_warm() -> Result<(), JsValue>;
+    fn worker_warm(sample: &str) -> Result<(), JsValue>;
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -831,7 +832,9 @@ impl Component for App {
             }
             Msg::Run => {
                 self.run(ctx);
-                true
+                // Nothing to redraw until the results come, unless progress shows at once: a
+                // redraw of a long paste here would only delay taking in the results.
+                self.progress_shown()
             }
             Msg::WorkerDone(id, json, ms, error) => {
                 let Some(b) = self.busy.take_if(|b| b.id == id) else {
@@ -862,7 +865,8 @@ impl Component for App {
             Msg::Warm => {
                 if !self.warmed {
                     self.warmed = true;
-                    let _ = worker_warm();
+                    let sample: Vec<&str> = EXAMPLES.iter().map(|e| e.text).collect();
+                    let _ = worker_warm(&sample.join("\n\n"));
                 }
                 false
             }

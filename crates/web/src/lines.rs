@@ -266,7 +266,11 @@ mod tests {
         // change nothing.
         let from = pw + 3;
         let tail = &paste[from..paste.find('\n').unwrap()];
-        let spans = [(pw, pw + 14), (pw + 5, pw + 15), (paste.len() - 2, paste.len())];
+        let spans = [
+            (pw, pw + 14),
+            (pw + 5, pw + 15),
+            (paste.len() - 2, paste.len()),
+        ];
         assert_eq!(masked(tail, from, &spans, "*"), "*end");
         assert_eq!(masked("plain", 100, &spans, "*"), "plain");
         // Spans that cut a character are widened to whole characters.
