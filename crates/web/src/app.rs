@@ -10,7 +10,9 @@ use crate::examples::EXAMPLES;
 use crate::hover::HoverContext;
 use crate::lines::{LineIndex, Mark};
 use crate::markdown;
-use crate::model::{parse_result, value_text, FindingView, PageResult, RelayTraceView};
+use crate::model::{
+    parse_result, query_text, value_text, what_if_text, FindingView, PageResult, RelayTraceView,
+};
 use gloo_timers::callback::{Interval, Timeout};
 use js_sys::Reflect;
 use std::rc::Rc;
@@ -598,23 +600,36 @@ impl App {
         }
     }
 
-    fn view_relay_trace(&self, t: &RelayTraceView) -> Html {
+    fn view_relay_trace(&self, ctx: &Context<Self>, t: &RelayTraceView) -> Html {
         let decided = t.deciding_step();
         html! {
             <section class="relay-trace" id="relay-trace" aria-labelledby="relay-h">
                 <h3 id="relay-h">{ "Relay decision, step by step" }</h3>
-                if !t.query.is_null() { <p class="muted">{ value_text(&t.query) }</p> }
+                if !t.query.is_null() { <p class="muted">{ format!("As smtpd would decide: {}", query_text(&t.query)) }</p> }
                 <div class="table-wrap">
                     <table>
-                        <thead><tr><th scope="col">{ "list" }</th><th scope="col">{ "restriction" }</th><th scope="col">{ "matched" }</th><th scope="col">{ "why" }</th></tr></thead>
+                        <thead><tr><th scope="col">{ "restriction" }</th><th scope="col" class="matched">{ "matched" }</th><th scope="col">{ "why" }</th></tr></thead>
                         <tbody>
-                            { for t.steps.iter().enumerate().map(|(k, s)| html! {
-                                <tr class={classes!((decided == Some(k)).then_some("decided"))}>
-                                    <td>{ value_text(&s.list) }</td>
-                                    <td><code>{ value_text(&s.restriction) }</code></td>
-                                    <td>{ if s.is_match() { "yes" } else { "no" } }{ if decided == Some(k) { " — decides" } else { "" } }</td>
-                                    <td>{ value_text(&s.reason) }</td>
-                                </tr>
+                            { for t.steps.iter().enumerate().map(|(k, s)| {
+                                let restriction = value_text(&s.restriction);
+                                let list = value_text(&s.list);
+                                // Each list's steps under its name.
+                                let new_list = k == 0 || value_text(&t.steps[k - 1].list) != list;
+                                html! {
+                                    <>
+                                    if new_list { <tr class="list-row"><th scope="rowgroup" colspan="3"><code>{ list }</code></th></tr> }
+                                    <tr class={classes!((decided == Some(k)).then_some("decided"))}>
+                                        <td>
+                                            if let Some((a, b)) = s.span() {
+                                                <button type="button" class="evidence-link" onclick={ctx.link().callback(move |_| Msg::RevealSpan(a, b))}
+                                                        aria-label={format!("{restriction}: show in the paste")}><code>{ restriction.clone() }</code></button>
+                                            } else { <code>{ restriction.clone() }</code> }
+                                        </td>
+                                        <td class="matched">{ if s.is_match() { "yes" } else { "no" } }{ if decided == Some(k) { " — decides" } else { "" } }</td>
+                                        <td>{ markdown::view_inline(&value_text(&s.reason)) }</td>
+                                    </tr>
+                                    </>
+                                }
                             }) }
                         </tbody>
                     </table>
@@ -623,7 +638,7 @@ impl App {
                 if !t.reply.is_null() { <p><strong>{ "Reply: " }</strong><code>{ value_text(&t.reply) }</code></p> }
                 if !t.what_if.is_empty() {
                     <ul class="what-if">
-                        { for t.what_if.iter().map(|w| html! { <li>{ "What if — " }{ value_text(w) }</li> }) }
+                        { for t.what_if.iter().map(|w| html! { <li>{ markdown::view_inline(&what_if_text(w)) }</li> }) }
                     </ul>
                 }
             </section>
@@ -703,7 +718,6 @@ impl App {
                     // First analysis of this text still running: nothing to say yet.
                 } else {
                     { self.view_segments(ctx) }
-                    if let Some(t) = &r.relay_trace { { self.view_relay_trace(t) } }
                     if r.findings.is_empty() {
                         <p class="muted" id="no-findings">{ "No findings for this paste. Add the configuration or log lines that go with it (for a relay problem: postconf -n, postconf -Mf and the log line)." }</p>
                     } else {
@@ -711,6 +725,7 @@ impl App {
                             { for r.findings.iter().enumerate().map(|(i, f)| self.view_finding(ctx, i, f)) }
                         </ol>
                     }
+                    if let Some(t) = &r.relay_trace { { self.view_relay_trace(ctx, t) } }
                     { self.view_bounces() }
                     { self.view_notes(ctx) }
                 }

@@ -138,11 +138,23 @@ pub struct RelayStepView {
     pub restriction: Loose,
     pub matched: Loose,
     pub reason: Loose,
+    /// This step decided (the core marks it so).
+    pub deciding: Loose,
+    /// Where the restriction is written in the paste (when it is).
+    pub start: Loose,
+    pub end: Loose,
 }
 
 impl RelayTraceView {
-    /// Index of the step that decided, when `decision` names one.
+    /// Index of the step that decided: the one marked `deciding`, else the one `decision` names.
     pub fn deciding_step(&self) -> Option<usize> {
+        if let Some(i) = self
+            .steps
+            .iter()
+            .position(|s| matches!(s.deciding, Loose::Bool(true)))
+        {
+            return Some(i);
+        }
         let idx = match &self.decision {
             Loose::Fields(f) => ["step", "index", "deciding_step"].iter().find_map(|k| {
                 f.iter()
@@ -155,7 +167,83 @@ impl RelayTraceView {
     }
 }
 
+/// A what-if of the relay trace as one line: "If the client authenticated: reject (no change) —
+/// reason." Shapes other than `{label, decision, changes, reason}` are shown as plain text.
+pub fn what_if_text(w: &Loose) -> String {
+    let Loose::Fields(f) = w else {
+        return value_text(w);
+    };
+    let get = |k: &str| f.iter().find(|(n, _)| n == k).map(|(_, v)| v);
+    let (Some(Loose::Text(label)), Some(decision)) = (get("label"), get("decision")) else {
+        return value_text(w);
+    };
+    let decision = value_text(decision);
+    let mut out = if decision == "unknown" {
+        format!("If {label}: no decision")
+    } else {
+        format!("If {label}: {decision}")
+    };
+    match get("changes") {
+        Some(Loose::Bool(false)) if decision != "unknown" => out.push_str(" (no change)"),
+        Some(Loose::Bool(true)) => out.push_str(" (changes the outcome)"),
+        _ => {}
+    }
+    if let Some(r) = get("reason").filter(|r| !r.is_null()) {
+        out.push_str(" — ");
+        out.push_str(&value_text(r));
+    }
+    out
+}
+
+/// The simulated request as a sentence ("RCPT TO lena@example.com from 192.0.2.140
+/// (shop.example.org), port 25, no TLS, not logged in"); other shapes as plain text.
+pub fn query_text(q: &Loose) -> String {
+    let Loose::Fields(f) = q else {
+        return value_text(q);
+    };
+    let get = |k: &str| f.iter().find(|(n, _)| n == k).map(|(_, v)| v);
+    let text = |k: &str| match get(k) {
+        Some(Loose::Text(t)) if !t.is_empty() => Some(t.clone()),
+        Some(Loose::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    let Some(rcpt) = text("recipient") else {
+        return value_text(q);
+    };
+    let mut out = format!("RCPT TO {rcpt}");
+    match (text("client_ip"), text("client_host")) {
+        (Some(ip), Some(h)) => out.push_str(&format!(" from {ip} ({h})")),
+        (Some(x), None) | (None, Some(x)) => out.push_str(&format!(" from {x}")),
+        _ => {}
+    }
+    if let Some(p) = text("port") {
+        out.push_str(&format!(", port {p}"));
+    }
+    match get("tls") {
+        Some(Loose::Bool(true)) => out.push_str(", TLS"),
+        Some(Loose::Bool(false)) => out.push_str(", no TLS"),
+        _ => {}
+    }
+    match get("authenticated") {
+        Some(Loose::Bool(true)) => out.push_str(", logged in"),
+        Some(Loose::Bool(false)) => out.push_str(", not logged in"),
+        _ => {}
+    }
+    if let Some(s) = text("service") {
+        out.push_str(&format!(" (master.cf service {s})"));
+    }
+    out
+}
+
 impl RelayStepView {
+    /// The restriction's place in the paste, when the core gave one.
+    pub fn span(&self) -> Option<(usize, usize)> {
+        match (self.start.as_index(), self.end.as_index()) {
+            (Some(a), Some(b)) if a < b => Some((a, b)),
+            _ => None,
+        }
+    }
+
     /// Whether the restriction matched (`true`, `"yes"`, `"matched"`, `"permit"`, …).
     pub fn is_match(&self) -> bool {
         match &self.matched {
@@ -489,7 +577,7 @@ read_fields! {
     BounceView { recipient, action, reason, hard, status, reply_code, command, remote_mta, reporting_mta, diagnostic, side }
     NoteView { start, end, source, message }
     RelayTraceView { query, steps, decision, reply, what_if }
-    RelayStepView { list, restriction, matched, reason }
+    RelayStepView { list, restriction, matched, reason, deciding, start, end }
     SegmentFacts { label, postfix_config, master_cf, postfix_version, compatibility_level, dovecot_2_4 }
 }
 
@@ -532,6 +620,28 @@ mod tests {
             value_text(&t.what_if[0]),
             "toggle: authenticated; decision: permit"
         );
+    }
+
+    #[test]
+    fn the_core_relay_trace_reads_with_its_deciding_step_and_what_ifs() {
+        let text = "mydestination = $myhostname, localhost\nmyhostname = mx.example.net\nmynetworks = 127.0.0.0/8\nsmtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination\nsmtpd_sasl_auth_enable = yes\n\nJul  9 11:02:17 mx postfix/smtpd[7701]: NOQUEUE: reject: RCPT from pc.example.org[192.0.2.140]: 554 5.7.1 <kim@example.com>: Relay access denied; from=<ann@example.net> to=<kim@example.com> proto=ESMTP helo=<PC>\n";
+        let r = parse_result(&mailtriage_engine::analyze_to_json(text));
+        let t = r.report.relay_trace.expect("a relay trace");
+        let d = t.deciding_step().expect("a deciding step");
+        assert_eq!(
+            value_text(&t.steps[d].restriction),
+            "reject_unauth_destination"
+        );
+        let (a, b) = t.steps[d].span().expect("its place in the paste");
+        assert_eq!(&text[a..b], "reject_unauth_destination");
+        let q = query_text(&t.query);
+        assert!(
+            q.starts_with("RCPT TO kim@example.com from 192.0.2.140 (pc.example.org)"),
+            "{q}"
+        );
+        assert!(!t.what_if.is_empty());
+        let w = what_if_text(&t.what_if[0]);
+        assert!(w.starts_with("If the client authenticated: "), "{w}");
     }
 
     #[test]
