@@ -662,8 +662,13 @@ fn read_fields(flat: &Value, lower: &str, ce: &mut ClientError) -> Option<usize>
             }
             FieldName::ErrorNumber => {
                 let n = v.split_whitespace().next().unwrap_or("");
-                if n.len() > 2 && n[..2].eq_ignore_ascii_case("0x") {
-                    ce.error_number = Some(format!("0x{}", n[2..].to_ascii_uppercase()));
+                if let Some(hex) = n
+                    .get(..2)
+                    .filter(|p| p.eq_ignore_ascii_case("0x"))
+                    .and_then(|_| n.get(2..))
+                    .filter(|h| !h.is_empty())
+                {
+                    ce.error_number = Some(format!("0x{}", hex.to_ascii_uppercase()));
                 }
             }
             FieldName::ServerResponse => {
@@ -1151,5 +1156,17 @@ mod tests {
         ] {
             let _ = parse(s, 0);
         }
+    }
+
+    /// Found by fuzzing (`fuzz/fuzz_targets/parsers.rs`): an error number starting with a
+    /// multi-byte character was cut inside it.
+    #[test]
+    fn an_error_number_starting_with_a_wide_character_is_read_without_panic() {
+        let text = "Port: 25,\r\nSecure(SSL): No, Server Error: 554, Error Number:\r\n\u{FFFD}\u{FFFD}\"0x800CCC79\r\n";
+        let (c, _) = parse(text, 0);
+        assert_eq!(c.port, Some(25));
+        assert_eq!(c.error_number, None);
+        let (c, _) = parse("Port: 25, Secure(SSL): No, Server Error: 554, Error Number: 0x800ccc79\n", 0);
+        assert_eq!(c.error_number.as_deref(), Some("0x800CCC79"));
     }
 }

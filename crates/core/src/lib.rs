@@ -48,6 +48,12 @@ pub fn analyze(input: &str, opts: &Options) -> Report {
         notes,
         relay_trace: relay::paste_trace(&facts),
         secrets: facts.secrets.clone(),
+        smtp_sessions: facts
+            .transcripts
+            .iter()
+            .take(report::MAX_SESSIONS)
+            .map(report::SmtpSession::of)
+            .collect(),
     };
     report.sort_findings();
     secrets::scrub(&mut report, input);

@@ -79,6 +79,9 @@ pub fn markdown(report: &Report, input: &str) -> String {
     if let Some(t) = &report.relay_trace {
         relay_markdown(&mut s, t, &idx);
     }
+    for x in &report.smtp_sessions {
+        let _ = writeln!(s, "### SMTP session\n\n{}\n", session_summary(x, &idx));
+    }
     if !report.bounces.is_empty() {
         s.push_str("### Bounced recipients\n\n| recipient | reason | hard | status | reply | remote MTA |\n|---|---|---|---|---|---|\n");
         for b in &report.bounces {
@@ -149,6 +152,9 @@ pub fn text(report: &Report, input: &str) -> String {
     if let Some(t) = &report.relay_trace {
         relay_text(&mut s, t, &idx);
     }
+    for x in &report.smtp_sessions {
+        let _ = writeln!(s, "smtp session: {}\n", session_summary(x, &idx));
+    }
     for b in &report.bounces {
         let _ = writeln!(
             s,
@@ -168,6 +174,63 @@ pub fn text(report: &Report, input: &str) -> String {
         s.push_str("no findings\n");
     }
     red.text(&s)
+}
+
+/// One SMTP session in a sentence or two: where, what the server offered, TLS and AUTH, and the
+/// first refusal.
+fn session_summary(x: &crate::report::SmtpSession, idx: &LineIndex) -> String {
+    let (a, b) = lines_of(idx, x.span);
+    let mut parts = vec![format!("{} transcript, lines {a}–{b}", x.style)];
+    if let Some(p) = x.port {
+        parts.push(format!("port {p}"));
+    }
+    if let Some(h) = &x.server {
+        parts.push(format!("server {h}"));
+    }
+    if let Some(o) = &x.offered {
+        let mut offer = Vec::new();
+        if o.starttls {
+            offer.push("STARTTLS".to_owned());
+        }
+        if !o.auth_mechanisms.is_empty() {
+            offer.push(format!("AUTH {}", o.auth_mechanisms.join(" ")));
+        }
+        if let Some(n) = o.size {
+            offer.push(format!("SIZE {n}"));
+        }
+        parts.push(if offer.is_empty() {
+            "offers neither STARTTLS nor AUTH".to_owned()
+        } else {
+            format!("offers {}", offer.join(", "))
+        });
+    }
+    parts.push(if x.tls { "TLS up" } else { "no TLS" }.to_owned());
+    match x.auth {
+        Some(true) => parts.push("AUTH succeeded".to_owned()),
+        Some(false) => parts.push("AUTH refused".to_owned()),
+        None => {}
+    }
+    let mut out = parts.join("; ");
+    match x.steps.iter().find(|s| s.reply_code.is_some_and(|c| c >= 400)) {
+        Some(f) => {
+            let _ = write!(
+                out,
+                ". First refusal at {}: {}",
+                f.stage,
+                clip(
+                    &format!(
+                        "{}{} {}",
+                        f.reply_code.unwrap_or_default(),
+                        f.status.as_deref().map(|s| format!(" {s}")).unwrap_or_default(),
+                        f.reply
+                    ),
+                    200
+                )
+            );
+        }
+        None => out.push_str(". No command refused."),
+    }
+    out
 }
 
 fn evidence_lines(

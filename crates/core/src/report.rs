@@ -22,6 +22,135 @@ pub struct Report {
     /// Passwords, hashes, keys and tokens in the paste (spans and kinds, never values): every
     /// renderer masks them (`secrets::Redactor`).
     pub secrets: Vec<crate::secrets::Secret>,
+    /// The SMTP sessions pasted as transcripts, step by step.
+    pub smtp_sessions: Vec<SmtpSession>,
+}
+
+/// Steps of one session listed in the report; the rest are counted in `more_steps`.
+pub const MAX_SESSION_STEPS: usize = 200;
+/// Sessions listed in the report.
+pub const MAX_SESSIONS: usize = 50;
+
+/// An SMTP session pasted as a transcript (swaks, telnet, `openssl s_client`, `C:`/`S:`…), as
+/// the report shows it: what the server offered, and each command with its reply. Credentials
+/// are never kept (`smtp::transcript` drops them).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SmtpSession {
+    pub span: Span,
+    /// Which program's output: `swaks`, `marked` (`C:`/`S:`), `arrows` (`>>>`/`<<<`),
+    /// `in_out` (Postfix `In:`/`Out:`) or `bare` (telnet, `openssl s_client`, `nc`).
+    pub style: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    /// The server's name in its EHLO reply.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server: Option<String>,
+    /// Software named in the greeting (`postfix`, `exim`, `exchange`…).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub software: Option<String>,
+    /// TLS was established.
+    pub tls: bool,
+    /// Outcome of the last AUTH: `true` (235), `false` (refused), absent when there was none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auth: Option<bool>,
+    /// What the last EHLO reply offered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offered: Option<SmtpOffer>,
+    pub steps: Vec<SmtpStep>,
+    /// Steps past [`MAX_SESSION_STEPS`], not listed.
+    pub more_steps: usize,
+}
+
+/// The extensions of an EHLO reply that decide sending: STARTTLS, AUTH, SIZE.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SmtpOffer {
+    pub starttls: bool,
+    /// Upper-cased; empty when AUTH is not offered.
+    pub auth_mechanisms: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
+}
+
+/// One command and the server's reply (the greeting has no command).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SmtpStep {
+    /// `CONNECT`, `EHLO`, `STARTTLS`, `AUTH`, `MAIL`, `RCPT`, `DATA`, `QUIT`…
+    pub stage: &'static str,
+    /// What the client sent (`RCPT TO:<b@example.com>`); empty for the greeting.
+    pub command: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reply_code: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// The reply's words, all lines joined.
+    pub reply: String,
+    /// Sent over TLS.
+    pub tls: bool,
+    /// Sent after a successful AUTH.
+    pub authenticated: bool,
+    pub span: Span,
+}
+
+impl SmtpSession {
+    /// The report's view of a parsed transcript.
+    pub fn of(t: &crate::smtp::Transcript) -> SmtpSession {
+        use crate::smtp::transcript::Style;
+        let steps: Vec<SmtpStep> = t
+            .exchanges
+            .iter()
+            .take(MAX_SESSION_STEPS)
+            .map(|x| SmtpStep {
+                stage: x.stage.as_str(),
+                command: x
+                    .command
+                    .as_ref()
+                    .map(|c| {
+                        if c.argument.is_empty() {
+                            c.verb.clone()
+                        } else {
+                            format!("{} {}", c.verb, c.argument)
+                        }
+                    })
+                    .unwrap_or_default(),
+                reply_code: x.reply.as_ref().map(|r| r.code),
+                status: x
+                    .reply
+                    .as_ref()
+                    .and_then(|r| r.status)
+                    .map(|s| s.to_string()),
+                reply: x.reply.as_ref().map(|r| r.text.clone()).unwrap_or_default(),
+                tls: x.tls,
+                authenticated: x.authenticated,
+                span: x.span,
+            })
+            .collect();
+        SmtpSession {
+            span: t.span,
+            style: match t.style {
+                Style::Swaks => "swaks",
+                Style::Marked => "marked",
+                Style::Arrows => "arrows",
+                Style::InOut => "in_out",
+                Style::Bare => "bare",
+            },
+            port: t.port,
+            server: t
+                .ehlo
+                .first()
+                .map(|e| e.hostname.clone())
+                .filter(|h| !h.is_empty()),
+            software: t.server_software.clone(),
+            tls: t.tls,
+            auth: t.auth_succeeded,
+            offered: t.offered().map(|e| SmtpOffer {
+                starttls: e.starttls,
+                auth_mechanisms: e.auth_mechanisms.clone(),
+                size: e.size,
+            }),
+            more_steps: t.exchanges.len().saturating_sub(steps.len()),
+            steps,
+        }
+    }
 }
 
 /// What kind of text a stretch of the paste is.

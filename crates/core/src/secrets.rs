@@ -1351,6 +1351,10 @@ pub fn scrub(report: &mut Report, input: &str) {
             if let Some(t) = &mut report.relay_trace {
                 t.notes.iter_mut().for_each(m);
             }
+            for step in report.smtp_sessions.iter_mut().flat_map(|s| &mut s.steps) {
+                m(&mut step.command);
+                m(&mut step.reply);
+            }
         }
     }
     report.secrets = secrets;
