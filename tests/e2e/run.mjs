@@ -204,6 +204,14 @@ test('every example loads and is analysed', async () => {
   const rows = await page.$$eval('#bounces tbody tr', (rs) => rs.map((r) => r.textContent));
   assert(rows.some((r) => r.includes('olaf@example.com') && r.includes('userunknown') && r.includes('hard')), `bounce rows: ${rows}`);
   await page.screenshot({ path: join(ART, 'example-bounce.png') });
+  // The SMTP transcript example: the session step by step, its refusal marked.
+  await example(page, 'smtp-transcript');
+  const refused = await page.$$eval('.smtp-session tr.refused', (rs) => rs.map((r) => r.textContent));
+  assert(refused.length === 1 && /RCPT TO/.test(refused[0]) && /554 5\.7\.1/.test(refused[0]), `refused steps: ${refused}`);
+  const facts = await page.textContent('.smtp-session p');
+  assert(/port 25/.test(facts) && /STARTTLS/.test(facts), `session facts: ${facts}`);
+  const el = await page.$('.smtp-session');
+  await el.screenshot({ path: join(ART, 'example-smtp-session.png') });
   await page.close2();
 });
 

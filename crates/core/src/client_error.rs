@@ -1166,7 +1166,10 @@ mod tests {
         let (c, _) = parse(text, 0);
         assert_eq!(c.port, Some(25));
         assert_eq!(c.error_number, None);
-        let (c, _) = parse("Port: 25, Secure(SSL): No, Server Error: 554, Error Number: 0x800ccc79\n", 0);
+        let (c, _) = parse(
+            "Port: 25, Secure(SSL): No, Server Error: 554, Error Number: 0x800ccc79\n",
+            0,
+        );
         assert_eq!(c.error_number.as_deref(), Some("0x800CCC79"));
     }
 }

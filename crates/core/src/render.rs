@@ -211,7 +211,11 @@ fn session_summary(x: &crate::report::SmtpSession, idx: &LineIndex) -> String {
         None => {}
     }
     let mut out = parts.join("; ");
-    match x.steps.iter().find(|s| s.reply_code.is_some_and(|c| c >= 400)) {
+    match x
+        .steps
+        .iter()
+        .find(|s| s.reply_code.is_some_and(|c| c >= 400))
+    {
         Some(f) => {
             let _ = write!(
                 out,
@@ -221,7 +225,10 @@ fn session_summary(x: &crate::report::SmtpSession, idx: &LineIndex) -> String {
                     &format!(
                         "{}{} {}",
                         f.reply_code.unwrap_or_default(),
-                        f.status.as_deref().map(|s| format!(" {s}")).unwrap_or_default(),
+                        f.status
+                            .as_deref()
+                            .map(|s| format!(" {s}"))
+                            .unwrap_or_default(),
                         f.reply
                     ),
                     200

@@ -12,6 +12,7 @@ use crate::lines::{LineIndex, Mark};
 use crate::markdown;
 use crate::model::{
     parse_result, query_text, value_text, what_if_text, FindingView, PageResult, RelayTraceView,
+    SmtpSessionView,
 };
 use gloo_timers::callback::{Interval, Timeout};
 use js_sys::Reflect;
@@ -645,6 +646,87 @@ impl App {
         }
     }
 
+    fn view_session(&self, ctx: &Context<Self>, k: usize, x: &SmtpSessionView) -> Html {
+        let (a, b) = self.lines_of(x.span.start, x.span.end);
+        let style = match x.style.as_str() {
+            "bare" => "telnet / openssl s_client",
+            "marked" => "C:/S:",
+            "arrows" => ">>>/<<<",
+            "in_out" => "Postfix In:/Out:",
+            other => other,
+        };
+        let mut facts = vec![format!("{style} transcript, lines {a}–{b}")];
+        if let Some(p) = x.port {
+            facts.push(format!("port {p}"));
+        }
+        if let Some(h) = &x.server {
+            facts.push(format!("server {h}"));
+        }
+        if let Some(sw) = &x.software {
+            facts.push(sw.clone());
+        }
+        if let Some(o) = &x.offered {
+            let mut offer = Vec::new();
+            if o.starttls {
+                offer.push("STARTTLS".to_owned());
+            }
+            if !o.auth_mechanisms.is_empty() {
+                offer.push(format!("AUTH {}", o.auth_mechanisms.join(" ")));
+            }
+            if let Some(n) = o.size {
+                offer.push(format!("SIZE {}", fmt_bytes(n)));
+            }
+            facts.push(if offer.is_empty() {
+                "offers neither STARTTLS nor AUTH".to_owned()
+            } else {
+                format!("offers {}", offer.join(", "))
+            });
+        }
+        facts.push(if x.tls { "TLS up" } else { "no TLS" }.to_owned());
+        match x.auth {
+            Some(true) => facts.push("AUTH succeeded".to_owned()),
+            Some(false) => facts.push("AUTH refused".to_owned()),
+            None => {}
+        }
+        let link = ctx.link();
+        html! {
+            <section class="smtp-session" id={format!("smtp-session-{k}")} aria-label={format!("SMTP session, lines {a} to {b}")}>
+                <h3>{ "SMTP session" }</h3>
+                <p class="muted">{ facts.join(" · ") }</p>
+                <div class="table-wrap">
+                    <table>
+                        <thead><tr><th scope="col">{ "line" }</th><th scope="col">{ "client" }</th><th scope="col">{ "server" }</th></tr></thead>
+                        <tbody>
+                            { for x.steps.iter().map(|st| {
+                                let (la, _) = self.lines_of(st.span.start, st.span.end);
+                                let (sa, sb) = (st.span.start, st.span.end);
+                                let reply = match st.reply_code {
+                                    Some(c) => format!("{c}{} {}", st.status.as_deref().map(|s| format!(" {s}")).unwrap_or_default(), st.reply),
+                                    None => st.reply.clone(),
+                                };
+                                let mode = match (st.tls, st.authenticated) {
+                                    (true, true) => " (TLS, logged in)",
+                                    (true, false) => " (TLS)",
+                                    (false, true) => " (logged in)",
+                                    _ => "",
+                                };
+                                html! {
+                                    <tr class={classes!(st.refused().then_some("refused"))}>
+                                        <td><button type="button" class="evidence-link" onclick={link.callback(move |_| Msg::RevealSpan(sa, sb))}
+                                                    aria-label={format!("line {la}: show in the paste")}>{ la }</button></td>
+                                        <td><code>{ if st.command.is_empty() { "(connect)".to_owned() } else { st.command.clone() } }</code><span class="muted">{ mode }</span></td>
+                                        <td>{ reply }</td>
+                                    </tr>
+                                }
+                            }) }
+                        </tbody>
+                    </table>
+                </div>
+                if x.more_steps > 0 { <p class="muted">{ format!("… and {} more commands.", x.more_steps) }</p> }
+            </section>
+        }
+    }
+
     fn view_bounces(&self) -> Html {
         let b = &self.result.report.bounces;
         if b.is_empty() {
@@ -726,6 +808,7 @@ impl App {
                         </ol>
                     }
                     if let Some(t) = &r.relay_trace { { self.view_relay_trace(ctx, t) } }
+                    { for r.smtp_sessions.iter().enumerate().take(5).map(|(k, x)| self.view_session(ctx, k, x)) }
                     { self.view_bounces() }
                     { self.view_notes(ctx) }
                 }

@@ -33,6 +33,48 @@ pub struct ReportView {
     pub relay_trace: Option<RelayTraceView>,
     /// Where the paste holds passwords or keys: masked wherever the page quotes the paste.
     pub secrets: Vec<SecretView>,
+    pub smtp_sessions: Vec<SmtpSessionView>,
+}
+
+/// A pasted SMTP transcript (`Report.smtp_sessions`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SmtpSessionView {
+    pub span: SpanView,
+    pub style: String,
+    pub port: Option<usize>,
+    pub server: Option<String>,
+    pub software: Option<String>,
+    pub tls: bool,
+    pub auth: Option<bool>,
+    pub offered: Option<SmtpOfferView>,
+    pub steps: Vec<SmtpStepView>,
+    pub more_steps: usize,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SmtpOfferView {
+    pub starttls: bool,
+    pub auth_mechanisms: Vec<String>,
+    pub size: Option<usize>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SmtpStepView {
+    pub stage: String,
+    pub command: String,
+    pub reply_code: Option<usize>,
+    pub status: Option<String>,
+    pub reply: String,
+    pub tls: bool,
+    pub authenticated: bool,
+    pub span: SpanView,
+}
+
+impl SmtpStepView {
+    /// The server refused (4xx/5xx).
+    pub fn refused(&self) -> bool {
+        self.reply_code.is_some_and(|c| c >= 400)
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -565,7 +607,10 @@ macro_rules! read_fields {
 
 read_fields! {
     PageResult { report, segment_facts }
-    ReportView { input_len, segments, findings, bounces, notes, relay_trace, secrets }
+    ReportView { input_len, segments, findings, bounces, notes, relay_trace, secrets, smtp_sessions }
+    SmtpSessionView { span, style, port, server, software, tls, auth, offered, steps, more_steps }
+    SmtpOfferView { starttls, auth_mechanisms, size }
+    SmtpStepView { stage, command, reply_code, status, reply, tls, authenticated, span }
     SecretView { span, kind }
     SpanView { start, end }
     SegmentView { kind, start, end, version }
@@ -642,6 +687,25 @@ mod tests {
         assert!(!t.what_if.is_empty());
         let w = what_if_text(&t.what_if[0]);
         assert!(w.starts_with("If the client authenticated: "), "{w}");
+    }
+
+    #[test]
+    fn an_smtp_session_reads_back_with_its_offer_and_refusal() {
+        let text = "=== Trying mx.example.net:587...\n=== Connected to mx.example.net.\n<-  220 mx.example.net ESMTP Postfix\n -> EHLO pc.example.org\n<-  250-mx.example.net\n<-  250-SIZE 10240000\n<-  250-STARTTLS\n<-  250 8BITMIME\n -> MAIL FROM:<ann@example.org>\n<-  250 2.1.0 Ok\n -> RCPT TO:<kim@example.com>\n<** 554 5.7.1 <kim@example.com>: Relay access denied\n -> QUIT\n<-  221 2.0.0 Bye\n";
+        let r = parse_result(&mailtriage_engine::analyze_to_json(text));
+        let s = r.report.smtp_sessions.first().expect("a session");
+        assert_eq!(s.style, "swaks");
+        assert_eq!(s.port, Some(587));
+        let o = s.offered.as_ref().expect("an EHLO offer");
+        assert!(o.starttls && o.auth_mechanisms.is_empty());
+        assert_eq!(o.size, Some(10240000));
+        let refused: Vec<_> = s.steps.iter().filter(|x| x.refused()).collect();
+        assert_eq!(refused.len(), 1);
+        assert_eq!(refused[0].stage, "RCPT");
+        assert_eq!(refused[0].command, "RCPT TO:<kim@example.com>");
+        assert_eq!(refused[0].status.as_deref(), Some("5.7.1"));
+        let (a, b) = (refused[0].span.start, refused[0].span.end);
+        assert!(text[a..b].contains("RCPT TO"), "{:?}", &text[a..b]);
     }
 
     #[test]
