@@ -181,35 +181,7 @@ pub fn text(report: &Report, input: &str) -> String {
 fn session_summary(x: &crate::report::SmtpSession, idx: &LineIndex) -> String {
     let (a, b) = lines_of(idx, x.span);
     let mut parts = vec![format!("{} transcript, lines {a}–{b}", x.style)];
-    if let Some(p) = x.port {
-        parts.push(format!("port {p}"));
-    }
-    if let Some(h) = &x.server {
-        parts.push(format!("server {h}"));
-    }
-    if let Some(o) = &x.offered {
-        let mut offer = Vec::new();
-        if o.starttls {
-            offer.push("STARTTLS".to_owned());
-        }
-        if !o.auth_mechanisms.is_empty() {
-            offer.push(format!("AUTH {}", o.auth_mechanisms.join(" ")));
-        }
-        if let Some(n) = o.size {
-            offer.push(format!("SIZE {n}"));
-        }
-        parts.push(if offer.is_empty() {
-            "offers neither STARTTLS nor AUTH".to_owned()
-        } else {
-            format!("offers {}", offer.join(", "))
-        });
-    }
-    parts.push(if x.tls { "TLS up" } else { "no TLS" }.to_owned());
-    match x.auth {
-        Some(true) => parts.push("AUTH succeeded".to_owned()),
-        Some(false) => parts.push("AUTH refused".to_owned()),
-        None => {}
-    }
+    parts.extend(x.described.iter().cloned());
     let mut out = parts.join("; ");
     match x
         .steps

@@ -59,6 +59,9 @@ pub struct SmtpSession {
     pub steps: Vec<SmtpStep>,
     /// Steps past [`MAX_SESSION_STEPS`], not listed.
     pub more_steps: usize,
+    /// The above as short phrases for people ("port 587", "offers STARTTLS, AUTH PLAIN LOGIN",
+    /// "no TLS", "AUTH refused"), as every rendering shows them.
+    pub described: Vec<String>,
 }
 
 /// The extensions of an EHLO reply that decide sending: STARTTLS, AUTH, SIZE.
@@ -124,7 +127,7 @@ impl SmtpSession {
                 span: x.span,
             })
             .collect();
-        SmtpSession {
+        let mut s = SmtpSession {
             span: t.span,
             style: match t.style {
                 Style::Swaks => "swaks",
@@ -149,7 +152,47 @@ impl SmtpSession {
             }),
             more_steps: t.exchanges.len().saturating_sub(steps.len()),
             steps,
+            described: Vec::new(),
+        };
+        s.described = s.describe();
+        s
+    }
+
+    fn describe(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(p) = self.port {
+            out.push(format!("port {p}"));
         }
+        if let Some(h) = &self.server {
+            out.push(format!("server {h}"));
+        }
+        if let Some(sw) = &self.software {
+            out.push(format!("software: {sw}"));
+        }
+        if let Some(o) = &self.offered {
+            let mut offer = Vec::new();
+            if o.starttls {
+                offer.push("STARTTLS".to_owned());
+            }
+            if !o.auth_mechanisms.is_empty() {
+                offer.push(format!("AUTH {}", o.auth_mechanisms.join(" ")));
+            }
+            if let Some(n) = o.size {
+                offer.push(format!("SIZE {n}"));
+            }
+            out.push(if offer.is_empty() {
+                "offers neither STARTTLS nor AUTH".to_owned()
+            } else {
+                format!("offers {}", offer.join(", "))
+            });
+        }
+        out.push(if self.tls { "TLS up" } else { "no TLS" }.to_owned());
+        match self.auth {
+            Some(true) => out.push("AUTH succeeded".to_owned()),
+            Some(false) => out.push("AUTH refused".to_owned()),
+            None => {}
+        }
+        out
     }
 }
 

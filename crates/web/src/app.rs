@@ -656,38 +656,7 @@ impl App {
             other => other,
         };
         let mut facts = vec![format!("{style} transcript, lines {a}–{b}")];
-        if let Some(p) = x.port {
-            facts.push(format!("port {p}"));
-        }
-        if let Some(h) = &x.server {
-            facts.push(format!("server {h}"));
-        }
-        if let Some(sw) = &x.software {
-            facts.push(sw.clone());
-        }
-        if let Some(o) = &x.offered {
-            let mut offer = Vec::new();
-            if o.starttls {
-                offer.push("STARTTLS".to_owned());
-            }
-            if !o.auth_mechanisms.is_empty() {
-                offer.push(format!("AUTH {}", o.auth_mechanisms.join(" ")));
-            }
-            if let Some(n) = o.size {
-                offer.push(format!("SIZE {}", fmt_bytes(n)));
-            }
-            facts.push(if offer.is_empty() {
-                "offers neither STARTTLS nor AUTH".to_owned()
-            } else {
-                format!("offers {}", offer.join(", "))
-            });
-        }
-        facts.push(if x.tls { "TLS up" } else { "no TLS" }.to_owned());
-        match x.auth {
-            Some(true) => facts.push("AUTH succeeded".to_owned()),
-            Some(false) => facts.push("AUTH refused".to_owned()),
-            None => {}
-        }
+        facts.extend(x.described.iter().cloned());
         let link = ctx.link();
         html! {
             <section class="smtp-session" id={format!("smtp-session-{k}")} aria-label={format!("SMTP session, lines {a} to {b}")}>

@@ -49,6 +49,8 @@ pub struct SmtpSessionView {
     pub offered: Option<SmtpOfferView>,
     pub steps: Vec<SmtpStepView>,
     pub more_steps: usize,
+    /// The core's phrases about the session ("port 587", "no TLS"…).
+    pub described: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -608,7 +610,7 @@ macro_rules! read_fields {
 read_fields! {
     PageResult { report, segment_facts }
     ReportView { input_len, segments, findings, bounces, notes, relay_trace, secrets, smtp_sessions }
-    SmtpSessionView { span, style, port, server, software, tls, auth, offered, steps, more_steps }
+    SmtpSessionView { span, style, port, server, software, tls, auth, offered, steps, more_steps, described }
     SmtpOfferView { starttls, auth_mechanisms, size }
     SmtpStepView { stage, command, reply_code, status, reply, tls, authenticated, span }
     SecretView { span, kind }
