@@ -58,6 +58,9 @@ struct L<'a> {
     indent: usize,
     class: Class,
     fam: Option<Family>,
+    /// The first line of a message: a bounce pasted right after another one starts its own
+    /// segment here.
+    starts: bool,
 }
 
 /// Most lines a Dovecot section may nest (guards `{` floods).
@@ -77,6 +80,7 @@ pub fn segment(input: &str) -> (Vec<Segment>, Vec<Note>) {
                 indent: body.len() - body.trim_start().len(),
                 class: classify(t),
                 fam: None,
+                starts: false,
             }
         })
         .collect();
@@ -216,6 +220,25 @@ fn label(ls: &mut [L]) {
             }
         }
 
+        // Another bounce right after this one (a whole message's body can hold the headers of the
+        // returned message, but not a header block from a mailer daemon): this message ends
+        // before that block, which opens the next one below.
+        if let State::Bounce {
+            in_headers: false,
+            multipart: false,
+            whole: true,
+            ..
+        } = st
+        {
+            if prev_blank && !blank && ind == 0 && next_message_starts(ls, i) {
+                st = State::None;
+                boundary = None;
+                sep = None;
+                // Its first header line opens the message even when it is not the one that
+                // marks the report (the `Content-Type` further down).
+                ls[i].starts = true;
+            }
+        }
         if let State::Bounce {
             in_headers,
             mut multipart,
@@ -344,6 +367,7 @@ fn label(ls: &mut [L]) {
                 }
                 boundary = None;
                 let mut headers = 1;
+                ls[j].starts = true;
                 for p in &mut ls[j..i] {
                     p.fam = Some(Family::Bounce);
                     headers += usize::from(p.indent == 0);
@@ -541,6 +565,39 @@ fn release_prose_tail(ls: &mut [L], end: usize) {
     }
 }
 
+/// Whether a new message begins at `ls[i]`, the first line after a blank line in the body of
+/// another message: a header block (an mbox postmark above it allowed) of at least
+/// [`MIN_HEADERS`] headers that marks a delivery report — a report subject, the mailer daemon as
+/// sender, `Return-Path: <>`, `multipart/report`… The returned message's own headers may come
+/// from a `postmaster@` address, which alone does not count. Reads the block once (blocks after
+/// blank lines do not overlap: linear over the paste).
+fn next_message_starts(ls: &[L], i: usize) -> bool {
+    let header = |l: &L| {
+        matches!(l.class, Class::HeaderLike | Class::BounceHeader) && l.indent == 0 || l.indent > 0
+    };
+    let first = i + usize::from(classify::is_mbox_postmark(ls[i].t));
+    let Some(l) = ls.get(first) else {
+        return false;
+    };
+    if l.indent > 0 || !header(l) {
+        return false;
+    }
+    let block = ls[first..]
+        .iter()
+        .take_while(|l| l.class != Class::Blank && header(l));
+    let (mut headers, mut report) = (0, false);
+    for l in block {
+        headers += usize::from(l.indent == 0);
+        if l.class == Class::BounceHeader {
+            let lower = l.t.to_ascii_lowercase();
+            report |= !lower.starts_with("from:")
+                || lower.contains("mailer-daemon")
+                || lower.contains("mail delivery");
+        }
+    }
+    report && headers >= MIN_HEADERS
+}
+
 /// Lines typical of a bounce body past its first paragraph.
 fn bounce_featured(l: &L) -> bool {
     if matches!(
@@ -673,7 +730,7 @@ fn form(ls: &[L]) -> Vec<Segment> {
     for (i, l) in ls.iter().enumerate() {
         let Some(f) = l.fam else { continue };
         match run {
-            Some((rf, a, _)) if rf == f => run = Some((rf, a, i)),
+            Some((rf, a, _)) if rf == f && !l.starts => run = Some((rf, a, i)),
             _ => {
                 flush(run, &mut out);
                 run = Some((f, i, i));

@@ -297,3 +297,30 @@ fn mbox_postmark_opens_the_bounce_and_quoted_sessions_stay_inside() {
     let input = "From my server I got:\nFrom: MAILER-DAEMON@mx.example.net\nSubject: Undelivered Mail Returned to Sender\n\nThis is the mail system at host mx.example.net.\n";
     assert_eq!(only_kinds(input), [Prose, Bounce]);
 }
+
+#[test]
+fn two_bounces_pasted_back_to_back_are_two_segments() {
+    let first = "From: Mail Delivery System <MAILER-DAEMON@mx1.example.net>\nTo: ann@example.org\nSubject: Mail delivery failed: returning message to sender\nDate: Mon, 3 Mar 2025 09:00:00 +0000\n\nThis message was created automatically by mail delivery software.\n\nA message that you sent could not be delivered to one or more of its recipients.\n\n  kim@example.com\n    host mx.example.com [203.0.113.5]\n    SMTP error from remote mail server after RCPT TO:<kim@example.com>:\n    550 5.1.1 User unknown\n";
+    let second = "Return-Path: <>\nFrom: MAILER-DAEMON@mx2.example.net (Mail Delivery System)\nTo: ann@example.org\nSubject: Undelivered Mail Returned to Sender\n\nI'm sorry to have to inform you that your message could not\nbe delivered to one or more recipients.\n\n<lou@example.com>: host mx.example.com[203.0.113.5] said: 552 5.2.2 Mailbox full\n";
+    let k = kinds(&format!("{first}\n{second}"));
+    assert_eq!(
+        k.iter().map(|x| x.0).collect::<Vec<_>>(),
+        [Bounce, Bounce],
+        "{k:?}"
+    );
+    assert!(k[1].1.starts_with("Return-Path: <>"), "{k:?}");
+    // With an mbox postmark before the second one.
+    let k = kinds(&format!(
+        "{first}\nFrom MAILER-DAEMON Mon Mar  3 09:05:00 2025\n{second}"
+    ));
+    assert_eq!(k.len(), 2, "{k:?}");
+    assert!(k[1].1.starts_with("From MAILER-DAEMON"), "{k:?}");
+}
+
+#[test]
+fn a_bounce_quoting_its_message_sent_by_postmaster_stays_one() {
+    // The returned message was sent by a postmaster@ address: its headers in the bounce body
+    // do not open another bounce.
+    let input = "From: MAILER-DAEMON <>\nTo: postmaster@example.net\nSubject: Mail delivery failed\nDate: Wed, 12 Jun 2024 09:39:51 +0900\n\nThere was an error delivering your mail to <kim@example.org>.\n\nmx.example.org [192.0.2.25] did not like our RCPT TO:\n550 5.1.1 <kim@example.org>: Recipient address rejected: User unknown\n\nOriginal message follows.\n\nSubject: Weekly numbers\nTo: <kim@example.org>\nDate: Wed, 12 Jun 2024 09:39:51 +0900\nFrom: <postmaster@example.net>\n\nThe numbers are attached.\n";
+    assert_eq!(only_kinds(input), [Bounce]);
+}
