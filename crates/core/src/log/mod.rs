@@ -1,5 +1,6 @@
 //! Mail log lines as typed events: Postfix, Exim, Sendmail, Dovecot and Courier, behind syslog
-//! (`Jul 18 08:25:19 host prog[pid]: `), RFC 3339 (`2026-03-01T10:00:00.123+00:00 host prog[pid]: `),
+//! (`Jul 18 08:25:19 host prog[pid]: `, also after a `<pri>` priority, and RFC 5424's
+//! `<pri>1 timestamp host app procid msgid sd`), RFC 3339 (`2026-03-01T10:00:00.123+00:00 host prog[pid]: `),
 //! Exim's own (`2026-03-01 10:00:00 [pid] `), Dovecot's own log file (`Jul 18 08:25:19
 //! imap-login: `) or bare (`prog[pid]: `) prefixes; journald's `-- Boot … --` lines are skipped.
 //!
@@ -374,9 +375,85 @@ fn tag(w: &str, strict: bool) -> Option<(&str, Option<u32>)> {
 
 const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
+/// A syslog priority as a line received over the network starts (`<22>`, RFC 3164/5424), taken
+/// off: the rest of the line, and whether it is RFC 5424 (`<22>1 2026-03-01T10:00:00Z host app
+/// procid msgid [sd] msg`).
+pub(crate) fn strip_priority(s: &str) -> Option<(&str, bool)> {
+    let r = s.strip_prefix('<')?;
+    let close = r.find('>')?;
+    if !(1..=3).contains(&close) || !r[..close].bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let r = &r[close + 1..];
+    Some(match r.strip_prefix("1 ") {
+        Some(v1) => (v1, true),
+        None => (r, false),
+    })
+}
+
+/// The structured data of an RFC 5424 line (`-`, or `[id k="v"]…`) and what follows it.
+fn skip_structured_data(s: &str) -> &str {
+    if let Some(r) = s.strip_prefix('-') {
+        return r.strip_prefix(' ').unwrap_or(r);
+    }
+    let b = s.as_bytes();
+    let (mut i, mut depth, mut quoted) = (0, 0, false);
+    while i < b.len() {
+        match b[i] {
+            b'\\' if quoted => i += 1,
+            b'"' if depth > 0 => quoted = !quoted,
+            b'[' if !quoted => depth += 1,
+            b']' if !quoted && depth > 0 => {
+                depth -= 1;
+                if depth == 0 && b.get(i + 1) != Some(&b'[') {
+                    let r = &s[i + 1..];
+                    return r.strip_prefix(' ').unwrap_or(r);
+                }
+            }
+            b' ' if depth == 0 => return &s[i + 1..],
+            _ => {}
+        }
+        i += 1;
+    }
+    ""
+}
+
+/// `timestamp host app procid msgid sd msg` after `<pri>1 `; `-` stands for a missing field.
+fn rfc5424_prefix(s: &str) -> Option<Prefix<'_>> {
+    let (ts, r) = word(s);
+    let (host, r) = word(r);
+    let (app, r) = word(r);
+    let (procid, r) = word(r);
+    let (_msgid, r) = word(r);
+    let date_ok = ts == "-" || ts.get(..10).is_some_and(is_date);
+    if !date_ok || app.is_empty() || procid.is_empty() {
+        return None;
+    }
+    fn known(w: &str) -> Option<&str> {
+        Some(w).filter(|w| *w != "-")
+    }
+    let msg = skip_structured_data(r);
+    // A BOM may start the message (RFC 5424 section 6.4).
+    let msg = msg.strip_prefix('\u{feff}').unwrap_or(msg);
+    Some(Prefix {
+        timestamp: known(ts),
+        host: known(host),
+        tag: known(app),
+        tag_word: app,
+        pid: procid.parse().ok(),
+        msg,
+    })
+}
+
 fn parse_prefix(s: &str) -> Option<Prefix<'_>> {
     // Forum quoting (`> `) and indentation are not part of the line.
     let s = crate::segment::unquote(s).trim_start();
+    // As a syslog server received it: `<22>` before the usual line, or RFC 5424.
+    let s = match strip_priority(s) {
+        Some((r, true)) => return rfc5424_prefix(r),
+        Some((r, false)) => r,
+        None => s,
+    };
     let (w1, rest1) = word(s);
     // journald `-o short-full`: `Tue 2026-12-01 10:00:00 UTC host prog[pid]: …`.
     if WEEKDAYS.contains(&w1) {

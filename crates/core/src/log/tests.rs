@@ -297,3 +297,35 @@ Dec 01 10:00:00 mx postfix/smtpd[3]: connect from a.example.org[192.0.2.1]\n\
     );
     assert_eq!(evs[3].kind, EventKind::Disconnect);
 }
+
+#[test]
+fn lines_as_a_syslog_server_receives_them() {
+    // RFC 5424: version 1, then timestamp, host, app, procid, msgid and structured data.
+    let l = "<22>1 2026-03-01T10:00:00.123Z mx1.example.net postfix/smtpd 20311 - - NOQUEUE: reject: RCPT from unknown[203.0.113.80]: 554 5.7.1 <kim@example.com>: Relay access denied; from=<ann@example.net> to=<kim@example.com> proto=ESMTP helo=<pc>";
+    let e = one(l);
+    assert_eq!(e.timestamp.as_deref(), Some("2026-03-01T10:00:00.123Z"));
+    assert_eq!(e.host.as_deref(), Some("mx1.example.net"));
+    assert_eq!(e.program, "postfix/smtpd");
+    assert_eq!(e.pid, Some(20311));
+    assert_eq!(e.kind, EventKind::Reject);
+    assert_eq!(e.to.as_deref(), Some("kim@example.com"));
+    assert_eq!(
+        slice(l, e.reply_span.unwrap()),
+        "554 5.7.1 <kim@example.com>: Relay access denied"
+    );
+    // Structured data, with a `]` inside a quoted value, and `-` for a missing host.
+    let l = "<22>1 2026-03-01T10:00:01Z - postfix/smtpd 20311 ID47 [meta seq=\"7\" note=\"a \\] b\"][origin ip=\"192.0.2.1\"] connect from unknown[203.0.113.80]";
+    let e = one(l);
+    assert_eq!(e.host, None);
+    assert_eq!(e.client_ip.as_deref(), Some("203.0.113.80"));
+    assert_eq!(e.kind, EventKind::Connect);
+    // RFC 3164 with its priority: the usual line after `<pri>`.
+    let e = one("<22>Mar  1 10:00:02 mx1 postfix/smtpd[20312]: connect from unknown[203.0.113.81]");
+    assert_eq!(e.pid, Some(20312));
+    assert_eq!(e.host.as_deref(), Some("mx1"));
+    // Not a priority: too many digits, or none.
+    assert!(strip_priority("<1234>x").is_none() && strip_priority("<>x").is_none());
+    assert!(crate::segment::is_log_line(
+        "<30>1 2026-03-01T10:00:00Z mx1 dovecot - - - imap-login: Login: user=<ann@example.net>"
+    ));
+}

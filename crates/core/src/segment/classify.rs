@@ -258,6 +258,17 @@ pub fn is_log_line(t: &str) -> bool {
     {
         return true;
     }
+    // As a syslog server received it: `<22>` before the usual line, or RFC 5424 (`<22>1
+    // 2026-03-01T10:00:00Z host app procid msgid …`).
+    let t = match crate::log::strip_priority(t) {
+        Some((r, true)) => {
+            let mut w = r.split_whitespace();
+            let ts = w.next().unwrap_or("");
+            return (ts == "-" || ts.get(..10).is_some_and(is_date)) && w.nth(2).is_some();
+        }
+        Some((r, false)) => r,
+        None => t,
+    };
     let mut w = t.split_whitespace();
     let Some(first) = w.next() else {
         return false;
