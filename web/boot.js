@@ -1,7 +1,8 @@
 // Starts the page. The document's CSP forbids every connection (connect-src 'none'), so the
 // document cannot fetch its own wasm module: the worker (same origin, web/worker.js) fetches and
 // compiles it and posts the compiled WebAssembly.Module back. The same worker runs every
-// analysis, with the engine's module (crates/engine) that it fetches on the page's first "warm".
+// analysis, with the engine's module (crates/engine), which it fetches when the page, once
+// interactive, says "warm": still part of the load, never a request after it.
 const me = document.querySelector('script[data-wasm]');
 const jsUrl = new URL(me.dataset.js, location.href).href;
 const wasmUrl = new URL(me.dataset.wasm, location.href).href;

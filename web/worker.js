@@ -2,9 +2,10 @@
 // CSP has connect-src 'none', see boot.js):
 // - at start, it fetches and compiles the page's own wasm module (the UI) and posts the compiled
 //   module back;
-// - it runs every analysis, with the engine's wasm module (crates/engine), which it fetches only
-//   when the page first asks for it ("warm", when the person reaches for the paste area) or at the
-//   first analysis. The engine keeps the last report, so "Copy as Markdown" is rendered on demand.
+// - it runs every analysis, with the engine's wasm module (crates/engine). The page asks for the
+//   engine ("warm") as soon as it is interactive: the engine is part of the page's load, fetched
+//   whatever the person does, and nothing is requested after it. The engine keeps the last
+//   report, so "Copy as Markdown" is rendered on demand.
 const here = self.location.href;
 const ENGINE_JS = new URL('mailtriage-engine.js', here).href;
 const ENGINE_WASM = new URL('mailtriage-engine_bg.wasm', here).href;
@@ -42,7 +43,7 @@ let analysed = 0;
 
 // A fresh module runs its first analyses with the baseline compiler (several times slower);
 // the engine tiers up hot code as it runs. So after loading it, the worker analyses the page's
-// own examples a few times before the person's paste arrives, and stops as soon as it does.
+// own examples a few times before the person's first paste, and stops as soon as it arrives.
 const WARM_RUNS = 6;
 const WARM_MS = 400;
 

@@ -402,27 +402,34 @@ test('seed 002 (relay access denied) gives the relay finding', async () => {
   await page.close2();
 });
 
-test('the first load holds no engine: the worker fetches it when the paste area is reached', async () => {
-  const ctx = await browser.newContext({ viewport: { width: 1366, height: 860 } });
+test('everything loads without any interaction, and nothing is requested after the load', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1366, height: 860 }, permissions: ['clipboard-read', 'clipboard-write'] });
   const page = await ctx.newPage();
   const seen = [];
   page.on('request', (r) => { seen.push(new URL(r.url()).pathname); requests.push(r.url()); });
   await page.goto(BASE);
   await page.waitForFunction(() => window.__mailtriage_ready === true, null, { timeout: 30000 });
-  await page.waitForTimeout(700);
-  const engine = (p) => /mailtriage-engine/.test(p);
+  // No input at all: the engine (the analysis) comes with the page.
+  for (let i = 0; i < 200 && !seen.some((p) => p.endsWith('mailtriage-engine_bg.wasm')); i++) await page.waitForTimeout(20);
   assert(seen.some((p) => /mailtriage-web-.*_bg\.wasm$/.test(p)), `UI module not loaded: ${seen.join(', ')}`);
-  assert(!seen.some(engine), `engine fetched before any interaction: ${seen.join(', ')}`);
-  await page.focus('#paste');
-  for (let i = 0; i < 100 && seen.filter(engine).length < 2; i++) await page.waitForTimeout(20);
   assert(seen.some((p) => p.endsWith('mailtriage-engine_bg.wasm')) && seen.some((p) => p.endsWith('mailtriage-engine.js')),
-    `focus did not fetch the engine: ${seen.join(', ')}`);
+    `the engine was not loaded with the page: ${seen.join(', ')}`);
+  await page.waitForTimeout(500);
+  const loaded = seen.length;
+  // A whole session: focus, paste, click a finding, hover, copy as Markdown, an example.
+  await page.focus('#paste');
   const g = await generation(page);
   await page.fill('#paste', OUTLOOK_CASE);
   await page.waitForFunction((g) => (window.__mailtriage_generation || 0) > g, g, { timeout: 15000 });
   const titles = await page.$$eval('.finding-title', (els) => els.map((e) => e.textContent));
   assert(titles.some((t) => /relay access denied/i.test(t)), `findings: ${titles.join(' | ')}`);
-  assert(seen.filter((p) => p.endsWith('mailtriage-engine_bg.wasm')).length === 1, 'engine fetched twice');
+  await page.click('.finding-head');
+  await page.hover('#paste');
+  await page.click('#copy-md');
+  await page.waitForFunction(() => document.querySelector('.status').textContent === 'Copied');
+  await example(page, 'bounce');
+  await page.waitForTimeout(300);
+  assert(seen.length === loaded, `requests after the load: ${seen.slice(loaded).join(', ')}`);
   await ctx.close();
 });
 

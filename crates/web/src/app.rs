@@ -1,9 +1,10 @@
 //! The page: toolbar, paste area and results. Analysis runs on each edit (debounced) and on
 //! Ctrl/Cmd+Enter, always in the worker that `web/boot.js` starts, with the engine's own wasm
 //! module (`crates/engine`): the page's module holds no analysis code, and the main thread never
-//! blocks on a paste. The worker fetches the engine when the person first reaches for the page
-//! (focus, pointer, drop, key) or at the first analysis. Progress shows for large pastes and
-//! slow runs. Everything the person pasted is shown through text nodes only.
+//! blocks on a paste. Once the page is up (its first render) the worker is told to fetch the
+//! engine: part of the page's load, whatever the person does, so that no request is ever made
+//! after it. Progress shows for large pastes and slow runs. Everything the person pasted is
+//! shown through text nodes only.
 
 use crate::editor::{set_textarea_value, textarea_value, Editor, Reveal, Snapshot, BIG_PASTE};
 use crate::examples::EXAMPLES;
@@ -42,7 +43,7 @@ extern "C" {
     #[wasm_bindgen(catch, js_namespace = mailtriageWorker, js_name = markdown)]
     fn worker_markdown(id: u32) -> Result<(), JsValue>;
     /// `window.mailtriageWorker.warm(sample)`: have the worker fetch the engine now, and run it
-    /// on `sample` while it waits (see web/worker.js).
+    /// on `sample` until the first paste (see web/worker.js).
     #[wasm_bindgen(catch, js_namespace = mailtriageWorker, js_name = warm)]
     fn worker_warm(sample: &str) -> Result<(), JsValue>;
 }
@@ -81,8 +82,6 @@ pub enum Msg {
     WorkerDone(u32, String, f64, Option<String>),
     /// The Markdown of analysis `id` (empty when the worker's last analysis is another).
     MarkdownDone(u32, String),
-    /// The person reached for the page: time to fetch the engine.
-    Warm,
     Tick,
     Select(usize),
     Pick(usize),
@@ -115,7 +114,6 @@ pub struct App {
     result: Rc<PageResult>,
     /// The worker's id of the analysis shown (for its Markdown).
     shown_id: u32,
-    warmed: bool,
     generation: u64,
     debounce: Option<Timeout>,
     busy: Option<Busy>,
@@ -304,7 +302,6 @@ impl App {
         };
         self.next_id += 1;
         let id = self.next_id;
-        self.warmed = true;
         perf_mark("mailtriage:analysis-start");
         if worker_analyze(id, &text).is_err() {
             self.busy = None;
@@ -815,7 +812,6 @@ impl Component for App {
             snapshot: Rc::new(Snapshot::default()),
             result: Rc::new(PageResult::default()),
             shown_id: 0,
-            warmed: false,
             generation: 0,
             debounce: None,
             busy: None,
@@ -837,6 +833,9 @@ impl Component for App {
         if first {
             perf_mark("mailtriage:interactive");
             expose("__mailtriage_ready", &JsValue::TRUE);
+            // The rest of the page's load: the engine, warmed on the examples meanwhile.
+            let sample: Vec<&str> = EXAMPLES.iter().map(|e| e.text).collect();
+            let _ = worker_warm(&sample.join("\n\n"));
         }
     }
 
@@ -929,14 +928,6 @@ impl Component for App {
                 true
             }
             Msg::Tick => self.progress_shown(),
-            Msg::Warm => {
-                if !self.warmed {
-                    self.warmed = true;
-                    let sample: Vec<&str> = EXAMPLES.iter().map(|e| e.text).collect();
-                    let _ = worker_warm(&sample.join("\n\n"));
-                }
-                false
-            }
             Msg::Select(i) => {
                 self.active = Some(i);
                 if let Some(e) = self
@@ -1034,10 +1025,8 @@ impl Component for App {
                 Msg::Run
             })
         });
-        // Any sign that the person is about to paste fetches the engine (its first load).
         html! {
-            <div class="app" {onkeydown} onfocusin={link.callback(|_| Msg::Warm)}
-                 onpointerdown={link.callback(|_| Msg::Warm)} ondragenter={link.callback(|_| Msg::Warm)}>
+            <div class="app" {onkeydown}>
                 <header class="top">
                     <div class="brand">
                         <h1>{ "mailtriage" }</h1>
