@@ -488,3 +488,32 @@ fn bounce_readers_stay_linear_on_adversarial_input() {
         let _ = mime::decode_words(&String::from_utf8_lossy(c));
     }
 }
+
+/// One restriction list with thousands of problem items: the findings are capped, and only the
+/// ones listed get a rewritten line (each is a copy of the list), so memory stays proportional to
+/// the paste rather than to its square.
+#[test]
+fn thousands_of_bad_items_in_one_list_keep_the_report_small() {
+    for item in [
+        "no_such_restriction_x, ",
+        "reject_rbl_client relays.ordb.org, ",
+    ] {
+        let text = format!(
+            "myhostname = mx.example.net\nsmtpd_recipient_restrictions = permit_mynetworks, {}reject_unauth_destination\n",
+            item.repeat(20_000)
+        );
+        let r = analyze(&text, &Options::default());
+        let snippets: usize = r
+            .findings
+            .iter()
+            .filter_map(|f| f.fix.as_ref()?.snippet.as_ref())
+            .map(|s| s.len())
+            .sum();
+        assert!(r.findings.len() <= 40, "{} findings", r.findings.len());
+        assert!(
+            snippets <= 30 * text.len(),
+            "{snippets} bytes of snippets for a {} byte paste",
+            text.len()
+        );
+    }
+}

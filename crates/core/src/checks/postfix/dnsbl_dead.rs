@@ -50,11 +50,15 @@ smtpd_recipient_restrictions = permit_mynetworks, permit_sasl_authenticated,
 };
 
 fn run(facts: &Facts, out: &mut Vec<Finding>) {
+    // Past the report's cap findings are folded into one and get no rewritten line (each would
+    // copy the whole list).
+    let mut found = 0;
     for cfg in &facts.postfix {
         for u in dnsbl_uses(facts, cfg) {
             let Some(row) = dnsbl_status(&u.zone) else {
                 continue;
             };
+            found += 1;
             let (status, since, replacement, behaviour) = (row[1], row[2], row[3], row[4]);
             let sev = match status {
                 "wildcard" if u.blocks() => Severity::Critical,
@@ -102,8 +106,10 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
             };
             let snippet = if !replacement.is_empty() && u.how == "reject_rbl_client" {
                 Some(format!("reject_rbl_client {replacement}=127.0.0.[2..11]"))
-            } else {
+            } else if found <= crate::report::MAX_PER_CHECK {
                 super::line_without(cfg, &u.param, u.span)
+            } else {
+                None
             };
             f = f.fix(fix_text, snippet);
             let anchor = if u.how == "postscreen_dnsbl_sites" {

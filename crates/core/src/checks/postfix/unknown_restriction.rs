@@ -141,6 +141,10 @@ fn did_you_mean(name: &str) -> Option<&'static str> {
 }
 
 fn run(facts: &Facts, out: &mut Vec<Finding>) {
+    // Findings past the report's cap are folded into one (`report::cap_per_check`): they get no
+    // rewritten line, which for a list of thousands of unknown items would be a copy of the
+    // whole list each.
+    let mut found = 0;
     for cfg in &facts.postfix {
         let classes = restriction_classes(cfg);
         for w in written_restrictions(facts, cfg) {
@@ -160,6 +164,7 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
             let Some(span) = w.restriction.span else {
                 continue;
             };
+            found += 1;
             let suggestion = did_you_mean(name);
             let where_ = w
                 .service
@@ -193,8 +198,7 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                          characters); if it is meant as a restriction class, list it in \
                          smtpd_restriction_classes."
                     ),
-                    w.service
-                        .is_none()
+                    (w.service.is_none() && found <= crate::report::MAX_PER_CHECK)
                         .then(|| super::line_without(cfg, &w.list, span))
                         .flatten(),
                 ),
