@@ -207,7 +207,8 @@ pub const WHAT_IF_587_AUTH: &str = "the client used port 587 with STARTTLS and a
 
 /// Traces `query` through `cfg` (and the service's overrides in `master`), with what-ifs.
 pub fn trace(cfg: &PostfixConfig, master: Option<&MasterCf>, query: &RelayQuery) -> RelayTrace {
-    let mut t = walk(cfg, master, query);
+    let mut seen = Vec::new();
+    let mut t = walk(cfg, master, query, &mut seen);
     let mut variants: Vec<(&str, RelayQuery)> = Vec::new();
     if !query.authenticated {
         variants.push((
@@ -238,7 +239,7 @@ pub fn trace(cfg: &PostfixConfig, master: Option<&MasterCf>, query: &RelayQuery)
         ));
     }
     for (label, q) in variants {
-        let w = walk(cfg, master, &q);
+        let w = walk(cfg, master, &q, &mut seen);
         let reason = if w.decision == Decision::Unknown {
             w.notes.first().cloned().unwrap_or_default()
         } else {
@@ -338,7 +339,65 @@ enum ListResult {
     Dunno,
 }
 
-fn walk(cfg: &PostfixConfig, master: Option<&MasterCf>, q: &RelayQuery) -> RelayTrace {
+/// What a walk reads of one service that the query's login, port and TLS do not change: the
+/// recipient domain's class, the restriction lists in order, smtpd's start-up test. A trace's
+/// what-ifs on the same service share it.
+struct ServiceLists {
+    service: String,
+    domain: DomainClass,
+    lists: Vec<&'static str>,
+    restrictions: Vec<Vec<Restriction>>,
+    guarded: bool,
+}
+
+fn service_lists(
+    cfg: &PostfixConfig,
+    svc: Option<&Service>,
+    ov: &[Override],
+    service: &str,
+    recipient_domain: &str,
+) -> ServiceLists {
+    let version = cfg.version;
+    let has_relay_list = version.is_none_or(|v| v >= Version::new(2, 10, 0));
+    let relay_first =
+        has_relay_list && yes(cfg.effective_in("smtpd_relay_before_recipient_restrictions", ov));
+    // Client, HELO and sender restrictions refuse the same RCPT (at RCPT time with
+    // smtpd_delay_reject = yes, earlier without); their defaults are empty.
+    let mut lists: Vec<(&'static str, Vec<Restriction>)> = [
+        "smtpd_client_restrictions",
+        "smtpd_helo_restrictions",
+        "smtpd_sender_restrictions",
+    ]
+    .into_iter()
+    .map(|l| (l, cfg.restrictions_in(l, ov)))
+    .filter(|(_, rs)| !rs.is_empty())
+    .collect();
+    let list = |l: &'static str| (l, cfg.restrictions_in(l, ov));
+    lists.push(list("smtpd_recipient_restrictions"));
+    if has_relay_list {
+        if relay_first {
+            lists.insert(lists.len() - 1, list("smtpd_relay_restrictions"));
+        } else {
+            lists.push(list("smtpd_relay_restrictions"));
+        }
+    }
+    let (lists, restrictions) = lists.into_iter().unzip();
+    ServiceLists {
+        service: service.to_owned(),
+        domain: domain_class(cfg, ov, recipient_domain),
+        lists,
+        restrictions,
+        // smtpd's own start-up test, the one the `no_unauth_destination_guard` check applies.
+        guarded: relay_lists_guarded(cfg, &Smtpd { service: svc }),
+    }
+}
+
+fn walk(
+    cfg: &PostfixConfig,
+    master: Option<&MasterCf>,
+    q: &RelayQuery,
+    seen: &mut Vec<ServiceLists>,
+) -> RelayTrace {
     let (service, svc, defined) = service_of(master, q);
     let ov: &[Override] = svc.map_or(&[][..], |s| &s.overrides[..]);
     let mut notes = Vec::new();
@@ -380,43 +439,27 @@ fn walk(cfg: &PostfixConfig, master: Option<&MasterCf>, q: &RelayQuery) -> Relay
     }
 
     let auth = auth_state(cfg, ov, q, &service);
-    let domain = domain_class(cfg, ov, q.recipient_domain());
+    let at = match seen.iter().position(|s| s.service == service) {
+        Some(i) => i,
+        None => {
+            seen.push(service_lists(cfg, svc, ov, &service, q.recipient_domain()));
+            seen.len() - 1
+        }
+    };
+    let Some(sl) = seen.get(at) else { return t };
+    let lists = &sl.lists;
+    let lists_text = &sl.restrictions;
     let mut ctx = Ctx {
         cfg,
         ov,
         q,
         auth,
-        domain,
+        domain: sl.domain.clone(),
         steps: Vec::new(),
         notes,
     };
 
-    let version = cfg.version;
-    let has_relay_list = version.is_none_or(|v| v >= Version::new(2, 10, 0));
-    let relay_first =
-        has_relay_list && yes(cfg.effective_in("smtpd_relay_before_recipient_restrictions", ov));
-    // Client, HELO and sender restrictions refuse the same RCPT (at RCPT time with
-    // smtpd_delay_reject = yes, earlier without); their defaults are empty.
-    let mut lists: Vec<&str> = [
-        "smtpd_client_restrictions",
-        "smtpd_helo_restrictions",
-        "smtpd_sender_restrictions",
-    ]
-    .into_iter()
-    .filter(|l| !cfg.restrictions_in(l, ov).is_empty())
-    .collect();
-    lists.push("smtpd_recipient_restrictions");
-    if has_relay_list {
-        if relay_first {
-            lists.insert(lists.len() - 1, "smtpd_relay_restrictions");
-        } else {
-            lists.push("smtpd_relay_restrictions");
-        }
-    }
-    let lists_text: Vec<Vec<Restriction>> =
-        lists.iter().map(|l| cfg.restrictions_in(l, ov)).collect();
-    // smtpd's own start-up test, the one the `no_unauth_destination_guard` check applies.
-    if !relay_lists_guarded(cfg, &Smtpd { service: svc }) {
+    if !sl.guarded {
         t.lists = lists.iter().map(|s| (*s).to_owned()).collect();
         t.auth = ctx.auth;
         t.domain = ctx.domain;
@@ -431,7 +474,7 @@ fn walk(cfg: &PostfixConfig, master: Option<&MasterCf>, q: &RelayQuery) -> Relay
     }
 
     let mut outcome = (Decision::Permit, Some("250 2.1.5 Ok".to_owned()));
-    for (name, rs) in lists.iter().zip(&lists_text) {
+    for (name, rs) in lists.iter().zip(lists_text) {
         match walk_list(&mut ctx, name, rs, 0) {
             ListResult::Refuse(d, reply) => {
                 outcome = (d, Some(reply));
@@ -1278,10 +1321,34 @@ pub fn most_informative<'a>(
     best
 }
 
+/// Joins already made for a paste's failures: a finding's diagnosis and the report's trace ask
+/// for the same failure, and each join traces every configuration up to four times.
+#[derive(Default)]
+pub struct Joins {
+    done: Vec<(Failure, Option<RelayJoin>)>,
+}
+
+impl Joins {
+    /// [`join`], made once per failure.
+    pub fn join(&mut self, facts: &Facts, f: &Failure) -> Option<RelayJoin> {
+        if let Some((_, j)) = self.done.iter().find(|(d, _)| d == f) {
+            return j.clone();
+        }
+        let j = join(facts, f);
+        self.done.push((f.clone(), j.clone()));
+        j
+    }
+}
+
 /// The trace shown with the report: for the most informative relay failure of the paste.
 pub fn paste_trace(facts: &Facts) -> Option<RelayTrace> {
+    paste_trace_in(facts, &mut Joins::default())
+}
+
+/// [`paste_trace`] reusing the joins the diagnosis made.
+pub fn paste_trace_in(facts: &Facts, joins: &mut Joins) -> Option<RelayTrace> {
     let f = most_informative(facts.failures.iter(), 64)?;
-    join(facts, f).map(|j| j.trace)
+    joins.join(facts, f).map(|j| j.trace)
 }
 
 /// A trace of `query` against a paste's first Postfix configuration (with the nearest

@@ -4,6 +4,8 @@
 //! linear in its length.
 
 use crate::tables::DOVECOT_SETTINGS;
+use crate::text::PhraseIndex;
+use std::sync::OnceLock;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Class {
@@ -573,8 +575,13 @@ fn is_client_marker(lower: &str) -> bool {
         "el servidor de correo respondió",
         "no se puede enviar el mensaje usando el servidor",
     ];
-    PARTS.iter().any(|p| lower.contains(p))
-        || (lower.starts_with("login to server ") && lower.contains(" failed"))
+    // Asked of most prose lines: one pass over the line for all the openings.
+    static INDEX: OnceLock<PhraseIndex<()>> = OnceLock::new();
+    let index = INDEX.get_or_init(|| PhraseIndex::new(PARTS.iter().map(|p| (*p, ()))));
+    let b = lower.as_bytes();
+    let mut found = false;
+    index.scan(b, |at, p, ()| found |= b[at..].starts_with(p.as_bytes()));
+    found || (lower.starts_with("login to server ") && lower.contains(" failed"))
 }
 
 fn is_header_like(t: &str) -> bool {
