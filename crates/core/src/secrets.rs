@@ -917,7 +917,7 @@ fn tokens(t: &str, out: &mut Vec<Part>) {
             });
         }
     }
-    if contains_ci(t, &["auth", "resp=", "given password"]) {
+    if AUTH_MARKERS.in_text(t) {
         case_insensitive_shapes(t, out);
     }
     // `scheme://user:password@host`.
@@ -945,21 +945,57 @@ fn tokens(t: &str, out: &mut Vec<Part>) {
     }
 }
 
-/// `s` contains one of `needles` (lower-case ASCII, each starting with a letter) in any case;
-/// one pass over `s`, no allocation. Runs on every line of a paste: a one-instruction test of
-/// each byte against the needles' first letters comes before any comparison.
-fn contains_ci(s: &str, needles: &[&str]) -> bool {
-    let b = s.as_bytes();
-    (0..b.len()).any(|i| {
-        let c = b[i] | 0x20;
-        needles.iter().any(|n| {
-            let n = n.as_bytes();
-            n.first() == Some(&c)
-                && b[i..].len() >= n.len()
-                && b[i..i + n.len()].eq_ignore_ascii_case(n)
-        })
-    })
+/// Marker words looked for in any case on every line of a paste, with two byte tables built at
+/// compile time: the words each byte can start, and the words whose second byte it can be. One
+/// pass over a line tests two table entries per byte; a comparison runs only where both agree.
+struct Markers {
+    words: &'static [&'static str],
+    first: [u16; 256],
+    second: [u16; 256],
 }
+
+impl Markers {
+    /// `words`: lower-case ASCII, at least two bytes, at most 16 words.
+    const fn new(words: &'static [&'static str]) -> Markers {
+        let mut first = [0u16; 256];
+        let mut second = [0u16; 256];
+        let mut i = 0;
+        while i < words.len() {
+            let w = words[i].as_bytes();
+            let bit = 1u16 << i;
+            let (a, b) = (w[0], w[1]);
+            first[a as usize] |= bit;
+            first[a.to_ascii_uppercase() as usize] |= bit;
+            second[b as usize] |= bit;
+            second[b.to_ascii_uppercase() as usize] |= bit;
+            i += 1;
+        }
+        Markers {
+            words,
+            first,
+            second,
+        }
+    }
+
+    /// Whether `s` holds one of the words, in any case.
+    fn in_text(&self, s: &str) -> bool {
+        let b = s.as_bytes();
+        b.windows(2).enumerate().any(|(i, pair)| {
+            let m = self.first[usize::from(pair[0])] & self.second[usize::from(pair[1])];
+            m != 0
+                && self.words.iter().enumerate().any(|(k, w)| {
+                    m & (1 << k) != 0
+                        && b.get(i..i + w.len())
+                            .is_some_and(|x| x.eq_ignore_ascii_case(w.as_bytes()))
+                })
+        })
+    }
+}
+
+static AUTH_MARKERS: Markers = Markers::new(&["auth", "resp=", "given password"]);
+static COMMAND_MARKERS: Markers =
+    Markers::new(&["login", "pass", "swaks", "doveadm", "testsaslauthd"]);
+static LOGIN_MARKER: Markers = Markers::new(&["login"]);
 
 /// The shapes whose marker words come in any case: `AUTH PLAIN …`, `resp=`, `given password:`,
 /// `Authorization:`.
@@ -1066,11 +1102,10 @@ fn case_insensitive_shapes(t: &str, out: &mut Vec<Part>) {
 /// `testsaslauthd -p …`, and `printf '\0user\0password' | base64` (building AUTH PLAIN data).
 fn commands(t: &str, out: &mut Vec<Part>) {
     // The case-blind pass first: most lines hold none of the words in any case.
-    if !contains_ci(t, &["login", "pass", "swaks", "doveadm", "testsaslauthd"]) && !t.contains('\\')
-    {
+    if !COMMAND_MARKERS.in_text(t) && !t.contains('\\') {
         return;
     }
-    if !(contains_ci(t, &["login"])
+    if !(LOGIN_MARKER.in_text(t)
         || t.contains("PASS")
         || t.contains("swaks")
         || t.contains("doveadm")
