@@ -329,6 +329,8 @@ struct Ctx<'a> {
     q: &'a RelayQuery,
     auth: AuthState,
     domain: DomainClass,
+    /// `mynetworks` as the service reads it (`None`: not known from the paste).
+    mynetworks: Option<&'a [NetworkEntry]>,
     steps: Vec<RelayStep>,
     notes: Vec<String>,
 }
@@ -348,6 +350,7 @@ struct ServiceLists {
     lists: Vec<&'static str>,
     restrictions: Vec<Vec<Restriction>>,
     guarded: bool,
+    mynetworks: Option<Vec<NetworkEntry>>,
 }
 
 fn service_lists(
@@ -389,6 +392,7 @@ fn service_lists(
         restrictions,
         // smtpd's own start-up test, the one the `no_unauth_destination_guard` check applies.
         guarded: relay_lists_guarded(cfg, &Smtpd { service: svc }),
+        mynetworks: cfg.network_list_in("mynetworks", ov),
     }
 }
 
@@ -455,6 +459,7 @@ fn walk(
         q,
         auth,
         domain: sl.domain.clone(),
+        mynetworks: sl.mynetworks.as_deref(),
         steps: Vec::new(),
         notes,
     };
@@ -1016,8 +1021,8 @@ fn mynetworks_match(ctx: &Ctx) -> (bool, bool, String) {
             format!("{ip_text} is not an address; assumed outside mynetworks"),
         );
     };
-    match ctx.cfg.network_list_in("mynetworks", ctx.ov) {
-        Some(nets) => match list_contains(&nets, ip) {
+    match ctx.mynetworks {
+        Some(nets) => match list_contains(nets, ip) {
             Some(true) => {
                 let e = nets
                     .iter()
@@ -1034,7 +1039,7 @@ fn mynetworks_match(ctx: &Ctx) -> (bool, bool, String) {
             Some(false) => (
                 false,
                 false,
-                format!("{ip} is not in mynetworks = {}", net_texts(&nets)),
+                format!("{ip} is not in mynetworks = {}", net_texts(nets)),
             ),
             None => {
                 let blocks: Vec<NetworkEntry> = nets

@@ -215,16 +215,23 @@ fn from_facts(c: &mut Collector, facts: &Facts) {
 /// `ssl_key_password`, `client_secret`), as opposed to settings about passwords
 /// (`password_query`, `default_pass_scheme`, `auth_debug_passwords`, `*_password_maps`).
 pub fn is_secret_key(key: &str) -> bool {
-    let k = key.to_ascii_lowercase();
-    let k = k.rsplit('/').next().unwrap_or(&k);
-    matches!(
-        k,
-        "password" | "passwd" | "pass" | "pwd" | "secret" | "dnpass" | "bind_pw" | "api_key"
-    ) || k.ends_with("_password")
-        || k.ends_with("_passwd")
-        || k.ends_with("_pw")
-        || k.ends_with("_secret")
-        || k.ends_with("_api_key")
+    // Asked of every setting of every pasted config: compared in any case without a lower-cased
+    // copy.
+    let k = key.rsplit('/').next().unwrap_or(key);
+    [
+        "password", "passwd", "pass", "pwd", "secret", "dnpass", "bind_pw", "api_key",
+    ]
+    .iter()
+    .any(|w| k.eq_ignore_ascii_case(w))
+        || ["_password", "_passwd", "_pw", "_secret", "_api_key"]
+            .iter()
+            .any(|s| ends_with_ci(k, s))
+}
+
+/// `s` ends with `suffix` (lower-case ASCII) in any case.
+fn ends_with_ci(s: &str, suffix: &str) -> bool {
+    s.len() >= suffix.len()
+        && s.as_bytes()[s.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
 }
 
 /// What a secret key holds, in words.
@@ -338,7 +345,7 @@ pub(crate) fn value_secrets(key: &str, value: &str) -> Vec<Part> {
         }
         return out;
     }
-    if key.to_ascii_lowercase().ends_with("sasl_password_maps") {
+    if ends_with_ci(key, "sasl_password_maps") {
         sasl_map_tables(value, &mut out);
         return out;
     }
