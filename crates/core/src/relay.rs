@@ -351,6 +351,7 @@ struct ServiceLists {
     restrictions: Vec<Vec<Restriction>>,
     guarded: bool,
     mynetworks: Option<Vec<NetworkEntry>>,
+    auth: ServiceAuth,
 }
 
 fn service_lists(
@@ -393,6 +394,7 @@ fn service_lists(
         // smtpd's own start-up test, the one the `no_unauth_destination_guard` check applies.
         guarded: relay_lists_guarded(cfg, &Smtpd { service: svc }),
         mynetworks: cfg.network_list_in("mynetworks", ov),
+        auth: service_auth(cfg, ov, service),
     }
 }
 
@@ -442,7 +444,6 @@ fn walk(
         ));
     }
 
-    let auth = auth_state(cfg, ov, q, &service);
     let at = match seen.iter().position(|s| s.service == service) {
         Some(i) => i,
         None => {
@@ -451,6 +452,7 @@ fn walk(
         }
     };
     let Some(sl) = seen.get(at) else { return t };
+    let auth = auth_state(&sl.auth, q);
     let lists = &sl.lists;
     let lists_text = &sl.restrictions;
     let mut ctx = Ctx {
@@ -498,26 +500,46 @@ fn walk(
     t
 }
 
-fn auth_state(cfg: &PostfixConfig, ov: &[Override], q: &RelayQuery, service: &str) -> AuthState {
+/// How SMTP AUTH stands on a service, as far as its settings tell: whether sessions there are
+/// encrypted by the port (wrapper mode) or by requirement (level encrypt), and the AUTH settings.
+struct ServiceAuth {
+    state: AuthState,
+    wrapper: bool,
+    tls_required: bool,
+}
+
+fn service_auth(cfg: &PostfixConfig, ov: &[Override], service: &str) -> ServiceAuth {
     let sasl_enabled = yes(cfg.effective_in("smtpd_sasl_auth_enable", ov));
     let tls_auth_only = yes(cfg.effective_in("smtpd_tls_auth_only", ov));
     let wrapper = yes(cfg.effective_in("smtpd_tls_wrappermode", ov))
         || matches!(service, "smtps" | "submissions");
     // A service that requires TLS (level encrypt) got to RCPT only over TLS.
-    let required = cfg
+    let tls_required = cfg
         .effective_in("smtpd_tls_security_level", ov)
         .is_some_and(|v| v.trim() == "encrypt")
         || yes(cfg.effective_in("smtpd_enforce_tls", ov));
-    let session_tls = wrapper || q.tls == Some(true) || (q.tls.is_none() && required);
-    let offered = sasl_enabled && (!tls_auth_only || session_tls);
+    ServiceAuth {
+        state: AuthState {
+            sasl_enabled,
+            sasl_enabled_span: param_span(cfg, ov, "smtpd_sasl_auth_enable"),
+            tls_auth_only,
+            tls_auth_only_span: param_span(cfg, ov, "smtpd_tls_auth_only"),
+            ..AuthState::default()
+        },
+        wrapper,
+        tls_required,
+    }
+}
+
+/// The service's AUTH state for one session.
+fn auth_state(sa: &ServiceAuth, q: &RelayQuery) -> AuthState {
+    let session_tls = sa.wrapper || q.tls == Some(true) || (q.tls.is_none() && sa.tls_required);
+    let offered = sa.state.sasl_enabled && (!sa.state.tls_auth_only || session_tls);
     AuthState {
-        sasl_enabled,
-        sasl_enabled_span: param_span(cfg, ov, "smtpd_sasl_auth_enable"),
-        tls_auth_only,
-        tls_auth_only_span: param_span(cfg, ov, "smtpd_tls_auth_only"),
         session_tls,
         offered,
         authenticated: q.authenticated && offered,
+        ..sa.state.clone()
     }
 }
 
