@@ -2,11 +2,9 @@
 //! default for a given release and `compatibility_level`, what is deprecated, and the closest
 //! known name to a misspelt one.
 
-use crate::tables::{POSTFIX_COMPAT_DEFAULTS, POSTFIX_DEPRECATED, POSTFIX_PARAMS};
+use crate::tables::{NameIndex, POSTFIX_COMPAT_DEFAULTS, POSTFIX_DEPRECATED, POSTFIX_PARAMS};
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::fmt;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
 /// A Postfix release or compatibility level: `3.7.4`, `2.10`, `3.12-20260821` (snapshot suffix
@@ -154,35 +152,9 @@ static ROWS: LazyLock<Vec<Row>> = LazyLock::new(|| {
         .collect()
 });
 
-/// Rows by name. The keys are the table's own, so a cheap hash is safe here (paste-made keys
-/// elsewhere keep the standard one).
-static BY_NAME: LazyLock<HashMap<&'static str, usize, BuildHasherDefault<Fnv>>> =
-    LazyLock::new(|| {
-        ROWS.iter()
-            .enumerate()
-            .map(|(i, r)| (r.info.name, i))
-            .collect()
-    });
-
 fn row(name: &str) -> Option<&'static Row> {
-    ROWS.get(*BY_NAME.get(name)?)
-}
-
-/// FNV-1a: for names this short, several times cheaper than SipHash.
-#[derive(Default)]
-struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = self.0 ^ 0xcbf2_9ce4_8422_2325;
-        for &b in bytes {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
+    static BY_NAME: LazyLock<NameIndex> = LazyLock::new(|| NameIndex::new(&POSTFIX_PARAMS));
+    ROWS.get(BY_NAME.get(name)?)
 }
 
 /// The table row of a parameter name.

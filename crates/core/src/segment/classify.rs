@@ -3,7 +3,6 @@
 //! a bounce or mail-client marker, or plain text. Each test looks at one line only, in time
 //! linear in its length.
 
-use crate::tables::DOVECOT_SETTINGS;
 use crate::text::PhraseIndex;
 use std::sync::OnceLock;
 
@@ -152,10 +151,7 @@ fn definition(t: &str) -> Option<Class> {
 }
 
 fn is_dovecot_setting(name: &str) -> bool {
-    // Sorted by name in the data file.
-    DOVECOT_SETTINGS
-        .binary_search_by(|r| r[0].cmp(name))
-        .is_ok()
+    crate::dovecot::settings::setting_row(name).is_some()
 }
 
 /// `# 2.3.16 (7e2e900c1a): /etc/dovecot/dovecot.conf` → `2.3.16`.
