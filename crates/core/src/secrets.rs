@@ -392,18 +392,26 @@ fn password_words(text: &str, base: usize, out: &mut Vec<Part>) {
         let w = word.trim_start_matches(['"', '\'', '(', ',']);
         let ws = i + (word.len() - w.len());
         let mut next = we;
-        if let Some(eq) = w.find('=') {
-            let n = w[..eq].to_ascii_lowercase();
-            if matches!(
-                n.as_str(),
-                "password" | "pass" | "passwd" | "pwd" | "secret" | "client_secret" | "bind_pw"
-            ) {
+        if let Some(eq) = w.bytes().position(|c| c == b'=') {
+            let key = &w[..eq];
+            let named = [
+                "password",
+                "pass",
+                "passwd",
+                "pwd",
+                "secret",
+                "client_secret",
+                "bind_pw",
+            ]
+            .into_iter()
+            .find(|n| key.eq_ignore_ascii_case(n));
+            if let Some(n) = named {
                 let (s, e) = word_value(text, ws + eq + 1);
                 if e > s && !is_placeholder(&text[s..e]) {
                     out.push(Part {
                         start: base + s,
                         end: base + e,
-                        kind: if n.contains("secret") {
+                        kind: if n.ends_with("secret") {
                             SecretKind::ClientSecret
                         } else {
                             SecretKind::Password
