@@ -1357,13 +1357,15 @@ pub struct Joins {
 
 impl Joins {
     /// [`join`], made once per failure.
-    pub fn join(&mut self, facts: &Facts, f: &Failure) -> Option<RelayJoin> {
-        if let Some((_, j)) = self.done.iter().find(|(d, _)| d == f) {
-            return j.clone();
-        }
-        let j = join(facts, f);
-        self.done.push((f.clone(), j.clone()));
-        j
+    pub fn join(&mut self, facts: &Facts, f: &Failure) -> Option<&RelayJoin> {
+        let i = match self.done.iter().position(|(d, _)| d == f) {
+            Some(i) => i,
+            None => {
+                self.done.push((f.clone(), join(facts, f)));
+                self.done.len() - 1
+            }
+        };
+        self.done.get(i).and_then(|(_, j)| j.as_ref())
     }
 }
 
@@ -1375,7 +1377,7 @@ pub fn paste_trace(facts: &Facts) -> Option<RelayTrace> {
 /// [`paste_trace`] reusing the joins the diagnosis made.
 pub fn paste_trace_in(facts: &Facts, joins: &mut Joins) -> Option<RelayTrace> {
     let f = most_informative(facts.failures.iter(), 64)?;
-    joins.join(facts, f).map(|j| j.trace)
+    joins.join(facts, f).map(|j| j.trace.clone())
 }
 
 /// A trace of `query` against a paste's first Postfix configuration (with the nearest

@@ -965,19 +965,19 @@ fn tokens(t: &str, out: &mut Vec<Part>) {
 /// pass over a line tests two table entries per byte; a comparison runs only where both agree.
 struct Markers {
     words: &'static [&'static str],
-    first: [u16; 256],
-    second: [u16; 256],
+    first: [u8; 256],
+    second: [u8; 256],
 }
 
 impl Markers {
-    /// `words`: lower-case ASCII, at least two bytes, at most 16 words.
+    /// `words`: lower-case ASCII, at least two bytes, at most 8 words.
     const fn new(words: &'static [&'static str]) -> Markers {
-        let mut first = [0u16; 256];
-        let mut second = [0u16; 256];
+        let mut first = [0u8; 256];
+        let mut second = [0u8; 256];
         let mut i = 0;
         while i < words.len() {
             let w = words[i].as_bytes();
-            let bit = 1u16 << i;
+            let bit = 1u8 << i;
             let (a, b) = (w[0], w[1]);
             first[a as usize] |= bit;
             first[a.to_ascii_uppercase() as usize] |= bit;
