@@ -389,17 +389,19 @@ fn is_reply(s: &str) -> bool {
 /// that start one.
 fn is_session_chatter(lower: &str) -> bool {
     let l = lower.trim_start_matches(['$', '#']).trim_start();
-    let words: Vec<&str> = l.split_whitespace().take(6).collect();
+    // Asked of most lines: only the first word, unless it names a tool.
+    let mut words = l.split_whitespace();
     // `telnet mx.example.net 25`, `nc -v mx.example.net 587`, `swaks --to …`.
-    let tool_command = match words.first() {
-        Some(&"telnet") | Some(&"nc") => {
-            (2..=4).contains(&words.len())
-                && words
+    let tool_command = match words.next() {
+        Some("telnet" | "nc") => {
+            let rest: Vec<&str> = words.take(5).collect();
+            (1..=3).contains(&rest.len())
+                && rest
                     .last()
                     .is_some_and(|w| w.bytes().all(|b| b.is_ascii_digit()))
         }
-        Some(&"swaks") => words.get(1).is_some_and(|w| w.starts_with('-')),
-        Some(&"exim") | Some(&"exim4") => words.get(1).is_some_and(|w| *w == "-bh"),
+        Some("swaks") => words.next().is_some_and(|w| w.starts_with('-')),
+        Some("exim" | "exim4") => words.next() == Some("-bh"),
         _ => false,
     };
     tool_command
