@@ -207,8 +207,18 @@ pub const WHAT_IF_587_AUTH: &str = "the client used port 587 with STARTTLS and a
 
 /// Traces `query` through `cfg` (and the service's overrides in `master`), with what-ifs.
 pub fn trace(cfg: &PostfixConfig, master: Option<&MasterCf>, query: &RelayQuery) -> RelayTrace {
-    let mut seen = Vec::new();
-    let mut t = walk(cfg, master, query, &mut seen);
+    trace_in(cfg, master, query, &mut Vec::new())
+}
+
+/// [`trace`] with what was read of the configuration's services so far (`seen`: one per
+/// configuration, kept across traces).
+fn trace_in(
+    cfg: &PostfixConfig,
+    master: Option<&MasterCf>,
+    query: &RelayQuery,
+    seen: &mut Vec<ServiceLists>,
+) -> RelayTrace {
+    let mut t = walk(cfg, master, query, seen);
     let mut variants: Vec<(&str, RelayQuery)> = Vec::new();
     if !query.authenticated {
         variants.push((
@@ -239,7 +249,7 @@ pub fn trace(cfg: &PostfixConfig, master: Option<&MasterCf>, query: &RelayQuery)
         ));
     }
     for (label, q) in variants {
-        let w = walk(cfg, master, &q, &mut seen);
+        let w = walk(cfg, master, &q, seen);
         let reason = if w.decision == Decision::Unknown {
             w.notes.first().cloned().unwrap_or_default()
         } else {
@@ -341,12 +351,15 @@ enum ListResult {
     Dunno,
 }
 
-/// What a walk reads of one service that the query's login, port and TLS do not change: the
-/// recipient domain's class, the restriction lists in order, smtpd's start-up test. A trace's
-/// what-ifs on the same service share it.
+/// What a walk reads of one service of one configuration that no query changes: the restriction
+/// lists in order, smtpd's start-up test, AUTH settings, mynetworks, and the class of each
+/// recipient domain asked about. A trace's what-ifs, and the traces of a paste's failures
+/// (through [`Joins`]), share it.
 struct ServiceLists {
     service: String,
-    domain: DomainClass,
+    /// The `master.cf` entry read (`None`: none, main.cf's settings).
+    entry: Option<Span>,
+    domains: Vec<(String, DomainClass)>,
     lists: Vec<&'static str>,
     restrictions: Vec<Vec<Restriction>>,
     guarded: bool,
@@ -359,7 +372,6 @@ fn service_lists(
     svc: Option<&Service>,
     ov: &[Override],
     service: &str,
-    recipient_domain: &str,
 ) -> ServiceLists {
     let version = cfg.version;
     let has_relay_list = version.is_none_or(|v| v >= Version::new(2, 10, 0));
@@ -388,7 +400,8 @@ fn service_lists(
     let (lists, restrictions) = lists.into_iter().unzip();
     ServiceLists {
         service: service.to_owned(),
-        domain: domain_class(cfg, ov, recipient_domain),
+        entry: svc.map(|s| s.span),
+        domains: Vec::new(),
         lists,
         restrictions,
         // smtpd's own start-up test, the one the `no_unauth_destination_guard` check applies.
@@ -444,14 +457,28 @@ fn walk(
         ));
     }
 
-    let at = match seen.iter().position(|s| s.service == service) {
+    let entry = svc.map(|s| s.span);
+    let at = match seen
+        .iter()
+        .position(|s| s.service == service && s.entry == entry)
+    {
         Some(i) => i,
         None => {
-            seen.push(service_lists(cfg, svc, ov, &service, q.recipient_domain()));
+            seen.push(service_lists(cfg, svc, ov, &service));
             seen.len() - 1
         }
     };
-    let Some(sl) = seen.get(at) else { return t };
+    let Some(sl) = seen.get_mut(at) else { return t };
+    let rd = q.recipient_domain();
+    let domain = match sl.domains.iter().find(|(d, _)| d == rd) {
+        Some((_, c)) => c.clone(),
+        None => {
+            let c = domain_class(cfg, ov, rd);
+            sl.domains.push((rd.to_owned(), c.clone()));
+            c
+        }
+    };
+    let sl = &*sl;
     let auth = auth_state(&sl.auth, q);
     let lists = &sl.lists;
     let lists_text = &sl.restrictions;
@@ -460,7 +487,7 @@ fn walk(
         ov,
         q,
         auth,
-        domain: sl.domain.clone(),
+        domain,
         mynetworks: sl.mynetworks.as_deref(),
         steps: Vec::new(),
         notes,
@@ -1294,6 +1321,12 @@ fn merged(facts: &Facts, f: &Failure) -> Failure {
 /// reproduces it (nearest first among equals). `None` for other failures, without a recipient,
 /// or without a configuration.
 pub fn join(facts: &Facts, f: &Failure) -> Option<RelayJoin> {
+    join_in(facts, f, &mut Vec::new())
+}
+
+/// [`join`] with what was read of each configuration's services so far (`seen[i]` for
+/// `facts.postfix[i]`).
+fn join_in(facts: &Facts, f: &Failure, seen: &mut Vec<Vec<ServiceLists>>) -> Option<RelayJoin> {
     if !is_relay_failure(f) || !refused_by_own_smtpd(f) || facts.postfix.is_empty() {
         return None;
     }
@@ -1301,7 +1334,10 @@ pub fn join(facts: &Facts, f: &Failure) -> Option<RelayJoin> {
     let q = query_from_failure(&f)?;
     let mut best: Option<(bool, usize, RelayJoin)> = None;
     for (i, cfg) in facts.postfix.iter().enumerate().take(MAX_CONFIGS) {
-        let mut t = trace(cfg, nearest_master(facts, cfg.span), &q);
+        if seen.len() <= i {
+            seen.resize_with(i + 1, Vec::new);
+        }
+        let mut t = trace_in(cfg, nearest_master(facts, cfg.span), &q, &mut seen[i]);
         t.failure_span = Some(f.span);
         let hit = reproduces(&t, &f);
         let d = reading_distance(cfg.span, f.span);
@@ -1353,6 +1389,8 @@ pub fn most_informative<'a>(
 #[derive(Default)]
 pub struct Joins {
     done: Vec<(Failure, Option<RelayJoin>)>,
+    /// What the traces read of each configuration's services.
+    seen: Vec<Vec<ServiceLists>>,
 }
 
 impl Joins {
@@ -1361,7 +1399,8 @@ impl Joins {
         let i = match self.done.iter().position(|(d, _)| d == f) {
             Some(i) => i,
             None => {
-                self.done.push((f.clone(), join(facts, f)));
+                let j = join_in(facts, f, &mut self.seen);
+                self.done.push((f.clone(), j));
                 self.done.len() - 1
             }
         };
