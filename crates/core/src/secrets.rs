@@ -874,7 +874,8 @@ fn host_like_key(k: &str) -> bool {
 fn tokens(t: &str, out: &mut Vec<Part>) {
     let b = t.as_bytes();
     // `{SCHEME}data`.
-    let mut from = 0;
+    // Byte tests first (a `memchr` each): most lines hold neither `{` nor `$`.
+    let mut from = if b.contains(&b'{') { 0 } else { t.len() };
     while let Some(p) = t[from..].find('{') {
         let s = from + p;
         from = s + 1;
@@ -905,7 +906,7 @@ fn tokens(t: &str, out: &mut Vec<Part>) {
         }
     }
     // Crypt hashes in passwd-file and shadow lines: `user:$6$salt$hash:…`.
-    let mut from = 0;
+    let mut from = if b.contains(&b'$') { 0 } else { t.len() };
     while let Some(p) = t[from..].find('$') {
         let s = from + p;
         from = s + 1;
