@@ -14,8 +14,9 @@ use crate::facts::Failure;
 use crate::postfix::value::Value;
 use crate::report::{Note, SegmentKind};
 use crate::smtp::reply::parse_reply;
-use crate::text::{lines_at, Span};
+use crate::text::{lines_at, PhraseIndex, Span};
 use serde::Serialize;
+use std::sync::OnceLock;
 
 const SOURCE: &str = "client dialog";
 
@@ -609,8 +610,29 @@ pub fn parse(text: &str, base: usize) -> (ClientError, Vec<Note>) {
 fn read_fields(flat: &Value, lower: &str, ce: &mut ClientError) -> Option<usize> {
     // (label start, value start, field, language)
     let mut found: Vec<(usize, usize, FieldName, &'static str)> = Vec::new();
-    for &(label, name, lang) in LABELS {
-        for (i, _) in lower.match_indices(label) {
+    // Every label's places in one pass, then read label by label in table order, each label's
+    // places left to right without overlaps (as `match_indices` would give them).
+    static INDEX: OnceLock<PhraseIndex<u32>> = OnceLock::new();
+    let index =
+        INDEX.get_or_init(|| PhraseIndex::new(LABELS.iter().zip(0u32..).map(|(l, k)| (l.0, k))));
+    let b = lower.as_bytes();
+    let mut hits: Vec<(u32, usize)> = Vec::new();
+    index.scan(b, |at, p, k| {
+        if b[at..].starts_with(p.as_bytes()) {
+            hits.push((k, at));
+        }
+    });
+    crate::text::sort_by_key(&mut hits, |h| h.0);
+    let mut last: Option<(u32, usize)> = None;
+    for (k, i) in hits {
+        let Some(&(label, name, lang)) = LABELS.get(k as usize) else {
+            continue;
+        };
+        if last.is_some_and(|(lk, end)| lk == k && i < end) {
+            continue;
+        }
+        last = Some((k, i + label.len()));
+        {
             if found.len() >= MAX_LABELS {
                 break;
             }

@@ -34,7 +34,8 @@ pub fn analyze(input: &str, opts: &Options) -> Report {
     let from_checks = report::cap_per_check(report::group_repeats(checks::run_all(&facts)));
     // Knowledge-base findings first: a failure whose cause a check confirmed carries that check's
     // evidence too, and at equal severity and confidence the stable sort keeps it on top.
-    let mut findings = kb::diagnose(&facts, &from_checks);
+    let mut joins = relay::Joins::default();
+    let mut findings = kb::diagnose_in(&facts, &from_checks, &mut joins);
     findings.extend(from_checks);
     let mut report = Report {
         input_len: input.len(),
@@ -46,7 +47,7 @@ pub fn analyze(input: &str, opts: &Options) -> Report {
             .flat_map(|b| b.records.iter().cloned())
             .collect(),
         notes,
-        relay_trace: relay::paste_trace(&facts),
+        relay_trace: relay::paste_trace_in(&facts, &mut joins),
         secrets: facts.secrets.clone(),
         smtp_sessions: facts
             .transcripts

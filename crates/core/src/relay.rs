@@ -207,7 +207,18 @@ pub const WHAT_IF_587_AUTH: &str = "the client used port 587 with STARTTLS and a
 
 /// Traces `query` through `cfg` (and the service's overrides in `master`), with what-ifs.
 pub fn trace(cfg: &PostfixConfig, master: Option<&MasterCf>, query: &RelayQuery) -> RelayTrace {
-    let mut t = walk(cfg, master, query);
+    trace_in(cfg, master, query, &mut Vec::new())
+}
+
+/// [`trace`] with what was read of the configuration's services so far (`seen`: one per
+/// configuration, kept across traces).
+fn trace_in(
+    cfg: &PostfixConfig,
+    master: Option<&MasterCf>,
+    query: &RelayQuery,
+    seen: &mut Vec<ServiceLists>,
+) -> RelayTrace {
+    let mut t = walk(cfg, master, query, seen);
     let mut variants: Vec<(&str, RelayQuery)> = Vec::new();
     if !query.authenticated {
         variants.push((
@@ -238,7 +249,7 @@ pub fn trace(cfg: &PostfixConfig, master: Option<&MasterCf>, query: &RelayQuery)
         ));
     }
     for (label, q) in variants {
-        let w = walk(cfg, master, &q);
+        let w = walk(cfg, master, &q, seen);
         let reason = if w.decision == Decision::Unknown {
             w.notes.first().cloned().unwrap_or_default()
         } else {
@@ -328,6 +339,8 @@ struct Ctx<'a> {
     q: &'a RelayQuery,
     auth: AuthState,
     domain: DomainClass,
+    /// `mynetworks` as the service reads it (`None`: not known from the paste).
+    mynetworks: Option<&'a [NetworkEntry]>,
     steps: Vec<RelayStep>,
     notes: Vec<String>,
 }
@@ -338,7 +351,72 @@ enum ListResult {
     Dunno,
 }
 
-fn walk(cfg: &PostfixConfig, master: Option<&MasterCf>, q: &RelayQuery) -> RelayTrace {
+/// What a walk reads of one service of one configuration that no query changes: the restriction
+/// lists in order, smtpd's start-up test, AUTH settings, mynetworks, and the class of each
+/// recipient domain asked about. A trace's what-ifs, and the traces of a paste's failures
+/// (through [`Joins`]), share it.
+struct ServiceLists {
+    service: String,
+    /// The `master.cf` entry read (`None`: none, main.cf's settings).
+    entry: Option<Span>,
+    domains: Vec<(String, DomainClass)>,
+    lists: Vec<&'static str>,
+    restrictions: Vec<Vec<Restriction>>,
+    guarded: bool,
+    mynetworks: Option<Vec<NetworkEntry>>,
+    auth: ServiceAuth,
+}
+
+fn service_lists(
+    cfg: &PostfixConfig,
+    svc: Option<&Service>,
+    ov: &[Override],
+    service: &str,
+) -> ServiceLists {
+    let version = cfg.version;
+    let has_relay_list = version.is_none_or(|v| v >= Version::new(2, 10, 0));
+    let relay_first =
+        has_relay_list && yes(cfg.effective_in("smtpd_relay_before_recipient_restrictions", ov));
+    // Client, HELO and sender restrictions refuse the same RCPT (at RCPT time with
+    // smtpd_delay_reject = yes, earlier without); their defaults are empty.
+    let mut lists: Vec<(&'static str, Vec<Restriction>)> = [
+        "smtpd_client_restrictions",
+        "smtpd_helo_restrictions",
+        "smtpd_sender_restrictions",
+    ]
+    .into_iter()
+    .map(|l| (l, cfg.restrictions_in(l, ov)))
+    .filter(|(_, rs)| !rs.is_empty())
+    .collect();
+    let list = |l: &'static str| (l, cfg.restrictions_in(l, ov));
+    lists.push(list("smtpd_recipient_restrictions"));
+    if has_relay_list {
+        if relay_first {
+            lists.insert(lists.len() - 1, list("smtpd_relay_restrictions"));
+        } else {
+            lists.push(list("smtpd_relay_restrictions"));
+        }
+    }
+    let (lists, restrictions) = lists.into_iter().unzip();
+    ServiceLists {
+        service: service.to_owned(),
+        entry: svc.map(|s| s.span),
+        domains: Vec::new(),
+        lists,
+        restrictions,
+        // smtpd's own start-up test, the one the `no_unauth_destination_guard` check applies.
+        guarded: relay_lists_guarded(cfg, &Smtpd { service: svc }),
+        mynetworks: cfg.network_list_in("mynetworks", ov),
+        auth: service_auth(cfg, ov, service),
+    }
+}
+
+fn walk(
+    cfg: &PostfixConfig,
+    master: Option<&MasterCf>,
+    q: &RelayQuery,
+    seen: &mut Vec<ServiceLists>,
+) -> RelayTrace {
     let (service, svc, defined) = service_of(master, q);
     let ov: &[Override] = svc.map_or(&[][..], |s| &s.overrides[..]);
     let mut notes = Vec::new();
@@ -379,44 +457,43 @@ fn walk(cfg: &PostfixConfig, master: Option<&MasterCf>, q: &RelayQuery) -> Relay
         ));
     }
 
-    let auth = auth_state(cfg, ov, q, &service);
-    let domain = domain_class(cfg, ov, q.recipient_domain());
+    let entry = svc.map(|s| s.span);
+    let at = match seen
+        .iter()
+        .position(|s| s.service == service && s.entry == entry)
+    {
+        Some(i) => i,
+        None => {
+            seen.push(service_lists(cfg, svc, ov, &service));
+            seen.len() - 1
+        }
+    };
+    let Some(sl) = seen.get_mut(at) else { return t };
+    let rd = q.recipient_domain();
+    let domain = match sl.domains.iter().find(|(d, _)| d == rd) {
+        Some((_, c)) => c.clone(),
+        None => {
+            let c = domain_class(cfg, ov, rd);
+            sl.domains.push((rd.to_owned(), c.clone()));
+            c
+        }
+    };
+    let sl = &*sl;
+    let auth = auth_state(&sl.auth, q);
+    let lists = &sl.lists;
+    let lists_text = &sl.restrictions;
     let mut ctx = Ctx {
         cfg,
         ov,
         q,
         auth,
         domain,
+        mynetworks: sl.mynetworks.as_deref(),
         steps: Vec::new(),
         notes,
     };
 
-    let version = cfg.version;
-    let has_relay_list = version.is_none_or(|v| v >= Version::new(2, 10, 0));
-    let relay_first =
-        has_relay_list && yes(cfg.effective_in("smtpd_relay_before_recipient_restrictions", ov));
-    // Client, HELO and sender restrictions refuse the same RCPT (at RCPT time with
-    // smtpd_delay_reject = yes, earlier without); their defaults are empty.
-    let mut lists: Vec<&str> = [
-        "smtpd_client_restrictions",
-        "smtpd_helo_restrictions",
-        "smtpd_sender_restrictions",
-    ]
-    .into_iter()
-    .filter(|l| !cfg.restrictions_in(l, ov).is_empty())
-    .collect();
-    lists.push("smtpd_recipient_restrictions");
-    if has_relay_list {
-        if relay_first {
-            lists.insert(lists.len() - 1, "smtpd_relay_restrictions");
-        } else {
-            lists.push("smtpd_relay_restrictions");
-        }
-    }
-    let lists_text: Vec<Vec<Restriction>> =
-        lists.iter().map(|l| cfg.restrictions_in(l, ov)).collect();
-    // smtpd's own start-up test, the one the `no_unauth_destination_guard` check applies.
-    if !relay_lists_guarded(cfg, &Smtpd { service: svc }) {
+    if !sl.guarded {
         t.lists = lists.iter().map(|s| (*s).to_owned()).collect();
         t.auth = ctx.auth;
         t.domain = ctx.domain;
@@ -431,7 +508,7 @@ fn walk(cfg: &PostfixConfig, master: Option<&MasterCf>, q: &RelayQuery) -> Relay
     }
 
     let mut outcome = (Decision::Permit, Some("250 2.1.5 Ok".to_owned()));
-    for (name, rs) in lists.iter().zip(&lists_text) {
+    for (name, rs) in lists.iter().zip(lists_text) {
         match walk_list(&mut ctx, name, rs, 0) {
             ListResult::Refuse(d, reply) => {
                 outcome = (d, Some(reply));
@@ -450,26 +527,46 @@ fn walk(cfg: &PostfixConfig, master: Option<&MasterCf>, q: &RelayQuery) -> Relay
     t
 }
 
-fn auth_state(cfg: &PostfixConfig, ov: &[Override], q: &RelayQuery, service: &str) -> AuthState {
+/// How SMTP AUTH stands on a service, as far as its settings tell: whether sessions there are
+/// encrypted by the port (wrapper mode) or by requirement (level encrypt), and the AUTH settings.
+struct ServiceAuth {
+    state: AuthState,
+    wrapper: bool,
+    tls_required: bool,
+}
+
+fn service_auth(cfg: &PostfixConfig, ov: &[Override], service: &str) -> ServiceAuth {
     let sasl_enabled = yes(cfg.effective_in("smtpd_sasl_auth_enable", ov));
     let tls_auth_only = yes(cfg.effective_in("smtpd_tls_auth_only", ov));
     let wrapper = yes(cfg.effective_in("smtpd_tls_wrappermode", ov))
         || matches!(service, "smtps" | "submissions");
     // A service that requires TLS (level encrypt) got to RCPT only over TLS.
-    let required = cfg
+    let tls_required = cfg
         .effective_in("smtpd_tls_security_level", ov)
         .is_some_and(|v| v.trim() == "encrypt")
         || yes(cfg.effective_in("smtpd_enforce_tls", ov));
-    let session_tls = wrapper || q.tls == Some(true) || (q.tls.is_none() && required);
-    let offered = sasl_enabled && (!tls_auth_only || session_tls);
+    ServiceAuth {
+        state: AuthState {
+            sasl_enabled,
+            sasl_enabled_span: param_span(cfg, ov, "smtpd_sasl_auth_enable"),
+            tls_auth_only,
+            tls_auth_only_span: param_span(cfg, ov, "smtpd_tls_auth_only"),
+            ..AuthState::default()
+        },
+        wrapper,
+        tls_required,
+    }
+}
+
+/// The service's AUTH state for one session.
+fn auth_state(sa: &ServiceAuth, q: &RelayQuery) -> AuthState {
+    let session_tls = sa.wrapper || q.tls == Some(true) || (q.tls.is_none() && sa.tls_required);
+    let offered = sa.state.sasl_enabled && (!sa.state.tls_auth_only || session_tls);
     AuthState {
-        sasl_enabled,
-        sasl_enabled_span: param_span(cfg, ov, "smtpd_sasl_auth_enable"),
-        tls_auth_only,
-        tls_auth_only_span: param_span(cfg, ov, "smtpd_tls_auth_only"),
         session_tls,
         offered,
         authenticated: q.authenticated && offered,
+        ..sa.state.clone()
     }
 }
 
@@ -973,8 +1070,8 @@ fn mynetworks_match(ctx: &Ctx) -> (bool, bool, String) {
             format!("{ip_text} is not an address; assumed outside mynetworks"),
         );
     };
-    match ctx.cfg.network_list_in("mynetworks", ctx.ov) {
-        Some(nets) => match list_contains(&nets, ip) {
+    match ctx.mynetworks {
+        Some(nets) => match list_contains(nets, ip) {
             Some(true) => {
                 let e = nets
                     .iter()
@@ -991,7 +1088,7 @@ fn mynetworks_match(ctx: &Ctx) -> (bool, bool, String) {
             Some(false) => (
                 false,
                 false,
-                format!("{ip} is not in mynetworks = {}", net_texts(&nets)),
+                format!("{ip} is not in mynetworks = {}", net_texts(nets)),
             ),
             None => {
                 let blocks: Vec<NetworkEntry> = nets
@@ -1224,6 +1321,12 @@ fn merged(facts: &Facts, f: &Failure) -> Failure {
 /// reproduces it (nearest first among equals). `None` for other failures, without a recipient,
 /// or without a configuration.
 pub fn join(facts: &Facts, f: &Failure) -> Option<RelayJoin> {
+    join_in(facts, f, &mut Vec::new())
+}
+
+/// [`join`] with what was read of each configuration's services so far (`seen[i]` for
+/// `facts.postfix[i]`).
+fn join_in(facts: &Facts, f: &Failure, seen: &mut Vec<Vec<ServiceLists>>) -> Option<RelayJoin> {
     if !is_relay_failure(f) || !refused_by_own_smtpd(f) || facts.postfix.is_empty() {
         return None;
     }
@@ -1231,7 +1334,10 @@ pub fn join(facts: &Facts, f: &Failure) -> Option<RelayJoin> {
     let q = query_from_failure(&f)?;
     let mut best: Option<(bool, usize, RelayJoin)> = None;
     for (i, cfg) in facts.postfix.iter().enumerate().take(MAX_CONFIGS) {
-        let mut t = trace(cfg, nearest_master(facts, cfg.span), &q);
+        if seen.len() <= i {
+            seen.resize_with(i + 1, Vec::new);
+        }
+        let mut t = trace_in(cfg, nearest_master(facts, cfg.span), &q, &mut seen[i]);
         t.failure_span = Some(f.span);
         let hit = reproduces(&t, &f);
         let d = reading_distance(cfg.span, f.span);
@@ -1278,10 +1384,39 @@ pub fn most_informative<'a>(
     best
 }
 
+/// Joins already made for a paste's failures: a finding's diagnosis and the report's trace ask
+/// for the same failure, and each join traces every configuration up to four times.
+#[derive(Default)]
+pub struct Joins {
+    done: Vec<(Failure, Option<RelayJoin>)>,
+    /// What the traces read of each configuration's services.
+    seen: Vec<Vec<ServiceLists>>,
+}
+
+impl Joins {
+    /// [`join`], made once per failure.
+    pub fn join(&mut self, facts: &Facts, f: &Failure) -> Option<&RelayJoin> {
+        let i = match self.done.iter().position(|(d, _)| d == f) {
+            Some(i) => i,
+            None => {
+                let j = join_in(facts, f, &mut self.seen);
+                self.done.push((f.clone(), j));
+                self.done.len() - 1
+            }
+        };
+        self.done.get(i).and_then(|(_, j)| j.as_ref())
+    }
+}
+
 /// The trace shown with the report: for the most informative relay failure of the paste.
 pub fn paste_trace(facts: &Facts) -> Option<RelayTrace> {
+    paste_trace_in(facts, &mut Joins::default())
+}
+
+/// [`paste_trace`] reusing the joins the diagnosis made.
+pub fn paste_trace_in(facts: &Facts, joins: &mut Joins) -> Option<RelayTrace> {
     let f = most_informative(facts.failures.iter(), 64)?;
-    join(facts, f).map(|j| j.trace)
+    joins.join(facts, f).map(|j| j.trace.clone())
 }
 
 /// A trace of `query` against a paste's first Postfix configuration (with the nearest

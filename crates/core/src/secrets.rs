@@ -215,16 +215,23 @@ fn from_facts(c: &mut Collector, facts: &Facts) {
 /// `ssl_key_password`, `client_secret`), as opposed to settings about passwords
 /// (`password_query`, `default_pass_scheme`, `auth_debug_passwords`, `*_password_maps`).
 pub fn is_secret_key(key: &str) -> bool {
-    let k = key.to_ascii_lowercase();
-    let k = k.rsplit('/').next().unwrap_or(&k);
-    matches!(
-        k,
-        "password" | "passwd" | "pass" | "pwd" | "secret" | "dnpass" | "bind_pw" | "api_key"
-    ) || k.ends_with("_password")
-        || k.ends_with("_passwd")
-        || k.ends_with("_pw")
-        || k.ends_with("_secret")
-        || k.ends_with("_api_key")
+    // Asked of every setting of every pasted config: compared in any case without a lower-cased
+    // copy.
+    let k = key.rsplit('/').next().unwrap_or(key);
+    [
+        "password", "passwd", "pass", "pwd", "secret", "dnpass", "bind_pw", "api_key",
+    ]
+    .iter()
+    .any(|w| k.eq_ignore_ascii_case(w))
+        || ["_password", "_passwd", "_pw", "_secret", "_api_key"]
+            .iter()
+            .any(|s| ends_with_ci(k, s))
+}
+
+/// `s` ends with `suffix` (lower-case ASCII) in any case.
+fn ends_with_ci(s: &str, suffix: &str) -> bool {
+    s.len() >= suffix.len()
+        && s.as_bytes()[s.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
 }
 
 /// What a secret key holds, in words.
@@ -338,7 +345,7 @@ pub(crate) fn value_secrets(key: &str, value: &str) -> Vec<Part> {
         }
         return out;
     }
-    if key.to_ascii_lowercase().ends_with("sasl_password_maps") {
+    if ends_with_ci(key, "sasl_password_maps") {
         sasl_map_tables(value, &mut out);
         return out;
     }
@@ -368,6 +375,9 @@ fn scheme_prefixed(v: &str) -> bool {
 /// `password=…`, `pass=…`, `passwd=…`, `secret=…` words (Dovecot `connect`, passdb `args`).
 fn password_words(text: &str, base: usize, out: &mut Vec<Part>) {
     let b = text.as_bytes();
+    if !b.contains(&b'=') {
+        return;
+    }
     let mut i = 0;
     while i < b.len() {
         if b[i].is_ascii_whitespace() {
@@ -382,18 +392,26 @@ fn password_words(text: &str, base: usize, out: &mut Vec<Part>) {
         let w = word.trim_start_matches(['"', '\'', '(', ',']);
         let ws = i + (word.len() - w.len());
         let mut next = we;
-        if let Some(eq) = w.find('=') {
-            let n = w[..eq].to_ascii_lowercase();
-            if matches!(
-                n.as_str(),
-                "password" | "pass" | "passwd" | "pwd" | "secret" | "client_secret" | "bind_pw"
-            ) {
+        if let Some(eq) = w.bytes().position(|c| c == b'=') {
+            let key = &w[..eq];
+            let named = [
+                "password",
+                "pass",
+                "passwd",
+                "pwd",
+                "secret",
+                "client_secret",
+                "bind_pw",
+            ]
+            .into_iter()
+            .find(|n| key.eq_ignore_ascii_case(n));
+            if let Some(n) = named {
                 let (s, e) = word_value(text, ws + eq + 1);
                 if e > s && !is_placeholder(&text[s..e]) {
                     out.push(Part {
                         start: base + s,
                         end: base + e,
-                        kind: if n.contains("secret") {
+                        kind: if n.ends_with("secret") {
                             SecretKind::ClientSecret
                         } else {
                             SecretKind::Password
@@ -628,7 +646,13 @@ fn from_lines(c: &mut Collector, segments: &[Segment]) {
                 continue;
             }
         }
-        if let Some(p) = tt.find("-----BEGIN ") {
+        // The `-` test is a byte search; most lines hold none, and no key opening.
+        if let Some(p) = tt
+            .as_bytes()
+            .contains(&b'-')
+            .then(|| tt.find("-----BEGIN "))
+            .flatten()
+        {
             let marker_end = tt[p + 11..].find("-----").map(|q| p + 11 + q + 5);
             if let Some(me) = marker_end.filter(|&me| tt[p..me].contains("PRIVATE KEY")) {
                 let rest = &tt[me..];
@@ -850,7 +874,8 @@ fn host_like_key(k: &str) -> bool {
 fn tokens(t: &str, out: &mut Vec<Part>) {
     let b = t.as_bytes();
     // `{SCHEME}data`.
-    let mut from = 0;
+    // Byte tests first (a `memchr` each): most lines hold neither `{` nor `$`.
+    let mut from = if b.contains(&b'{') { 0 } else { t.len() };
     while let Some(p) = t[from..].find('{') {
         let s = from + p;
         from = s + 1;
@@ -881,7 +906,7 @@ fn tokens(t: &str, out: &mut Vec<Part>) {
         }
     }
     // Crypt hashes in passwd-file and shadow lines: `user:$6$salt$hash:…`.
-    let mut from = 0;
+    let mut from = if b.contains(&b'$') { 0 } else { t.len() };
     while let Some(p) = t[from..].find('$') {
         let s = from + p;
         from = s + 1;
@@ -908,39 +933,85 @@ fn tokens(t: &str, out: &mut Vec<Part>) {
             });
         }
     }
-    if contains_ci(t, "auth") || contains_ci(t, "resp=") || contains_ci(t, "given password") {
+    if AUTH_MARKERS.in_text(t) {
         case_insensitive_shapes(t, out);
     }
     // `scheme://user:password@host`.
-    for (p, _) in t.match_indices("://") {
-        let s = p + 3;
-        let end = t[s..]
-            .find(|c: char| c.is_whitespace() || matches!(c, '/' | '"' | '\'' | '>'))
-            .map_or(t.len(), |q| s + q);
-        let auth = &t[s..end];
-        let Some(at) = auth.rfind('@') else { continue };
-        let Some(colon) = auth[..at].find(':') else {
-            continue;
-        };
-        if colon == 0 || colon + 1 == at || is_placeholder(&auth[colon + 1..at]) {
-            continue;
+    if b.contains(&b':') {
+        for (p, _) in t.match_indices("://") {
+            let s = p + 3;
+            let end = t[s..]
+                .find(|c: char| c.is_whitespace() || matches!(c, '/' | '"' | '\'' | '>'))
+                .map_or(t.len(), |q| s + q);
+            let auth = &t[s..end];
+            let Some(at) = auth.rfind('@') else { continue };
+            let Some(colon) = auth[..at].find(':') else {
+                continue;
+            };
+            if colon == 0 || colon + 1 == at || is_placeholder(&auth[colon + 1..at]) {
+                continue;
+            }
+            out.push(Part {
+                start: s + colon + 1,
+                end: s + at,
+                kind: SecretKind::Password,
+                label: "password in a URL",
+            });
         }
-        out.push(Part {
-            start: s + colon + 1,
-            end: s + at,
-            kind: SecretKind::Password,
-            label: "password in a URL",
-        });
     }
 }
 
-/// `s` contains `needle` (lower-case ASCII) in any case; no allocation.
-fn contains_ci(s: &str, needle: &str) -> bool {
-    let n = needle.as_bytes();
-    s.as_bytes()
-        .windows(n.len())
-        .any(|w| w.eq_ignore_ascii_case(n))
+/// Marker words looked for in any case on every line of a paste, with two byte tables built at
+/// compile time: the words each byte can start, and the words whose second byte it can be. One
+/// pass over a line tests two table entries per byte; a comparison runs only where both agree.
+struct Markers {
+    words: &'static [&'static str],
+    first: [u8; 256],
+    second: [u8; 256],
 }
+
+impl Markers {
+    /// `words`: lower-case ASCII, at least two bytes, at most 8 words.
+    const fn new(words: &'static [&'static str]) -> Markers {
+        let mut first = [0u8; 256];
+        let mut second = [0u8; 256];
+        let mut i = 0;
+        while i < words.len() {
+            let w = words[i].as_bytes();
+            let bit = 1u8 << i;
+            let (a, b) = (w[0], w[1]);
+            first[a as usize] |= bit;
+            first[a.to_ascii_uppercase() as usize] |= bit;
+            second[b as usize] |= bit;
+            second[b.to_ascii_uppercase() as usize] |= bit;
+            i += 1;
+        }
+        Markers {
+            words,
+            first,
+            second,
+        }
+    }
+
+    /// Whether `s` holds one of the words, in any case.
+    fn in_text(&self, s: &str) -> bool {
+        let b = s.as_bytes();
+        b.windows(2).enumerate().any(|(i, pair)| {
+            let m = self.first[usize::from(pair[0])] & self.second[usize::from(pair[1])];
+            m != 0
+                && self.words.iter().enumerate().any(|(k, w)| {
+                    m & (1 << k) != 0
+                        && b.get(i..i + w.len())
+                            .is_some_and(|x| x.eq_ignore_ascii_case(w.as_bytes()))
+                })
+        })
+    }
+}
+
+static AUTH_MARKERS: Markers = Markers::new(&["auth", "resp=", "given password"]);
+static COMMAND_MARKERS: Markers =
+    Markers::new(&["login", "pass", "swaks", "doveadm", "testsaslauthd"]);
+static LOGIN_MARKER: Markers = Markers::new(&["login"]);
 
 /// The shapes whose marker words come in any case: `AUTH PLAIN …`, `resp=`, `given password:`,
 /// `Authorization:`.
@@ -1046,7 +1117,11 @@ fn case_insensitive_shapes(t: &str, out: &mut Vec<Part>) {
 /// `PASS password`, `swaks --auth-password …`, `doveadm auth test user password`,
 /// `testsaslauthd -p …`, and `printf '\0user\0password' | base64` (building AUTH PLAIN data).
 fn commands(t: &str, out: &mut Vec<Part>) {
-    if !(contains_ci(t, "login")
+    // The case-blind pass first: most lines hold none of the words in any case.
+    if !COMMAND_MARKERS.in_text(t) && !t.contains('\\') {
+        return;
+    }
+    if !(LOGIN_MARKER.in_text(t)
         || t.contains("PASS")
         || t.contains("swaks")
         || t.contains("doveadm")

@@ -3,6 +3,9 @@
 
 include!(concat!(env!("OUT_DIR"), "/tables.rs"));
 
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
 /// A table as the build script stores it: rows ended by U+001E, cells split by U+001F.
 fn split_table<const N: usize>(blob: &'static str) -> Vec<[&'static str; N]> {
     blob.split_terminator('\u{1e}')
@@ -11,6 +14,39 @@ fn split_table<const N: usize>(blob: &'static str) -> Vec<[&'static str; N]> {
             std::array::from_fn(|_| cells.next().unwrap_or(""))
         })
         .collect()
+}
+
+/// Rows of a table by their first cell (a parameter or setting name), for tables looked up once
+/// per line or list item of a paste. The keys are the table's own, so FNV-1a, several times
+/// cheaper than the standard SipHash for names this short, is safe here; maps keyed by text from
+/// the paste keep the standard hasher.
+pub(crate) struct NameIndex(HashMap<&'static str, usize, BuildHasherDefault<Fnv>>);
+
+impl NameIndex {
+    pub(crate) fn new<const N: usize>(rows: &[[&'static str; N]]) -> NameIndex {
+        NameIndex(rows.iter().enumerate().map(|(i, r)| (r[0], i)).collect())
+    }
+
+    /// The position of the row whose first cell is `name`.
+    pub(crate) fn get(&self, name: &str) -> Option<usize> {
+        self.0.get(name).copied()
+    }
+}
+
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = self.0 ^ 0xcbf2_9ce4_8422_2325;
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
 }
 
 /// Meaning of an enhanced status code (`5.7.1` → the registry's `X.7.1` row's title).

@@ -1,7 +1,8 @@
 //! Typed look-ups over `tables::DOVECOT_SETTINGS`: which setting names exist in Dovecot 2.3 and
 //! 2.4, what a 2.3 name became in 2.4, and the closest known name to a misspelt one.
 
-use crate::tables::DOVECOT_SETTINGS;
+use crate::tables::{NameIndex, DOVECOT_SETTINGS};
+use std::sync::LazyLock;
 
 /// One row of the Dovecot settings table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,11 +45,13 @@ fn row(r: &'static [&'static str; 6]) -> SettingInfo {
 /// The table row for `name` (exact, case-sensitive like Dovecot). Section-scoped 2.3 names are
 /// looked up as `section/name` (`setting_info("service/idle_kill")`).
 pub fn setting_info(name: &str) -> Option<SettingInfo> {
-    // The data file is sorted by name (checked by a test below).
-    DOVECOT_SETTINGS
-        .binary_search_by(|r| r[0].cmp(name))
-        .ok()
-        .map(|i| row(&DOVECOT_SETTINGS[i]))
+    DOVECOT_SETTINGS.get(setting_row(name)?).map(row)
+}
+
+/// The table position of `name`: asked of every `name = value` line while segmenting.
+pub(crate) fn setting_row(name: &str) -> Option<usize> {
+    static BY_NAME: LazyLock<NameIndex> = LazyLock::new(|| NameIndex::new(&DOVECOT_SETTINGS));
+    BY_NAME.get(name)
 }
 
 /// Every row of the table.

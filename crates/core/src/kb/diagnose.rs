@@ -4,6 +4,7 @@
 
 use super::{ranked, Entry, Probe};
 use crate::facts::{Facts, Failure};
+use crate::relay::Joins;
 use crate::report::{Finding, Fix, SegmentKind, Severity, Side};
 use crate::tables::{enhanced_status_title, reply_code_meaning};
 use crate::text::Span;
@@ -23,6 +24,11 @@ const MAX_EVIDENCE: usize = 12;
 /// checks' findings: when one of them has the id an entry's root cause names, that cause is
 /// confirmed and the finding carries evidence from both the failure and the config.
 pub fn diagnose(facts: &Facts, from_checks: &[Finding]) -> Vec<Finding> {
+    diagnose_in(facts, from_checks, &mut Joins::default())
+}
+
+/// [`diagnose`], keeping the relay joins it makes in `joins` (the report's trace reuses them).
+pub fn diagnose_in(facts: &Facts, from_checks: &[Finding], joins: &mut Joins) -> Vec<Finding> {
     let mut groups: Vec<Group> = Vec::new();
     // Many log lines differ only in addresses and queue ids; match each distinct text once.
     let mut memo: HashMap<String, Option<(&'static Entry, f32)>> = HashMap::new();
@@ -60,7 +66,7 @@ pub fn diagnose(facts: &Facts, from_checks: &[Finding]) -> Vec<Finding> {
     groups
         .iter()
         .map(|g| match g.entry {
-            Some(e) => explained(e, g, facts, from_checks),
+            Some(e) => explained(e, g, facts, from_checks, joins),
             None => generic(g),
         })
         .collect()
@@ -353,7 +359,13 @@ fn adjusted(likelihood: f32, st: &CauseState) -> f32 {
     }
 }
 
-fn explained(entry: &'static Entry, g: &Group, facts: &Facts, from_checks: &[Finding]) -> Finding {
+fn explained(
+    entry: &'static Entry,
+    g: &Group,
+    facts: &Facts,
+    from_checks: &[Finding],
+    joins: &mut Joins,
+) -> Finding {
     let first = g.failures.first().copied();
     let hint = first
         .and_then(|f| f.source)
@@ -366,7 +378,7 @@ fn explained(entry: &'static Entry, g: &Group, facts: &Facts, from_checks: &[Fin
 
     // The join with the config: a relay trace for relay refusals, else the nearest config.
     let relay_join = crate::relay::most_informative(g.failures.iter().copied(), 16)
-        .and_then(|f| crate::relay::join(facts, f));
+        .and_then(|f| joins.join(facts, f));
     let config_index = relay_join
         .as_ref()
         .map(|j| j.config)

@@ -8,7 +8,7 @@
 mod diagnose;
 mod explain;
 
-pub use diagnose::{diagnose, GENERIC_ID};
+pub use diagnose::{diagnose, diagnose_in, GENERIC_ID};
 pub use explain::explain_text;
 
 use crate::report::{Severity, Side};
@@ -171,46 +171,99 @@ impl Entry {
     }
 }
 
-/// A compiled entry regex and the literal text every match must contain (its leading literal
-/// run, when the pattern has no top-level alternation), checked first: most lines of a paste lack
-/// it, and a substring search is far cheaper than running the regex.
+/// A compiled entry regex and the literal text every match must contain (its longest literal
+/// run outside groups, when the pattern has no top-level alternation), checked first: most lines
+/// of a paste lack it, and a substring search is far cheaper than running the regex.
 struct EntryRegex {
     re: regex_lite::Regex,
-    required: &'static str,
+    required: String,
 }
 
 impl EntryRegex {
     fn is_match(&self, lower: &str) -> bool {
-        lower.contains(self.required) && self.re.is_match(lower)
+        lower.contains(self.required.as_str()) && self.re.is_match(lower)
     }
 }
 
-/// The leading literal run of `pattern` that any match contains: up to the first regex
-/// metacharacter, minus a last character that a quantifier makes optional; empty when the
-/// pattern has a top-level `|` (then no part of it is required).
-fn required_literal(pattern: &'static str) -> &'static str {
+/// The longest run of literal characters outside groups and classes of `pattern`, which any
+/// match contains: escaped punctuation (`\.`, `\(`) counts as itself, a character a quantifier
+/// makes optional or repeatable ends the run; empty when the pattern has a top-level `|` or
+/// inline flags (then nothing is known to be required).
+fn required_literal(pattern: &str) -> String {
+    if pattern.contains("(?") {
+        return String::new();
+    }
+    let mut best = String::new();
+    let mut run = String::new();
     let mut depth = 0usize;
-    let mut escaped = false;
-    for c in pattern.chars() {
-        match (escaped, c) {
-            (true, _) => escaped = false,
-            (false, '\\') => escaped = true,
-            (false, '(') => depth += 1,
-            (false, ')') => depth = depth.saturating_sub(1),
-            (false, '|') if depth == 0 => return "",
+    let mut chars = pattern.chars().peekable();
+    while let Some(c) = chars.next() {
+        let literal = match c {
+            '\\' => match chars.next() {
+                Some(e) if e.is_ascii_punctuation() => Some(e),
+                _ => None,
+            },
+            '(' => {
+                depth += 1;
+                None
+            }
+            ')' => {
+                depth = depth.saturating_sub(1);
+                None
+            }
+            '|' if depth == 0 => return String::new(),
+            '[' => {
+                // Skip the class: `]` right after `[` or `[^` is a member, `\]` too.
+                let mut first = true;
+                while let Some(k) = chars.next() {
+                    match k {
+                        '\\' => {
+                            chars.next();
+                        }
+                        '^' if first => continue,
+                        ']' if !first => break,
+                        _ => {}
+                    }
+                    first = false;
+                }
+                None
+            }
+            '{' => {
+                // A repetition's bounds (`{1,3}`) are no text.
+                for k in chars.by_ref() {
+                    if k == '}' {
+                        break;
+                    }
+                }
+                None
+            }
+            '.' | '^' | '$' | '*' | '+' | '?' | '}' | '|' => None,
+            c => Some(c),
+        };
+        let quantified = matches!(chars.peek(), Some('?' | '*' | '+' | '{'));
+        match literal {
+            Some(l) if depth == 0 => {
+                // `a+` holds one `a` but the run cannot go on past it; `a?`, `a*`, `a{0,2}` may
+                // hold none.
+                if chars.peek() == Some(&'+') {
+                    run.push(l);
+                }
+                if !quantified {
+                    run.push(l);
+                    continue;
+                }
+            }
             _ => {}
         }
+        if run.len() > best.len() {
+            best = std::mem::take(&mut run);
+        }
+        run.clear();
     }
-    let end = pattern
-        .find(|c: char| "\\[](){}.*+?|^$".contains(c))
-        .unwrap_or(pattern.len());
-    let lit = &pattern[..end];
-    if matches!(pattern[end..].chars().next(), Some('?' | '*' | '{')) {
-        // `abc?`: the `c` is optional.
-        let cut = lit.char_indices().last().map_or(0, |(i, _)| i);
-        return &lit[..cut];
+    if run.len() > best.len() {
+        best = run;
     }
-    lit
+    best
 }
 
 /// Compiled regexes of every entry, built once on first use (regexes are rare; most entries

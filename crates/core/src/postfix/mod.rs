@@ -179,6 +179,14 @@ impl PostfixConfig {
         }
     }
 
+    /// Whether [`lookup`](Self::lookup) gives a value, without building it.
+    fn resolves(&self, name: &str, overrides: &[Override]) -> bool {
+        overrides.iter().any(|o| o.name == name)
+            || self.is_explicit(name)
+            || params::default_text(name, self.version, self.compatibility_level).is_some()
+            || !(params::info(name).is_some() || name == "mail_version")
+    }
+
     /// The parameter's value as a list (comma/whitespace separated, `{…}` groups whole). Items that
     /// are just `$param` become that parameter's items (recursively); other items holding `$`
     /// are expanded in place and keep their own span.
@@ -199,7 +207,7 @@ impl PostfixConfig {
         if let Some(p) = self.get(name) {
             return p.value.items();
         }
-        match self.default_value(name) {
+        match params::default_text(name, self.version, self.compatibility_level) {
             Some(d) => value::split_list(&d)
                 .into_iter()
                 .map(|(_, _, text)| ListItem { text, span: None })
@@ -224,7 +232,7 @@ impl PostfixConfig {
                 continue;
             }
             if let Some(r) = whole_reference(&item.text) {
-                let known = self.lookup(r, overrides).is_some();
+                let known = self.resolves(r, overrides);
                 if depth < MAX_LIST_DEPTH && known {
                     self.collect_items(r, overrides, depth + 1, out);
                     continue;

@@ -2,8 +2,10 @@
 //! default for a given release and `compatibility_level`, what is deprecated, and the closest
 //! known name to a misspelt one.
 
-use crate::tables::{POSTFIX_COMPAT_DEFAULTS, POSTFIX_DEPRECATED, POSTFIX_PARAMS};
+use crate::tables::{NameIndex, POSTFIX_COMPAT_DEFAULTS, POSTFIX_DEPRECATED, POSTFIX_PARAMS};
+use std::borrow::Cow;
 use std::fmt;
+use std::sync::LazyLock;
 
 /// A Postfix release or compatibility level: `3.7.4`, `2.10`, `3.12-20260821` (snapshot suffix
 /// ignored), `2` (a level). Missing parts are 0, so `3.6` == `3.6.0` and `2` < `3.6`.
@@ -120,18 +122,44 @@ fn split_history(h: &'static str) -> Vec<(Version, &'static str)> {
     out
 }
 
+/// A row of the parameter table read once: versions parsed and the default history split, so
+/// the thousands of default look-ups of one paste (every list, every trace) only search.
+struct Row {
+    info: ParamInfo,
+    /// `default_latest` when it is a literal value.
+    latest: Option<&'static str>,
+    /// `(release, literal default)` pairs, oldest first (`None`: prose, no usable value).
+    history: Vec<(Version, Option<&'static str>)>,
+}
+
+static ROWS: LazyLock<Vec<Row>> = LazyLock::new(|| {
+    POSTFIX_PARAMS
+        .iter()
+        .map(|r| Row {
+            info: ParamInfo {
+                name: r[0],
+                since: Version::parse(r[1]).unwrap_or(Version::new(2, 1, 0)),
+                removed_after: Version::parse(r[2]),
+                default_latest: r[3],
+                history: r[4],
+            },
+            latest: literal_default(r[3]),
+            history: split_history(r[4])
+                .into_iter()
+                .map(|(v, d)| (v, literal_default(d)))
+                .collect(),
+        })
+        .collect()
+});
+
+fn row(name: &str) -> Option<&'static Row> {
+    static BY_NAME: LazyLock<NameIndex> = LazyLock::new(|| NameIndex::new(&POSTFIX_PARAMS));
+    ROWS.get(BY_NAME.get(name)?)
+}
+
 /// The table row of a parameter name.
 pub fn info(name: &str) -> Option<ParamInfo> {
-    // The table is sorted by name (a test guards it).
-    let i = POSTFIX_PARAMS.binary_search_by(|r| r[0].cmp(name)).ok()?;
-    let r = POSTFIX_PARAMS.get(i)?;
-    Some(ParamInfo {
-        name: r[0],
-        since: Version::parse(r[1]).unwrap_or(Version::new(2, 1, 0)),
-        removed_after: Version::parse(r[2]),
-        default_latest: r[3],
-        history: r[4],
-    })
+    row(name).map(|r| r.info)
 }
 
 /// Whether `name` is a parameter Postfix documents (in any release) or a deprecated one.
@@ -159,48 +187,58 @@ pub fn is_transport_specific(name: &str) -> bool {
 /// documentation gives no literal value (`see "postconf -d" output`: host-dependent values such as
 /// `myhostname`, `mynetworks`) or the parameter does not exist in that release.
 pub fn default_value(name: &str, version: Option<Version>, level: Version) -> Option<String> {
+    default_text(name, version, level).map(Cow::into_owned)
+}
+
+/// [`default_value`] without copying the table's text.
+pub(crate) fn default_text(
+    name: &str,
+    version: Option<Version>,
+    level: Version,
+) -> Option<Cow<'static, str>> {
     // Special cases the documentation only describes in words.
     match name {
         "smtpd_recipient_restrictions" => {
-            return Some(if version.is_some_and(|v| v < Version::new(2, 10, 0)) {
-                "permit_mynetworks, reject_unauth_destination".into()
-            } else {
-                String::new()
-            });
+            return Some(Cow::Borrowed(
+                if version.is_some_and(|v| v < Version::new(2, 10, 0)) {
+                    "permit_mynetworks, reject_unauth_destination"
+                } else {
+                    ""
+                },
+            ));
         }
-        "mail_name" => return Some("Postfix".into()),
-        "compatibility_level" => return Some("0".into()),
-        "mail_version" => return version.map(|v| v.to_string()),
+        "mail_name" => return Some(Cow::Borrowed("Postfix")),
+        "compatibility_level" => return Some(Cow::Borrowed("0")),
+        "mail_version" => return version.map(|v| Cow::Owned(v.to_string())),
         _ => {}
     }
-    let info = info(name)?;
-    if !info.exists_in(version) {
+    let row = row(name)?;
+    if !row.info.exists_in(version) {
         return None;
     }
     let has_levels = version.is_none_or(|v| v >= Version::new(3, 0, 0));
     if has_levels {
-        if let Some(row) = POSTFIX_COMPAT_DEFAULTS.iter().find(|r| r[0] == name) {
-            let row_level = Version::parse(row[1]).unwrap_or_default();
+        if let Some(r) = POSTFIX_COMPAT_DEFAULTS.iter().find(|r| r[0] == name) {
+            let row_level = Version::parse(r[1]).unwrap_or_default();
             // A level that names a release (3.6, 3.11) did not exist before that release: older
             // releases had the old default whatever the level says.
             let release_older = row_level >= Version::new(3, 0, 0)
                 && version.is_some_and(|v| v < row_level && !same_series(v, row_level));
             let below = level < row_level || release_older;
-            return Some(if below { row[2] } else { row[3] }.to_owned());
+            return Some(Cow::Borrowed(if below { r[2] } else { r[3] }));
         }
     }
-    let history = info.default_history();
     let text = match version {
-        None => info.default_latest,
-        Some(v) => history
+        None => row.latest,
+        Some(v) => row
+            .history
             .iter()
             .rev()
             .find(|(since, _)| *since <= v || same_series(*since, v))
-            .or(history.first())
-            .map(|(_, d)| *d)
-            .unwrap_or(info.default_latest),
+            .or(row.history.first())
+            .map_or(row.latest, |(_, d)| *d),
     };
-    literal_default(text).map(str::to_owned)
+    text.map(Cow::Borrowed)
 }
 
 /// Documented default text that is a usable value (not prose such as `see "postconf -d" output`).

@@ -3,7 +3,8 @@
 //! a bounce or mail-client marker, or plain text. Each test looks at one line only, in time
 //! linear in its length.
 
-use crate::tables::DOVECOT_SETTINGS;
+use crate::text::PhraseIndex;
+use std::sync::OnceLock;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Class {
@@ -150,10 +151,7 @@ fn definition(t: &str) -> Option<Class> {
 }
 
 fn is_dovecot_setting(name: &str) -> bool {
-    // Sorted by name in the data file.
-    DOVECOT_SETTINGS
-        .binary_search_by(|r| r[0].cmp(name))
-        .is_ok()
+    crate::dovecot::settings::setting_row(name).is_some()
 }
 
 /// `# 2.3.16 (7e2e900c1a): /etc/dovecot/dovecot.conf` → `2.3.16`.
@@ -402,17 +400,19 @@ fn is_reply(s: &str) -> bool {
 /// that start one.
 fn is_session_chatter(lower: &str) -> bool {
     let l = lower.trim_start_matches(['$', '#']).trim_start();
-    let words: Vec<&str> = l.split_whitespace().take(6).collect();
+    // Asked of most lines: only the first word, unless it names a tool.
+    let mut words = l.split_whitespace();
     // `telnet mx.example.net 25`, `nc -v mx.example.net 587`, `swaks --to …`.
-    let tool_command = match words.first() {
-        Some(&"telnet") | Some(&"nc") => {
-            (2..=4).contains(&words.len())
-                && words
+    let tool_command = match words.next() {
+        Some("telnet" | "nc") => {
+            let rest: Vec<&str> = words.take(5).collect();
+            (1..=3).contains(&rest.len())
+                && rest
                     .last()
                     .is_some_and(|w| w.bytes().all(|b| b.is_ascii_digit()))
         }
-        Some(&"swaks") => words.get(1).is_some_and(|w| w.starts_with('-')),
-        Some(&"exim") | Some(&"exim4") => words.get(1).is_some_and(|w| *w == "-bh"),
+        Some("swaks") => words.next().is_some_and(|w| w.starts_with('-')),
+        Some("exim" | "exim4") => words.next() == Some("-bh"),
         _ => false,
     };
     tool_command
@@ -584,8 +584,13 @@ fn is_client_marker(lower: &str) -> bool {
         "el servidor de correo respondió",
         "no se puede enviar el mensaje usando el servidor",
     ];
-    PARTS.iter().any(|p| lower.contains(p))
-        || (lower.starts_with("login to server ") && lower.contains(" failed"))
+    // Asked of most prose lines: one pass over the line for all the openings.
+    static INDEX: OnceLock<PhraseIndex<()>> = OnceLock::new();
+    let index = INDEX.get_or_init(|| PhraseIndex::new(PARTS.iter().map(|p| (*p, ()))));
+    let b = lower.as_bytes();
+    let mut found = false;
+    index.scan(b, |at, p, ()| found |= b[at..].starts_with(p.as_bytes()));
+    found || (lower.starts_with("login to server ") && lower.contains(" failed"))
 }
 
 fn is_header_like(t: &str) -> bool {

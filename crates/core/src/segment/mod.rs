@@ -24,7 +24,8 @@ use classify::{classify, transcript_body, transcript_reply_code, Class};
 pub fn unquote(line: &str) -> &str {
     let mut s = line;
     loop {
-        let t = s.trim_start_matches([' ', '\t']);
+        // Bytes, not a char pattern: asked twice of every line of a paste.
+        let t = &s[s.bytes().take_while(|&b| b == b' ' || b == b'\t').count()..];
         match t.strip_prefix('>') {
             // `>>>` is an SMTP direction marker, not quoting.
             Some(rest) if !rest.starts_with(">>") => s = rest.strip_prefix(' ').unwrap_or(rest),

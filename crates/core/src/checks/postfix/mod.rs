@@ -453,16 +453,16 @@ pub(crate) fn mydomain(cfg: &PostfixConfig) -> Option<String> {
 /// A domain-list parameter's items, `$mydomain` left unexpanded (its default depends on the
 /// host) derived from myhostname as Postfix does.
 fn domain_list_items(cfg: &PostfixConfig, name: &str) -> Vec<crate::postfix::ListItem> {
-    let derived = mydomain(cfg);
-    cfg.list(name)
-        .into_iter()
-        .map(|mut i| {
-            if let Some(d) = &derived {
-                i.text = i.text.replace("${mydomain}", d).replace("$mydomain", d);
+    let mut items = cfg.list(name);
+    // Most lists never name it: derive it (two expansions) only for those that do.
+    if items.iter().any(|i| i.text.contains("mydomain")) {
+        if let Some(d) = mydomain(cfg) {
+            for i in &mut items {
+                i.text = i.text.replace("${mydomain}", &d).replace("$mydomain", &d);
             }
-            i
-        })
-        .collect()
+        }
+    }
+    items
 }
 
 fn is_opaque(t: &str) -> bool {
