@@ -542,7 +542,16 @@ impl App {
                     <span class="finding-title">{ f.title.clone() }</span>
                     <span class="confidence" title="confidence">{ format!("{conf}%") }</span>
                 </button>
-                if !f.summary.is_empty() { <p class="summary">{ markdown::view_inline(&f.summary) }</p> }
+                if !f.summary.is_empty() {
+                    <div class="summary">
+                        { for markdown::summary_parts(&f.summary).into_iter().map(|(lead, text)| html! {
+                            <p>
+                                if !lead.is_empty() { <strong>{ lead }</strong>{ " " } }
+                                { markdown::view_inline(text) }
+                            </p>
+                        }) }
+                    </div>
+                }
                 if !f.evidence.is_empty() {
                     <div class="block">
                         <h4>{ "Evidence in your paste" }</h4>

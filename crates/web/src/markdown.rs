@@ -203,9 +203,68 @@ fn view_inlines(v: Vec<Inline>) -> Html {
         .collect()
 }
 
+/// The parts the core joins into a diagnosis summary, each opened by one of these leads.
+const SUMMARY_LEADS: [&str; 6] = [
+    "Root cause in your config:",
+    "Who must act:",
+    "Confirmed in your config",
+    "Likely causes:",
+    "Ruled out:",
+    "To decide:",
+];
+
+/// A finding's summary cut where the core joined its parts ("… Root cause in your config: …
+/// Who must act: …"): `(lead, text)` pairs, the first without a lead. A summary without such
+/// parts is one pair.
+pub fn summary_parts(s: &str) -> Vec<(&str, &str)> {
+    let mut cuts: Vec<(usize, &str)> = SUMMARY_LEADS
+        .iter()
+        .flat_map(|lead| {
+            s.match_indices(lead)
+                .filter(|(i, _)| s[..*i].ends_with(' '))
+                .map(|(i, l)| (i, l))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    cuts.sort_unstable();
+    let mut out = Vec::new();
+    let mut from = 0;
+    let mut lead = "";
+    for (i, l) in cuts {
+        if i < from {
+            continue;
+        }
+        let text = s[from..i].trim();
+        if !text.is_empty() || !lead.is_empty() {
+            out.push((lead, text));
+        }
+        lead = l;
+        from = i + l.len();
+    }
+    out.push((lead, s[from..].trim()));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_summary_is_cut_at_the_parts_the_core_joined() {
+        let s = "1 log line reports: Relay access denied. Root cause in your config: the client sent on port 25. Who must act: the mail client. Ruled out: domain not local.";
+        assert_eq!(
+            summary_parts(s),
+            [
+                ("", "1 log line reports: Relay access denied."),
+                ("Root cause in your config:", "the client sent on port 25."),
+                ("Who must act:", "the mail client."),
+                ("Ruled out:", "domain not local."),
+            ]
+        );
+        assert_eq!(summary_parts("Plain summary."), [("", "Plain summary.")]);
+        // A lead inside a word or at the very start is not a cut.
+        assert_eq!(summary_parts("Ruled out: x"), [("", "Ruled out: x")]);
+    }
 
     #[test]
     fn blocks_and_inlines_are_read() {
