@@ -28,6 +28,14 @@ window.mailtriageWorker = {
   markdown(id) {
     worker.postMessage({ type: 'markdown', id });
   },
+  share(id, paste) {
+    worker.postMessage({ type: 'share', id, paste });
+  },
+  unpack(fragment) {
+    worker.postMessage({ type: 'unpack', fragment });
+  },
+  onshare: null,
+  onunpacked: null,
 };
 
 const compiled = new Promise((resolve, reject) => {
@@ -39,6 +47,10 @@ const compiled = new Promise((resolve, reject) => {
       window.mailtriageWorker.onresult(m.id, m.json, m.ms, m.error);
     } else if (m.type === 'markdown' && window.mailtriageWorker.onmarkdown) {
       window.mailtriageWorker.onmarkdown(m.id, m.md);
+    } else if (m.type === 'share' && window.mailtriageWorker.onshare) {
+      window.mailtriageWorker.onshare(m.id, m.fragment);
+    } else if (m.type === 'unpacked' && window.mailtriageWorker.onunpacked) {
+      window.mailtriageWorker.onunpacked(m.kind, m.text);
     }
   });
   worker.addEventListener('error', (e) => reject(e.error || new Error(e.message)));

@@ -38,7 +38,7 @@ async function open(opts = {}) {
   const dialogs = [];
   page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss().catch(() => {}); });
   page.dialogs = dialogs;
-  await page.goto(BASE);
+  await page.goto(opts.url || BASE);
   await page.waitForFunction(() => window.__mailtriage_ready === true, null, { timeout: 30000 });
   page.close2 = () => ctx.close();
   return page;
@@ -242,6 +242,48 @@ test('passwords in the paste are masked in the results and in the Markdown', asy
   // The paste itself is the person's own text and stays as typed.
   assert((await page.inputValue('#paste')).includes(secret), 'the paste was changed');
   await page.close2();
+});
+
+test('a share link carries the report, or the paste with its secrets masked, and nothing else', async () => {
+  const secret = 'Plum7-Orchard-Vane';
+  const text = `${OUTLOOK_CASE}\n# /etc/postfix/sasl_passwd\n[smtp.example.org]:587 shop@example.org:${secret}\n`;
+  const page = await open();
+  await paste(page, text);
+  const link = async () => {
+    const last = await page.evaluate(() => window.__mailtriage_last_link || '');
+    await page.click('#copy-link');
+    await page.waitForFunction((last) => (window.__mailtriage_last_link || '') !== last, last);
+    // On the clipboard, once the write is done.
+    await page.waitForFunction(async () => (await navigator.clipboard.readText()) === window.__mailtriage_last_link);
+    return page.evaluate(() => navigator.clipboard.readText());
+  };
+  // Default: the report only.
+  const reportLink = await link();
+  assert(reportLink.startsWith(BASE) && /#report=[A-Za-z0-9_-]+$/.test(reportLink), `link: ${reportLink.slice(0, 60)} … ${JSON.stringify(reportLink.slice(-40))} ${reportLink.length}`);
+  // With the paste, masked.
+  await page.check('#share-paste');
+  const pasteLink = await link();
+  assert(/#paste=[A-Za-z0-9_-]+$/.test(pasteLink), `link: ${pasteLink.slice(0, 120)}`);
+  await page.close2();
+
+  const before = requests.length;
+  const opened = await open({ url: reportLink });
+  await opened.waitForSelector('#shared-report', { timeout: 15000 });
+  const shared = await opened.textContent('#shared-report');
+  assert(/Relay access denied/.test(shared) && !shared.includes(secret), `shared report: ${shared.slice(0, 200)}`);
+  assert((await opened.inputValue('#paste')) === '', 'a report link filled the paste');
+  await opened.screenshot({ path: join(ART, 'shared-report.png') });
+  await opened.close2();
+
+  const again = await open({ url: pasteLink });
+  await again.waitForFunction(() => (window.__mailtriage_generation || 0) > 0, null, { timeout: 15000 });
+  const got = await again.inputValue('#paste');
+  assert(got.includes('Relay access denied') && got.includes('shop@example.org:') && !got.includes(secret), `pasted from the link: ${got.slice(-200)}`);
+  const titles = await again.$$eval('.finding-title', (els) => els.map((e) => e.textContent));
+  assert(titles.some((t) => /relay access denied/i.test(t)), `findings: ${titles.join(' | ')}`);
+  // The fragment is never sent: no request carried it.
+  assert(!requests.slice(before).some((u) => u.includes('#') || u.includes('paste=') || u.includes('report=')), 'a request carried the link text');
+  await again.close2();
 });
 
 test('pasted HTML and script never run and never become elements', async () => {

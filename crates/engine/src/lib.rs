@@ -102,6 +102,15 @@ impl Session {
             .map(|(text, report)| mailtriage::render::markdown(report, text))
             .unwrap_or_default()
     }
+
+    /// The last analysed paste with every secret the report found masked (`secrets::redact`):
+    /// what a share link may carry when the person includes the paste.
+    pub fn redacted(&self) -> String {
+        self.last
+            .as_ref()
+            .map(|(text, report)| mailtriage::secrets::redact(text, report))
+            .unwrap_or_default()
+    }
 }
 
 #[cfg(test)]
@@ -122,6 +131,20 @@ mod tests {
         // A new analysis replaces the kept one.
         s.analyze("");
         assert!(!s.markdown().contains("mynetworks"));
+    }
+
+    #[test]
+    fn the_redacted_paste_masks_secrets_and_keeps_the_rest() {
+        let mut s = Session::default();
+        let text = "smtp_sasl_password_maps = hash:/etc/postfix/sasl_passwd\n\n# /etc/postfix/sasl_passwd\n[smtp.example.net]:587 shop@example.net:Plum7-Orchard-Vane\n";
+        s.analyze(text);
+        let r = s.redacted();
+        assert!(!r.contains("Plum7-Orchard-Vane"), "{r}");
+        assert!(
+            r.contains("shop@example.net:") && r.contains("smtp_sasl_password_maps"),
+            "{r}"
+        );
+        assert_eq!(r.lines().count(), text.lines().count());
     }
 
     #[test]

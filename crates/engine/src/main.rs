@@ -1,5 +1,6 @@
 //! Entry of the engine's wasm module, loaded by `web/worker.js` (never by the page itself): the
-//! worker calls [`analyze_page`] for each analysis and [`markdown_page`] for "Copy as Markdown".
+//! worker calls [`analyze_page`] for each analysis, [`markdown_page`] for "Copy as Markdown"
+//! and [`redacted_page`] for a share link that carries the paste.
 
 use mailtriage_engine::Session;
 use std::cell::RefCell;
@@ -19,6 +20,12 @@ pub fn analyze_page(text: &str) -> String {
 #[wasm_bindgen]
 pub fn markdown_page() -> String {
     SESSION.with(|s| s.borrow().markdown())
+}
+
+/// The last analysed paste with its secrets masked (empty before the first analysis).
+#[wasm_bindgen]
+pub fn redacted_page() -> String {
+    SESSION.with(|s| s.borrow().redacted())
 }
 
 fn main() {}

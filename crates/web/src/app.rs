@@ -42,6 +42,13 @@ extern "C" {
     /// worker's last.
     #[wasm_bindgen(catch, js_namespace = mailtriageWorker, js_name = markdown)]
     fn worker_markdown(id: u32) -> Result<(), JsValue>;
+    /// `window.mailtriageWorker.share(id, paste)`: a link fragment for analysis `id`, carrying its
+    /// report, or its paste with the secrets masked.
+    #[wasm_bindgen(catch, js_namespace = mailtriageWorker, js_name = share)]
+    fn worker_share(id: u32, paste: bool) -> Result<(), JsValue>;
+    /// `window.mailtriageWorker.unpack(fragment)`: the text a share link carries.
+    #[wasm_bindgen(catch, js_namespace = mailtriageWorker, js_name = unpack)]
+    fn worker_unpack(fragment: &str) -> Result<(), JsValue>;
     /// `window.mailtriageWorker.warm(sample)`: have the worker fetch the engine now, and run it
     /// on `sample` until the first paste (see web/worker.js).
     #[wasm_bindgen(catch, js_namespace = mailtriageWorker, js_name = warm)]
@@ -82,6 +89,14 @@ pub enum Msg {
     WorkerDone(u32, String, f64, Option<String>),
     /// The Markdown of analysis `id` (empty when the worker's last analysis is another).
     MarkdownDone(u32, String),
+    CopyLink,
+    /// A share link's fragment for analysis `id` (empty when it could not be made).
+    LinkDone(u32, String),
+    ToggleSharePaste,
+    /// What the link the page was opened with carries: `paste` or `report` and the text, or
+    /// `error` and why it could not be read.
+    Unpacked(String, String),
+    CloseShared,
     Tick,
     Select(usize),
     Pick(usize),
@@ -96,8 +111,10 @@ pub enum Msg {
 
 /// `mailtriageWorker.onresult(id, json, ms, error)`.
 type WorkerCallback = Closure<dyn FnMut(u32, String, f64, Option<String>)>;
-/// `mailtriageWorker.onmarkdown(id, markdown)`.
+/// `mailtriageWorker.onmarkdown(id, markdown)` and `onshare(id, fragment)`.
 type MarkdownCallback = Closure<dyn FnMut(u32, String)>;
+/// `mailtriageWorker.onunpacked(kind, text)`.
+type UnpackCallback = Closure<dyn FnMut(String, String)>;
 
 struct Busy {
     id: u32,
@@ -127,7 +144,16 @@ pub struct App {
     status: Option<String>,
     status_timer: Option<Timeout>,
     theme: Theme,
-    _worker_cb: Option<(WorkerCallback, MarkdownCallback)>,
+    /// Share links include the paste (secrets masked).
+    share_paste: bool,
+    /// The report a share link carried, shown read-only.
+    shared_report: Option<String>,
+    _worker_cb: Option<(
+        WorkerCallback,
+        MarkdownCallback,
+        MarkdownCallback,
+        UnpackCallback,
+    )>,
 }
 
 fn now() -> f64 {
@@ -369,6 +395,12 @@ impl App {
                 </label>
                 <button id="run" type="button" onclick={link.callback(|_| Msg::Run)} title="Ctrl+Enter / ⌘+Enter">{ "Analyse" }</button>
                 <button id="copy-md" type="button" disabled={!has_report} onclick={link.callback(|_| Msg::CopyMarkdown)}>{ "Copy as Markdown" }</button>
+                <button id="copy-link" type="button" disabled={!has_report} onclick={link.callback(|_| Msg::CopyLink)}
+                        title="A link to this report; the text stays in the link, never on a server">{ "Copy link" }</button>
+                <label class="share-paste">
+                    <input id="share-paste" type="checkbox" checked={self.share_paste} onchange={link.callback(|_| Msg::ToggleSharePaste)} />
+                    { " with the paste (secrets masked)" }
+                </label>
                 <button id="clear" type="button" disabled={!has_report} onclick={link.callback(|_| Msg::Clear)}>{ "Clear" }</button>
                 <button id="theme" type="button" onclick={link.callback(|_| Msg::ToggleTheme)}
                         aria-label={format!("Colour theme: {} (switch)", self.theme.name())}>
@@ -771,6 +803,16 @@ impl App {
                     }
                 </div>
                 { self.view_progress() }
+                if let Some(md) = &self.shared_report {
+                    <section class="shared-report" id="shared-report" aria-labelledby="shared-h">
+                        <div class="shared-head">
+                            <h3 id="shared-h">{ "Report from a link" }</h3>
+                            <button type="button" onclick={ctx.link().callback(|_| Msg::CloseShared)}>{ "Close" }</button>
+                        </div>
+                        <p class="muted">{ "The link carries this report only, not the paste it was made from." }</p>
+                        <div class="md">{ markdown::view(md) }</div>
+                    </section>
+                }
                 if empty { { self.view_empty(ctx) } } else if self.busy.is_some() && r.segments.is_empty() {
                     // First analysis of this text still running: nothing to say yet.
                 } else {
@@ -806,6 +848,11 @@ impl Component for App {
         });
         let link = ctx.link().clone();
         let md = MarkdownCallback::new(move |id, md| link.send_message(Msg::MarkdownDone(id, md)));
+        let link = ctx.link().clone();
+        let share = MarkdownCallback::new(move |id, f| link.send_message(Msg::LinkDone(id, f)));
+        let link = ctx.link().clone();
+        let unpacked =
+            UnpackCallback::new(move |kind, text| link.send_message(Msg::Unpacked(kind, text)));
         let worker_cb = web_sys::window().and_then(|w| {
             let mw = Reflect::get(&w, &"mailtriageWorker".into()).ok()?;
             if mw.is_undefined() {
@@ -813,7 +860,9 @@ impl Component for App {
             }
             Reflect::set(&mw, &"onresult".into(), cb.as_ref()).ok()?;
             Reflect::set(&mw, &"onmarkdown".into(), md.as_ref()).ok()?;
-            Some((cb, md))
+            Reflect::set(&mw, &"onshare".into(), share.as_ref()).ok()?;
+            Reflect::set(&mw, &"onunpacked".into(), unpacked.as_ref()).ok()?;
+            Some((cb, md, share, unpacked))
         });
         App {
             textarea: NodeRef::default(),
@@ -834,6 +883,8 @@ impl Component for App {
             status: None,
             status_timer: None,
             theme,
+            share_paste: false,
+            shared_report: None,
             _worker_cb: worker_cb,
         }
     }
@@ -845,6 +896,16 @@ impl Component for App {
             // The rest of the page's load: the engine, warmed on the examples meanwhile.
             let sample: Vec<&str> = EXAMPLES.iter().map(|e| e.text).collect();
             let _ = worker_warm(&sample.join("\n\n"));
+            // Opened from a share link: its text is in the fragment, which no request carries.
+            let hash = web_sys::window()
+                .and_then(|w| w.location().hash().ok())
+                .unwrap_or_default();
+            if let Some(f) = hash
+                .strip_prefix('#')
+                .filter(|f| f.starts_with("paste=") || f.starts_with("report="))
+            {
+                let _ = worker_unpack(f);
+            }
         }
     }
 
@@ -980,6 +1041,56 @@ impl Component for App {
                     return true;
                 }
                 false
+            }
+            Msg::CopyLink => {
+                if worker_share(self.shown_id, self.share_paste).is_err() {
+                    self.flash_status(ctx, "Link failed".into());
+                    return true;
+                }
+                false
+            }
+            Msg::LinkDone(id, fragment) => {
+                if id != self.shown_id || fragment.is_empty() {
+                    self.flash_status(ctx, "Link failed: the paste changed, try again".into());
+                    return true;
+                }
+                let Some(loc) = web_sys::window().map(|w| w.location()) else {
+                    return false;
+                };
+                let base = format!(
+                    "{}{}{}",
+                    loc.origin().unwrap_or_default(),
+                    loc.pathname().unwrap_or_default(),
+                    loc.search().unwrap_or_default()
+                );
+                let url = format!("{base}#{fragment}");
+                copy_to_clipboard(&url, ctx.link().callback(Msg::Copied));
+                expose("__mailtriage_last_link", &JsValue::from_str(&url));
+                false
+            }
+            Msg::ToggleSharePaste => {
+                self.share_paste = !self.share_paste;
+                true
+            }
+            Msg::Unpacked(kind, text) => {
+                match kind.as_str() {
+                    "paste" => {
+                        self.big = None;
+                        set_textarea_value(&self.textarea, &text);
+                        self.run(ctx);
+                        self.flash_status(
+                            ctx,
+                            "Opened from a link: its paste, secrets masked".into(),
+                        );
+                    }
+                    "report" => self.shared_report = Some(text),
+                    _ => self.flash_status(ctx, format!("The link could not be read: {text}")),
+                }
+                true
+            }
+            Msg::CloseShared => {
+                self.shared_report = None;
+                true
             }
             Msg::MarkdownDone(id, md) => {
                 if id != self.shown_id || md.is_empty() {
