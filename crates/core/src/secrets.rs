@@ -360,7 +360,7 @@ pub(crate) fn value_secret_spans(key: &str, value: &str) -> Vec<(usize, usize)> 
         .map(|p| (p.start, p.end))
         .collect();
     let mut tok = Vec::new();
-    tokens(value, &mut tok);
+    tokens(value, MARKERS.found(value), &mut tok);
     out.extend(tok.into_iter().map(|p| (p.start, p.end)));
     crate::text::sort(&mut out);
     out.dedup();
@@ -375,7 +375,11 @@ fn scheme_prefixed(v: &str) -> bool {
 /// `password=…`, `pass=…`, `passwd=…`, `secret=…` words (Dovecot `connect`, passdb `args`).
 fn password_words(text: &str, base: usize, out: &mut Vec<Part>) {
     let b = text.as_bytes();
-    if !b.contains(&b'=') {
+    // Every name below ends in `d`, `s`, `t` or `w`, right before the word's `=`.
+    if !b
+        .windows(2)
+        .any(|w| w[1] == b'=' && matches!(w[0] | 0x20, b'd' | b's' | b't' | b'w'))
+    {
         return;
     }
     let mut i = 0;
@@ -728,8 +732,10 @@ fn line_shapes(c: &mut Collector, t: &str, at: usize, kind: Option<SegmentKind>)
     }
     let mut words = Vec::new();
     password_words(t, 0, &mut words);
-    tokens(t, &mut words);
-    commands(t, &mut words);
+    // One pass finds the marker words of every shape below.
+    let marks = MARKERS.found(t);
+    tokens(t, marks, &mut words);
+    commands(t, marks, &mut words);
     parts.extend(words.into_iter().map(|p| (p, None)));
     for (p, key) in parts {
         let key = key.or(match p.label {
@@ -871,7 +877,8 @@ fn host_like_key(k: &str) -> bool {
 
 /// Word-level shapes anywhere in a line: `{SCHEME}…` and crypt hashes, `AUTH PLAIN <base64>`,
 /// Dovecot's `resp=`, `Authorization:` headers, URLs with a password, `given password: …`.
-fn tokens(t: &str, out: &mut Vec<Part>) {
+/// `marks`: [`MARKERS`] found in `t`.
+fn tokens(t: &str, marks: u8, out: &mut Vec<Part>) {
     let b = t.as_bytes();
     // `{SCHEME}data`.
     // Byte tests first (a `memchr` each): most lines hold neither `{` nor `$`.
@@ -933,7 +940,7 @@ fn tokens(t: &str, out: &mut Vec<Part>) {
             });
         }
     }
-    if AUTH_MARKERS.in_text(t) {
+    if marks & AUTH_MARKS != 0 {
         case_insensitive_shapes(t, out);
     }
     // `scheme://user:password@host`.
@@ -993,25 +1000,43 @@ impl Markers {
         }
     }
 
-    /// Whether `s` holds one of the words, in any case.
-    fn in_text(&self, s: &str) -> bool {
+    /// The words `s` holds, in any case: bit `k` for `words[k]`.
+    fn found(&self, s: &str) -> u8 {
         let b = s.as_bytes();
-        b.windows(2).enumerate().any(|(i, pair)| {
-            let m = self.first[usize::from(pair[0])] & self.second[usize::from(pair[1])];
-            m != 0
-                && self.words.iter().enumerate().any(|(k, w)| {
-                    m & (1 << k) != 0
-                        && b.get(i..i + w.len())
-                            .is_some_and(|x| x.eq_ignore_ascii_case(w.as_bytes()))
-                })
-        })
+        let mut found = 0;
+        for (i, pair) in b.windows(2).enumerate() {
+            let m = self.first[usize::from(pair[0])] & self.second[usize::from(pair[1])] & !found;
+            if m == 0 {
+                continue;
+            }
+            for (k, w) in self.words.iter().enumerate() {
+                if m & (1 << k) != 0
+                    && b.get(i..i + w.len())
+                        .is_some_and(|x| x.eq_ignore_ascii_case(w.as_bytes()))
+                {
+                    found |= 1 << k;
+                }
+            }
+        }
+        found
     }
 }
 
-static AUTH_MARKERS: Markers = Markers::new(&["auth", "resp=", "given password"]);
-static COMMAND_MARKERS: Markers =
-    Markers::new(&["login", "pass", "swaks", "doveadm", "testsaslauthd"]);
-static LOGIN_MARKER: Markers = Markers::new(&["login"]);
+/// The marker words of the secret shapes: [`tokens`] (`AUTH_MARKS`) and [`commands`]
+/// (`COMMAND_MARKS`, `LOGIN_MARK`).
+static MARKERS: Markers = Markers::new(&[
+    "auth",
+    "resp=",
+    "given password",
+    "login",
+    "pass",
+    "swaks",
+    "doveadm",
+    "testsaslauthd",
+]);
+const AUTH_MARKS: u8 = 0b111;
+const LOGIN_MARK: u8 = 1 << 3;
+const COMMAND_MARKS: u8 = 0b1111_1000;
 
 /// The shapes whose marker words come in any case: `AUTH PLAIN …`, `resp=`, `given password:`,
 /// `Authorization:`.
@@ -1116,12 +1141,13 @@ fn case_insensitive_shapes(t: &str, out: &mut Vec<Part>) {
 /// Passwords typed in test sessions and commands: IMAP `a1 LOGIN user password`, POP3
 /// `PASS password`, `swaks --auth-password …`, `doveadm auth test user password`,
 /// `testsaslauthd -p …`, and `printf '\0user\0password' | base64` (building AUTH PLAIN data).
-fn commands(t: &str, out: &mut Vec<Part>) {
+/// `marks`: [`MARKERS`] found in `t`.
+fn commands(t: &str, marks: u8, out: &mut Vec<Part>) {
     // The case-blind pass first: most lines hold none of the words in any case.
-    if !COMMAND_MARKERS.in_text(t) && !t.contains('\\') {
+    if marks & COMMAND_MARKS == 0 && !t.contains('\\') {
         return;
     }
-    if !(LOGIN_MARKER.in_text(t)
+    if !(marks & LOGIN_MARK != 0
         || t.contains("PASS")
         || t.contains("swaks")
         || t.contains("doveadm")

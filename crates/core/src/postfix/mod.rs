@@ -87,6 +87,40 @@ pub struct PostfixConfig {
     /// the admin" there.
     pub params: Vec<Param>,
     index: HashMap<String, usize>,
+    lists: ListMemo,
+}
+
+/// The lists of one configuration as they were read (every check and each relay trace asks for
+/// the same few, often through the same `$name` chains and default values), with the parameter
+/// names each reading looked at: a service's `-o` overrides that name none of them see the same
+/// list. Readings are dropped when the version, compatibility level or parameters change.
+#[derive(Debug, Default)]
+struct ListMemo(std::sync::Mutex<Vec<ListReading>>);
+
+#[derive(Debug)]
+struct ListReading {
+    name: String,
+    stamp: (Option<Version>, Version, usize),
+    items: Vec<ListItem>,
+    /// Every parameter name the reading looked up (the list itself, `$name`s, conditionals).
+    reads: Vec<String>,
+}
+
+impl Clone for ListMemo {
+    /// A copy reads its lists again (it may be changed).
+    fn clone(&self) -> Self {
+        ListMemo::default()
+    }
+}
+
+/// The names one list reading looks up.
+type Reads = std::cell::RefCell<Vec<String>>;
+
+fn note_read(reads: &Reads, name: &str) {
+    let mut r = reads.borrow_mut();
+    if !r.iter().any(|n| n == name) {
+        r.push(name.to_owned());
+    }
 }
 
 /// One `name = value` definition.
@@ -166,6 +200,14 @@ impl PostfixConfig {
         expand::expand(text, &|n| self.lookup(n, overrides))
     }
 
+    /// [`expand_in`](Self::expand_in), noting the names looked up.
+    fn expand_noting(&self, text: &str, overrides: &[Override], reads: &Reads) -> String {
+        expand::expand(text, &|n| {
+            note_read(reads, n);
+            self.lookup(n, overrides)
+        })
+    }
+
     /// Raw value for expansion: unknown host-dependent defaults stay unexpanded (`None`), names
     /// Postfix does not know and the paste does not set are empty (as Postfix expands them).
     fn lookup(&self, name: &str, overrides: &[Override]) -> Option<String> {
@@ -195,9 +237,36 @@ impl PostfixConfig {
     }
 
     pub fn list_in(&self, name: &str, overrides: &[Override]) -> Vec<ListItem> {
+        let stamp = (self.version, self.compatibility_level, self.params.len());
+        let unaffected = |r: &ListReading| !overrides.iter().any(|o| r.reads.contains(&o.name));
+        if let Ok(mut memo) = self.lists.0.lock() {
+            if memo.first().is_some_and(|r| r.stamp != stamp) {
+                memo.clear();
+            }
+            if let Some(r) = memo.iter().find(|r| r.name == name) {
+                if unaffected(r) {
+                    return r.items.clone();
+                }
+            }
+        }
+        let reads = Reads::default();
         let mut out = Vec::new();
-        self.collect_items(name, overrides, 0, &mut out);
-        out
+        self.collect_items(name, overrides, 0, &mut out, &reads);
+        let reading = ListReading {
+            name: name.to_owned(),
+            stamp,
+            items: out,
+            reads: reads.into_inner(),
+        };
+        // Read under overrides it does not look at, the list is the configuration's own.
+        if unaffected(&reading) {
+            if let Ok(mut memo) = self.lists.0.lock() {
+                let items = reading.items.clone();
+                memo.push(reading);
+                return items;
+            }
+        }
+        reading.items
     }
 
     fn items_of(&self, name: &str, overrides: &[Override]) -> Vec<ListItem> {
@@ -222,7 +291,9 @@ impl PostfixConfig {
         overrides: &[Override],
         depth: usize,
         out: &mut Vec<ListItem>,
+        reads: &Reads,
     ) {
+        note_read(reads, name);
         for item in self.items_of(name, overrides) {
             if out.len() >= MAX_LIST_ITEMS {
                 return;
@@ -232,13 +303,14 @@ impl PostfixConfig {
                 continue;
             }
             if let Some(r) = whole_reference(&item.text) {
+                note_read(reads, r);
                 let known = self.resolves(r, overrides);
                 if depth < MAX_LIST_DEPTH && known {
-                    self.collect_items(r, overrides, depth + 1, out);
+                    self.collect_items(r, overrides, depth + 1, out, reads);
                     continue;
                 }
             }
-            let expanded = self.expand_in(&item.text, overrides);
+            let expanded = self.expand_noting(&item.text, overrides, reads);
             for (_, _, text) in value::split_list(&expanded) {
                 out.push(ListItem {
                     text,
