@@ -878,11 +878,11 @@ fn host_like_key(k: &str) -> bool {
 /// Word-level shapes anywhere in a line: `{SCHEME}…` and crypt hashes, `AUTH PLAIN <base64>`,
 /// Dovecot's `resp=`, `Authorization:` headers, URLs with a password, `given password: …`.
 /// `marks`: [`MARKERS`] found in `t`.
-fn tokens(t: &str, marks: u8, out: &mut Vec<Part>) {
+fn tokens(t: &str, marks: Found, out: &mut Vec<Part>) {
     let b = t.as_bytes();
     // `{SCHEME}data`.
-    // Byte tests first (a `memchr` each): most lines hold neither `{` nor `$`.
-    let mut from = if b.contains(&b'{') { 0 } else { t.len() };
+    // Byte tests first (from the marker pass): most lines hold neither `{` nor `$`.
+    let mut from = if marks.bytes & BRACE != 0 { 0 } else { t.len() };
     while let Some(p) = t[from..].find('{') {
         let s = from + p;
         from = s + 1;
@@ -913,7 +913,11 @@ fn tokens(t: &str, marks: u8, out: &mut Vec<Part>) {
         }
     }
     // Crypt hashes in passwd-file and shadow lines: `user:$6$salt$hash:…`.
-    let mut from = if b.contains(&b'$') { 0 } else { t.len() };
+    let mut from = if marks.bytes & DOLLAR != 0 {
+        0
+    } else {
+        t.len()
+    };
     while let Some(p) = t[from..].find('$') {
         let s = from + p;
         from = s + 1;
@@ -940,12 +944,14 @@ fn tokens(t: &str, marks: u8, out: &mut Vec<Part>) {
             });
         }
     }
-    if marks & AUTH_MARKS != 0 {
+    if marks.words & AUTH_MARKS != 0 {
         case_insensitive_shapes(t, out);
     }
     // `scheme://user:password@host`.
-    if b.contains(&b':') {
-        for (p, _) in t.match_indices("://") {
+    if marks.bytes & COLON != 0 {
+        // By bytes: a `str` searcher costs more to set up than a short line takes to scan.
+        let starts = b.windows(3).enumerate().filter(|(_, w)| w == b"://");
+        for (p, _) in starts {
             let s = p + 3;
             let end = t[s..]
                 .find(|c: char| c.is_whitespace() || matches!(c, '/' | '"' | '\'' | '>'))
@@ -971,17 +977,34 @@ fn tokens(t: &str, marks: u8, out: &mut Vec<Part>) {
 /// Marker words looked for in any case on every line of a paste, with two byte tables built at
 /// compile time: the words each byte can start, and the words whose second byte it can be. One
 /// pass over a line tests two table entries per byte; a comparison runs only where both agree.
+/// The same pass notes which of a few single bytes the line holds (a third table).
 struct Markers {
     words: &'static [&'static str],
     first: [u8; 256],
     second: [u8; 256],
+    bytes: [u8; 256],
+}
+
+/// What one pass of [`Markers::found`] saw in a text.
+#[derive(Clone, Copy)]
+struct Found {
+    /// Bit `k`: `words[k]`.
+    words: u8,
+    /// Bit `k`: the `k`-th byte given to [`Markers::new`].
+    bytes: u8,
 }
 
 impl Markers {
-    /// `words`: lower-case ASCII, at least two bytes, at most 8 words.
-    const fn new(words: &'static [&'static str]) -> Markers {
+    /// `words`: lower-case ASCII, at least two bytes, at most 8 words; `singles`: at most 8 bytes.
+    const fn new(words: &'static [&'static str], singles: &[u8]) -> Markers {
         let mut first = [0u8; 256];
         let mut second = [0u8; 256];
+        let mut bytes = [0u8; 256];
+        let mut i = 0;
+        while i < singles.len() {
+            bytes[singles[i] as usize] |= 1 << i;
+            i += 1;
+        }
         let mut i = 0;
         while i < words.len() {
             let w = words[i].as_bytes();
@@ -997,14 +1020,17 @@ impl Markers {
             words,
             first,
             second,
+            bytes,
         }
     }
 
-    /// The words `s` holds, in any case: bit `k` for `words[k]`.
-    fn found(&self, s: &str) -> u8 {
+    /// The words `s` holds, in any case, and its single bytes.
+    fn found(&self, s: &str) -> Found {
         let b = s.as_bytes();
         let mut found = 0;
+        let mut bytes = b.first().map_or(0, |&c| self.bytes[usize::from(c)]);
         for (i, pair) in b.windows(2).enumerate() {
+            bytes |= self.bytes[usize::from(pair[1])];
             let m = self.first[usize::from(pair[0])] & self.second[usize::from(pair[1])] & !found;
             if m == 0 {
                 continue;
@@ -1018,22 +1044,33 @@ impl Markers {
                 }
             }
         }
-        found
+        Found {
+            words: found,
+            bytes,
+        }
     }
 }
 
 /// The marker words of the secret shapes: [`tokens`] (`AUTH_MARKS`) and [`commands`]
-/// (`COMMAND_MARKS`, `LOGIN_MARK`).
-static MARKERS: Markers = Markers::new(&[
-    "auth",
-    "resp=",
-    "given password",
-    "login",
-    "pass",
-    "swaks",
-    "doveadm",
-    "testsaslauthd",
-]);
+/// (`COMMAND_MARKS`, `LOGIN_MARK`), and the bytes they start from (`BRACE`, `DOLLAR`, `COLON`,
+/// `BACKSLASH`).
+static MARKERS: Markers = Markers::new(
+    &[
+        "auth",
+        "resp=",
+        "given password",
+        "login",
+        "pass",
+        "swaks",
+        "doveadm",
+        "testsaslauthd",
+    ],
+    b"{$:\\",
+);
+const BRACE: u8 = 1;
+const DOLLAR: u8 = 1 << 1;
+const COLON: u8 = 1 << 2;
+const BACKSLASH: u8 = 1 << 3;
 const AUTH_MARKS: u8 = 0b111;
 const LOGIN_MARK: u8 = 1 << 3;
 const COMMAND_MARKS: u8 = 0b1111_1000;
@@ -1142,17 +1179,18 @@ fn case_insensitive_shapes(t: &str, out: &mut Vec<Part>) {
 /// `PASS password`, `swaks --auth-password …`, `doveadm auth test user password`,
 /// `testsaslauthd -p …`, and `printf '\0user\0password' | base64` (building AUTH PLAIN data).
 /// `marks`: [`MARKERS`] found in `t`.
-fn commands(t: &str, marks: u8, out: &mut Vec<Part>) {
+fn commands(t: &str, marks: Found, out: &mut Vec<Part>) {
     // The case-blind pass first: most lines hold none of the words in any case.
-    if marks & COMMAND_MARKS == 0 && !t.contains('\\') {
+    let backslash = marks.bytes & BACKSLASH != 0;
+    if marks.words & COMMAND_MARKS == 0 && !backslash {
         return;
     }
-    if !(marks & LOGIN_MARK != 0
+    if !(marks.words & LOGIN_MARK != 0
         || t.contains("PASS")
         || t.contains("swaks")
         || t.contains("doveadm")
         || t.contains("testsaslauthd")
-        || t.contains('\\'))
+        || backslash)
     {
         return;
     }
