@@ -267,6 +267,16 @@ pub fn is_log_line(t: &str) -> bool {
         Some((r, false)) => r,
         None => t,
     };
+    // Every form below opens with a weekday, a month or a date: a line starting otherwise (a
+    // setting, prose) is no log line, without splitting it into words.
+    if !t
+        .trim_start()
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_digit() || b"ADFJMNOSTW".contains(&b))
+    {
+        return false;
+    }
     let mut w = t.split_whitespace();
     let Some(first) = w.next() else {
         return false;
