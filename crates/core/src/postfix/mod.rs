@@ -87,29 +87,73 @@ pub struct PostfixConfig {
     /// the admin" there.
     pub params: Vec<Param>,
     index: HashMap<String, usize>,
-    lists: ListMemo,
+    lists: Memo<Vec<ListItem>>,
+    values: Memo<Option<String>>,
 }
 
-/// The lists of one configuration as they were read (every check and each relay trace asks for
-/// the same few, often through the same `$name` chains and default values), with the parameter
-/// names each reading looked at: a service's `-o` overrides that name none of them see the same
-/// list. Readings are dropped when the version, compatibility level or parameters change.
+/// What one configuration's readers asked of it, as it was read: every check and each relay
+/// trace asks for the same few lists and values, often through the same `$name` chains and
+/// default values. Each reading keeps the parameter names it looked up, so a service's `-o`
+/// overrides that name none of them get the same answer. Readings are dropped when the version,
+/// compatibility level or number of parameters change.
 #[derive(Debug, Default)]
-struct ListMemo(std::sync::Mutex<Vec<ListReading>>);
+struct Memo<T>(std::sync::Mutex<Vec<Reading<T>>>);
 
 #[derive(Debug)]
-struct ListReading {
+struct Reading<T> {
     name: String,
-    stamp: (Option<Version>, Version, usize),
-    items: Vec<ListItem>,
-    /// Every parameter name the reading looked up (the list itself, `$name`s, conditionals).
+    stamp: Stamp,
+    value: T,
+    /// Every parameter name the reading looked up (the parameter itself, `$name`s, conditionals).
     reads: Vec<String>,
 }
 
-impl Clone for ListMemo {
-    /// A copy reads its lists again (it may be changed).
+type Stamp = (Option<Version>, Version, usize);
+
+impl<T> Clone for Memo<T> {
+    /// A copy reads again (it may be changed).
     fn clone(&self) -> Self {
-        ListMemo::default()
+        Memo(Default::default())
+    }
+}
+
+impl<T: Clone> Memo<T> {
+    /// `name`'s reading under `overrides`: kept, or made by `read` (and kept when the overrides
+    /// play no part in it).
+    fn get(
+        &self,
+        stamp: Stamp,
+        name: &str,
+        overrides: &[Override],
+        read: impl FnOnce(&Reads) -> T,
+    ) -> T {
+        let unaffected = |r: &Reading<T>| !overrides.iter().any(|o| r.reads.contains(&o.name));
+        if let Ok(mut memo) = self.0.lock() {
+            if memo.first().is_some_and(|r| r.stamp != stamp) {
+                memo.clear();
+            }
+            if let Some(r) = memo.iter().find(|r| r.name == name) {
+                if unaffected(r) {
+                    return r.value.clone();
+                }
+            }
+        }
+        let reads = Reads::default();
+        let value = read(&reads);
+        let reading = Reading {
+            name: name.to_owned(),
+            stamp,
+            value,
+            reads: reads.into_inner(),
+        };
+        if unaffected(&reading) {
+            if let Ok(mut memo) = self.0.lock() {
+                let value = reading.value.clone();
+                memo.push(reading);
+                return value;
+            }
+        }
+        reading.value
     }
 }
 
@@ -186,8 +230,11 @@ impl PostfixConfig {
     }
 
     pub fn effective_in(&self, name: &str, overrides: &[Override]) -> Option<String> {
-        let raw = self.raw_value_in(name, overrides)?;
-        Some(self.expand_in(&raw, overrides))
+        self.values.get(self.stamp(), name, overrides, |reads| {
+            note_read(reads, name);
+            let raw = self.raw_value_in(name, overrides)?;
+            Some(self.expand_noting(&raw, overrides, reads))
+        })
     }
 
     /// Expands `$name`, `${name}`, `${name?value}`, `${name:value}` and the 3.x `{…}` forms
@@ -237,36 +284,15 @@ impl PostfixConfig {
     }
 
     pub fn list_in(&self, name: &str, overrides: &[Override]) -> Vec<ListItem> {
-        let stamp = (self.version, self.compatibility_level, self.params.len());
-        let unaffected = |r: &ListReading| !overrides.iter().any(|o| r.reads.contains(&o.name));
-        if let Ok(mut memo) = self.lists.0.lock() {
-            if memo.first().is_some_and(|r| r.stamp != stamp) {
-                memo.clear();
-            }
-            if let Some(r) = memo.iter().find(|r| r.name == name) {
-                if unaffected(r) {
-                    return r.items.clone();
-                }
-            }
-        }
-        let reads = Reads::default();
-        let mut out = Vec::new();
-        self.collect_items(name, overrides, 0, &mut out, &reads);
-        let reading = ListReading {
-            name: name.to_owned(),
-            stamp,
-            items: out,
-            reads: reads.into_inner(),
-        };
-        // Read under overrides it does not look at, the list is the configuration's own.
-        if unaffected(&reading) {
-            if let Ok(mut memo) = self.lists.0.lock() {
-                let items = reading.items.clone();
-                memo.push(reading);
-                return items;
-            }
-        }
-        reading.items
+        self.lists.get(self.stamp(), name, overrides, |reads| {
+            let mut out = Vec::new();
+            self.collect_items(name, overrides, 0, &mut out, reads);
+            out
+        })
+    }
+
+    fn stamp(&self) -> Stamp {
+        (self.version, self.compatibility_level, self.params.len())
     }
 
     fn items_of(&self, name: &str, overrides: &[Override]) -> Vec<ListItem> {
