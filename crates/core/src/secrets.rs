@@ -731,9 +731,11 @@ fn line_shapes(c: &mut Collector, t: &str, at: usize, kind: Option<SegmentKind>)
         map_line(t, &mut parts);
     }
     let mut words = Vec::new();
-    password_words(t, 0, &mut words);
     // One pass finds the marker words of every shape below.
     let marks = MARKERS.found(t);
+    if marks.key_end {
+        password_words(t, 0, &mut words);
+    }
     tokens(t, marks, &mut words);
     commands(t, marks, &mut words);
     parts.extend(words.into_iter().map(|p| (p, None)));
@@ -992,6 +994,8 @@ struct Found {
     words: u8,
     /// Bit `k`: the `k`-th byte given to [`Markers::new`].
     bytes: u8,
+    /// A `d`, `s`, `t` or `w` (any case) right before an `=`: where [`password_words`]' keys end.
+    key_end: bool,
 }
 
 impl Markers {
@@ -1029,8 +1033,10 @@ impl Markers {
         let b = s.as_bytes();
         let mut found = 0;
         let mut bytes = b.first().map_or(0, |&c| self.bytes[usize::from(c)]);
+        let mut key_end = false;
         for (i, pair) in b.windows(2).enumerate() {
             bytes |= self.bytes[usize::from(pair[1])];
+            key_end |= pair[1] == b'=' && matches!(pair[0] | 0x20, b'd' | b's' | b't' | b'w');
             let m = self.first[usize::from(pair[0])] & self.second[usize::from(pair[1])] & !found;
             if m == 0 {
                 continue;
@@ -1047,6 +1053,7 @@ impl Markers {
         Found {
             words: found,
             bytes,
+            key_end,
         }
     }
 }
