@@ -447,6 +447,51 @@ mod tests {
     }
 
     #[test]
+    fn readings_kept_only_where_overrides_play_no_part() {
+        let c = cfg("myhostname = mx.example.net\nmydomain = example.net\nrelay_domains = $mydestination, example.org\nmydestination = $myhostname, localhost\n");
+        let texts = |items: Vec<ListItem>| items.into_iter().map(|i| i.text).collect::<Vec<_>>();
+        let (m, _) = parse_master_cf(
+            "a inet n - y - - smtpd\n  -o myhostname=mx2.example.net\nb inet n - y - - smtpd\n  -o smtpd_tls_security_level=encrypt\n",
+            0,
+        );
+        let (a, b) = (&m.services[0].overrides, &m.services[1].overrides);
+        let plain = ["mx.example.net", "localhost", "example.org"];
+        // Read first under an override it looks at, then plainly, then under one it does not.
+        assert_eq!(
+            texts(c.list_in("relay_domains", a)),
+            ["mx2.example.net", "localhost", "example.org"]
+        );
+        assert_eq!(texts(c.list("relay_domains")), plain);
+        assert_eq!(texts(c.list_in("relay_domains", b)), plain);
+        assert_eq!(
+            texts(c.list_in("relay_domains", a)),
+            ["mx2.example.net", "localhost", "example.org"]
+        );
+        assert_eq!(
+            c.effective_in("smtpd_banner", a).as_deref(),
+            Some("mx2.example.net ESMTP Postfix")
+        );
+        assert_eq!(
+            c.effective("smtpd_banner").as_deref(),
+            Some("mx.example.net ESMTP Postfix")
+        );
+        assert_eq!(
+            c.effective_in("smtpd_banner", b).as_deref(),
+            Some("mx.example.net ESMTP Postfix")
+        );
+        // A config whose level changes reads its defaults again (relay_domains is
+        // `$mydestination` below level 2, empty from it).
+        let mut d = cfg("myhostname = mx.example.net\nmydestination = $myhostname, localhost\n");
+        d.compatibility_level = Version::new(0, 0, 0);
+        assert_eq!(
+            texts(d.list("relay_domains")),
+            ["mx.example.net", "localhost"]
+        );
+        d.compatibility_level = Version::new(3, 6, 0);
+        assert!(d.list("relay_domains").is_empty());
+    }
+
+    #[test]
     fn last_definition_wins_and_duplicates_are_kept() {
         let c = cfg("relayhost = [a.example.net]\nrelayhost = [b.example.net]:587\n");
         assert_eq!(
