@@ -219,6 +219,18 @@ fn trace_in(
     seen: &mut Vec<ServiceLists>,
 ) -> RelayTrace {
     let mut t = walk(cfg, master, query, seen);
+    add_what_ifs(&mut t, cfg, master, query, seen);
+    t
+}
+
+/// The what-ifs of trace `t` of `query`: the same recipient logged in, and on port 587.
+fn add_what_ifs(
+    t: &mut RelayTrace,
+    cfg: &PostfixConfig,
+    master: Option<&MasterCf>,
+    query: &RelayQuery,
+    seen: &mut Vec<ServiceLists>,
+) {
     let mut variants: Vec<(&str, RelayQuery)> = Vec::new();
     if !query.authenticated {
         variants.push((
@@ -285,7 +297,6 @@ fn trace_in(
             reason,
         });
     }
-    t
 }
 
 /// The service a session on `query`'s port/service reached, and its `-o` overrides.
@@ -1337,7 +1348,10 @@ fn join_in(facts: &Facts, f: &Failure, seen: &mut Vec<Vec<ServiceLists>>) -> Opt
         if seen.len() <= i {
             seen.resize_with(i + 1, Vec::new);
         }
-        let mut t = trace_in(cfg, nearest_master(facts, cfg.span), &q, &mut seen[i]);
+        // Which configuration reproduces the failure is the plain walk's answer: the what-ifs
+        // are made only for the trace kept so far.
+        let master = nearest_master(facts, cfg.span);
+        let mut t = walk(cfg, master, &q, &mut seen[i]);
         t.failure_span = Some(f.span);
         let hit = reproduces(&t, &f);
         let d = reading_distance(cfg.span, f.span);
@@ -1346,6 +1360,7 @@ fn join_in(facts: &Facts, f: &Failure, seen: &mut Vec<Vec<ServiceLists>>) -> Opt
             Some((bh, bd, _)) => (hit && !bh) || (hit == *bh && d < *bd),
         };
         if better {
+            add_what_ifs(&mut t, cfg, master, &q, &mut seen[i]);
             best = Some((
                 hit,
                 d,

@@ -360,7 +360,7 @@ pub(crate) fn value_secret_spans(key: &str, value: &str) -> Vec<(usize, usize)> 
         .map(|p| (p.start, p.end))
         .collect();
     let mut tok = Vec::new();
-    tokens(value, &mut tok);
+    tokens(value, MARKERS.found(value), &mut tok);
     out.extend(tok.into_iter().map(|p| (p.start, p.end)));
     crate::text::sort(&mut out);
     out.dedup();
@@ -375,7 +375,11 @@ fn scheme_prefixed(v: &str) -> bool {
 /// `password=…`, `pass=…`, `passwd=…`, `secret=…` words (Dovecot `connect`, passdb `args`).
 fn password_words(text: &str, base: usize, out: &mut Vec<Part>) {
     let b = text.as_bytes();
-    if !b.contains(&b'=') {
+    // Every name below ends in `d`, `s`, `t` or `w`, right before the word's `=`.
+    if !b
+        .windows(2)
+        .any(|w| w[1] == b'=' && matches!(w[0] | 0x20, b'd' | b's' | b't' | b'w'))
+    {
         return;
     }
     let mut i = 0;
@@ -727,9 +731,13 @@ fn line_shapes(c: &mut Collector, t: &str, at: usize, kind: Option<SegmentKind>)
         map_line(t, &mut parts);
     }
     let mut words = Vec::new();
-    password_words(t, 0, &mut words);
-    tokens(t, &mut words);
-    commands(t, &mut words);
+    // One pass finds the marker words of every shape below.
+    let marks = MARKERS.found(t);
+    if marks.key_end {
+        password_words(t, 0, &mut words);
+    }
+    tokens(t, marks, &mut words);
+    commands(t, marks, &mut words);
     parts.extend(words.into_iter().map(|p| (p, None)));
     for (p, key) in parts {
         let key = key.or(match p.label {
@@ -871,11 +879,12 @@ fn host_like_key(k: &str) -> bool {
 
 /// Word-level shapes anywhere in a line: `{SCHEME}…` and crypt hashes, `AUTH PLAIN <base64>`,
 /// Dovecot's `resp=`, `Authorization:` headers, URLs with a password, `given password: …`.
-fn tokens(t: &str, out: &mut Vec<Part>) {
+/// `marks`: [`MARKERS`] found in `t`.
+fn tokens(t: &str, marks: Found, out: &mut Vec<Part>) {
     let b = t.as_bytes();
     // `{SCHEME}data`.
-    // Byte tests first (a `memchr` each): most lines hold neither `{` nor `$`.
-    let mut from = if b.contains(&b'{') { 0 } else { t.len() };
+    // Byte tests first (from the marker pass): most lines hold neither `{` nor `$`.
+    let mut from = if marks.bytes & BRACE != 0 { 0 } else { t.len() };
     while let Some(p) = t[from..].find('{') {
         let s = from + p;
         from = s + 1;
@@ -906,7 +915,11 @@ fn tokens(t: &str, out: &mut Vec<Part>) {
         }
     }
     // Crypt hashes in passwd-file and shadow lines: `user:$6$salt$hash:…`.
-    let mut from = if b.contains(&b'$') { 0 } else { t.len() };
+    let mut from = if marks.bytes & DOLLAR != 0 {
+        0
+    } else {
+        t.len()
+    };
     while let Some(p) = t[from..].find('$') {
         let s = from + p;
         from = s + 1;
@@ -933,12 +946,14 @@ fn tokens(t: &str, out: &mut Vec<Part>) {
             });
         }
     }
-    if AUTH_MARKERS.in_text(t) {
+    if marks.words & AUTH_MARKS != 0 {
         case_insensitive_shapes(t, out);
     }
     // `scheme://user:password@host`.
-    if b.contains(&b':') {
-        for (p, _) in t.match_indices("://") {
+    if marks.bytes & COLON != 0 {
+        // By bytes: a `str` searcher costs more to set up than a short line takes to scan.
+        let starts = b.windows(3).enumerate().filter(|(_, w)| w == b"://");
+        for (p, _) in starts {
             let s = p + 3;
             let end = t[s..]
                 .find(|c: char| c.is_whitespace() || matches!(c, '/' | '"' | '\'' | '>'))
@@ -964,17 +979,36 @@ fn tokens(t: &str, out: &mut Vec<Part>) {
 /// Marker words looked for in any case on every line of a paste, with two byte tables built at
 /// compile time: the words each byte can start, and the words whose second byte it can be. One
 /// pass over a line tests two table entries per byte; a comparison runs only where both agree.
+/// The same pass notes which of a few single bytes the line holds (a third table).
 struct Markers {
     words: &'static [&'static str],
     first: [u8; 256],
     second: [u8; 256],
+    bytes: [u8; 256],
+}
+
+/// What one pass of [`Markers::found`] saw in a text.
+#[derive(Clone, Copy)]
+struct Found {
+    /// Bit `k`: `words[k]`.
+    words: u8,
+    /// Bit `k`: the `k`-th byte given to [`Markers::new`].
+    bytes: u8,
+    /// A `d`, `s`, `t` or `w` (any case) right before an `=`: where [`password_words`]' keys end.
+    key_end: bool,
 }
 
 impl Markers {
-    /// `words`: lower-case ASCII, at least two bytes, at most 8 words.
-    const fn new(words: &'static [&'static str]) -> Markers {
+    /// `words`: lower-case ASCII, at least two bytes, at most 8 words; `singles`: at most 8 bytes.
+    const fn new(words: &'static [&'static str], singles: &[u8]) -> Markers {
         let mut first = [0u8; 256];
         let mut second = [0u8; 256];
+        let mut bytes = [0u8; 256];
+        let mut i = 0;
+        while i < singles.len() {
+            bytes[singles[i] as usize] |= 1 << i;
+            i += 1;
+        }
         let mut i = 0;
         while i < words.len() {
             let w = words[i].as_bytes();
@@ -990,28 +1024,63 @@ impl Markers {
             words,
             first,
             second,
+            bytes,
         }
     }
 
-    /// Whether `s` holds one of the words, in any case.
-    fn in_text(&self, s: &str) -> bool {
+    /// The words `s` holds, in any case, and its single bytes.
+    fn found(&self, s: &str) -> Found {
         let b = s.as_bytes();
-        b.windows(2).enumerate().any(|(i, pair)| {
-            let m = self.first[usize::from(pair[0])] & self.second[usize::from(pair[1])];
-            m != 0
-                && self.words.iter().enumerate().any(|(k, w)| {
-                    m & (1 << k) != 0
-                        && b.get(i..i + w.len())
-                            .is_some_and(|x| x.eq_ignore_ascii_case(w.as_bytes()))
-                })
-        })
+        let mut found = 0;
+        let mut bytes = b.first().map_or(0, |&c| self.bytes[usize::from(c)]);
+        let mut key_end = false;
+        for (i, pair) in b.windows(2).enumerate() {
+            bytes |= self.bytes[usize::from(pair[1])];
+            key_end |= pair[1] == b'=' && matches!(pair[0] | 0x20, b'd' | b's' | b't' | b'w');
+            let m = self.first[usize::from(pair[0])] & self.second[usize::from(pair[1])] & !found;
+            if m == 0 {
+                continue;
+            }
+            for (k, w) in self.words.iter().enumerate() {
+                if m & (1 << k) != 0
+                    && b.get(i..i + w.len())
+                        .is_some_and(|x| x.eq_ignore_ascii_case(w.as_bytes()))
+                {
+                    found |= 1 << k;
+                }
+            }
+        }
+        Found {
+            words: found,
+            bytes,
+            key_end,
+        }
     }
 }
 
-static AUTH_MARKERS: Markers = Markers::new(&["auth", "resp=", "given password"]);
-static COMMAND_MARKERS: Markers =
-    Markers::new(&["login", "pass", "swaks", "doveadm", "testsaslauthd"]);
-static LOGIN_MARKER: Markers = Markers::new(&["login"]);
+/// The marker words of the secret shapes: [`tokens`] (`AUTH_MARKS`) and [`commands`]
+/// (`COMMAND_MARKS`, `LOGIN_MARK`), and the bytes they start from (`BRACE`, `DOLLAR`, `COLON`,
+/// `BACKSLASH`).
+static MARKERS: Markers = Markers::new(
+    &[
+        "auth",
+        "resp=",
+        "given password",
+        "login",
+        "pass",
+        "swaks",
+        "doveadm",
+        "testsaslauthd",
+    ],
+    b"{$:\\",
+);
+const BRACE: u8 = 1;
+const DOLLAR: u8 = 1 << 1;
+const COLON: u8 = 1 << 2;
+const BACKSLASH: u8 = 1 << 3;
+const AUTH_MARKS: u8 = 0b111;
+const LOGIN_MARK: u8 = 1 << 3;
+const COMMAND_MARKS: u8 = 0b1111_1000;
 
 /// The shapes whose marker words come in any case: `AUTH PLAIN …`, `resp=`, `given password:`,
 /// `Authorization:`.
@@ -1116,17 +1185,19 @@ fn case_insensitive_shapes(t: &str, out: &mut Vec<Part>) {
 /// Passwords typed in test sessions and commands: IMAP `a1 LOGIN user password`, POP3
 /// `PASS password`, `swaks --auth-password …`, `doveadm auth test user password`,
 /// `testsaslauthd -p …`, and `printf '\0user\0password' | base64` (building AUTH PLAIN data).
-fn commands(t: &str, out: &mut Vec<Part>) {
+/// `marks`: [`MARKERS`] found in `t`.
+fn commands(t: &str, marks: Found, out: &mut Vec<Part>) {
     // The case-blind pass first: most lines hold none of the words in any case.
-    if !COMMAND_MARKERS.in_text(t) && !t.contains('\\') {
+    let backslash = marks.bytes & BACKSLASH != 0;
+    if marks.words & COMMAND_MARKS == 0 && !backslash {
         return;
     }
-    if !(LOGIN_MARKER.in_text(t)
+    if !(marks.words & LOGIN_MARK != 0
         || t.contains("PASS")
         || t.contains("swaks")
         || t.contains("doveadm")
         || t.contains("testsaslauthd")
-        || t.contains('\\'))
+        || backslash)
     {
         return;
     }

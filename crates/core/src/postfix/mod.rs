@@ -87,6 +87,84 @@ pub struct PostfixConfig {
     /// the admin" there.
     pub params: Vec<Param>,
     index: HashMap<String, usize>,
+    lists: Memo<Vec<ListItem>>,
+    values: Memo<Option<String>>,
+}
+
+/// What one configuration's readers asked of it, as it was read: every check and each relay
+/// trace asks for the same few lists and values, often through the same `$name` chains and
+/// default values. Each reading keeps the parameter names it looked up, so a service's `-o`
+/// overrides that name none of them get the same answer. Readings are dropped when the version,
+/// compatibility level or number of parameters change.
+#[derive(Debug, Default)]
+struct Memo<T>(std::sync::Mutex<Vec<Reading<T>>>);
+
+#[derive(Debug)]
+struct Reading<T> {
+    name: String,
+    stamp: Stamp,
+    value: T,
+    /// Every parameter name the reading looked up (the parameter itself, `$name`s, conditionals).
+    reads: Vec<String>,
+}
+
+type Stamp = (Option<Version>, Version, usize);
+
+impl<T> Clone for Memo<T> {
+    /// A copy reads again (it may be changed).
+    fn clone(&self) -> Self {
+        Memo(Default::default())
+    }
+}
+
+impl<T: Clone> Memo<T> {
+    /// `name`'s reading under `overrides`: kept, or made by `read` (and kept when the overrides
+    /// play no part in it).
+    fn get(
+        &self,
+        stamp: Stamp,
+        name: &str,
+        overrides: &[Override],
+        read: impl FnOnce(&Reads) -> T,
+    ) -> T {
+        let unaffected = |r: &Reading<T>| !overrides.iter().any(|o| r.reads.contains(&o.name));
+        if let Ok(mut memo) = self.0.lock() {
+            if memo.first().is_some_and(|r| r.stamp != stamp) {
+                memo.clear();
+            }
+            if let Some(r) = memo.iter().find(|r| r.name == name) {
+                if unaffected(r) {
+                    return r.value.clone();
+                }
+            }
+        }
+        let reads = Reads::default();
+        let value = read(&reads);
+        let reading = Reading {
+            name: name.to_owned(),
+            stamp,
+            value,
+            reads: reads.into_inner(),
+        };
+        if unaffected(&reading) {
+            if let Ok(mut memo) = self.0.lock() {
+                let value = reading.value.clone();
+                memo.push(reading);
+                return value;
+            }
+        }
+        reading.value
+    }
+}
+
+/// The names one list reading looks up.
+type Reads = std::cell::RefCell<Vec<String>>;
+
+fn note_read(reads: &Reads, name: &str) {
+    let mut r = reads.borrow_mut();
+    if !r.iter().any(|n| n == name) {
+        r.push(name.to_owned());
+    }
 }
 
 /// One `name = value` definition.
@@ -152,8 +230,11 @@ impl PostfixConfig {
     }
 
     pub fn effective_in(&self, name: &str, overrides: &[Override]) -> Option<String> {
-        let raw = self.raw_value_in(name, overrides)?;
-        Some(self.expand_in(&raw, overrides))
+        self.values.get(self.stamp(), name, overrides, |reads| {
+            note_read(reads, name);
+            let raw = self.raw_value_in(name, overrides)?;
+            Some(self.expand_noting(&raw, overrides, reads))
+        })
     }
 
     /// Expands `$name`, `${name}`, `${name?value}`, `${name:value}` and the 3.x `{…}` forms
@@ -164,6 +245,14 @@ impl PostfixConfig {
 
     pub fn expand_in(&self, text: &str, overrides: &[Override]) -> String {
         expand::expand(text, &|n| self.lookup(n, overrides))
+    }
+
+    /// [`expand_in`](Self::expand_in), noting the names looked up.
+    fn expand_noting(&self, text: &str, overrides: &[Override], reads: &Reads) -> String {
+        expand::expand(text, &|n| {
+            note_read(reads, n);
+            self.lookup(n, overrides)
+        })
     }
 
     /// Raw value for expansion: unknown host-dependent defaults stay unexpanded (`None`), names
@@ -195,9 +284,15 @@ impl PostfixConfig {
     }
 
     pub fn list_in(&self, name: &str, overrides: &[Override]) -> Vec<ListItem> {
-        let mut out = Vec::new();
-        self.collect_items(name, overrides, 0, &mut out);
-        out
+        self.lists.get(self.stamp(), name, overrides, |reads| {
+            let mut out = Vec::new();
+            self.collect_items(name, overrides, 0, &mut out, reads);
+            out
+        })
+    }
+
+    fn stamp(&self) -> Stamp {
+        (self.version, self.compatibility_level, self.params.len())
     }
 
     fn items_of(&self, name: &str, overrides: &[Override]) -> Vec<ListItem> {
@@ -222,7 +317,9 @@ impl PostfixConfig {
         overrides: &[Override],
         depth: usize,
         out: &mut Vec<ListItem>,
+        reads: &Reads,
     ) {
+        note_read(reads, name);
         for item in self.items_of(name, overrides) {
             if out.len() >= MAX_LIST_ITEMS {
                 return;
@@ -232,13 +329,14 @@ impl PostfixConfig {
                 continue;
             }
             if let Some(r) = whole_reference(&item.text) {
+                note_read(reads, r);
                 let known = self.resolves(r, overrides);
                 if depth < MAX_LIST_DEPTH && known {
-                    self.collect_items(r, overrides, depth + 1, out);
+                    self.collect_items(r, overrides, depth + 1, out, reads);
                     continue;
                 }
             }
-            let expanded = self.expand_in(&item.text, overrides);
+            let expanded = self.expand_noting(&item.text, overrides, reads);
             for (_, _, text) in value::split_list(&expanded) {
                 out.push(ListItem {
                     text,
@@ -346,6 +444,51 @@ mod tests {
 
     fn cfg(text: &str) -> PostfixConfig {
         parse_main_cf(text, 0, SegmentKind::MainCf, &Options::default()).0
+    }
+
+    #[test]
+    fn readings_kept_only_where_overrides_play_no_part() {
+        let c = cfg("myhostname = mx.example.net\nmydomain = example.net\nrelay_domains = $mydestination, example.org\nmydestination = $myhostname, localhost\n");
+        let texts = |items: Vec<ListItem>| items.into_iter().map(|i| i.text).collect::<Vec<_>>();
+        let (m, _) = parse_master_cf(
+            "a inet n - y - - smtpd\n  -o myhostname=mx2.example.net\nb inet n - y - - smtpd\n  -o smtpd_tls_security_level=encrypt\n",
+            0,
+        );
+        let (a, b) = (&m.services[0].overrides, &m.services[1].overrides);
+        let plain = ["mx.example.net", "localhost", "example.org"];
+        // Read first under an override it looks at, then plainly, then under one it does not.
+        assert_eq!(
+            texts(c.list_in("relay_domains", a)),
+            ["mx2.example.net", "localhost", "example.org"]
+        );
+        assert_eq!(texts(c.list("relay_domains")), plain);
+        assert_eq!(texts(c.list_in("relay_domains", b)), plain);
+        assert_eq!(
+            texts(c.list_in("relay_domains", a)),
+            ["mx2.example.net", "localhost", "example.org"]
+        );
+        assert_eq!(
+            c.effective_in("smtpd_banner", a).as_deref(),
+            Some("mx2.example.net ESMTP Postfix")
+        );
+        assert_eq!(
+            c.effective("smtpd_banner").as_deref(),
+            Some("mx.example.net ESMTP Postfix")
+        );
+        assert_eq!(
+            c.effective_in("smtpd_banner", b).as_deref(),
+            Some("mx.example.net ESMTP Postfix")
+        );
+        // A config whose level changes reads its defaults again (relay_domains is
+        // `$mydestination` below level 2, empty from it).
+        let mut d = cfg("myhostname = mx.example.net\nmydestination = $myhostname, localhost\n");
+        d.compatibility_level = Version::new(0, 0, 0);
+        assert_eq!(
+            texts(d.list("relay_domains")),
+            ["mx.example.net", "localhost"]
+        );
+        d.compatibility_level = Version::new(3, 6, 0);
+        assert!(d.list("relay_domains").is_empty());
     }
 
     #[test]

@@ -177,6 +177,12 @@ fn dove_banner(rest: &str) -> Option<String> {
 }
 
 fn is_master_service(t: &str) -> bool {
+    // Most lines are no entry: their second word, read by bytes, is no service type.
+    if two_ascii_words(t)
+        .is_some_and(|(_, kind)| !matches!(kind, "inet" | "unix" | "unix-dgram" | "fifo" | "pass"))
+    {
+        return false;
+    }
     let mut f = t.split_whitespace();
     let (Some(_name), Some(kind)) = (f.next(), f.next()) else {
         return false;
@@ -198,6 +204,29 @@ fn is_master_service(t: &str) -> bool {
                 .all(|c| c.is_ascii_digit() || c == '-')
     };
     numberish(wakeup) && numberish(maxproc) && !command.is_empty()
+}
+
+/// The first two words of `t` (the second may be empty), split at ASCII whitespace as
+/// `split_whitespace` would; `None` when a non-ASCII byte comes first (it may be a wide space).
+fn two_ascii_words(t: &str) -> Option<(&str, &str)> {
+    let b = t.as_bytes();
+    let space = |c: u8| matches!(c, b'\t'..=b'\r' | b' ');
+    let mut words = [(0, 0); 2];
+    let mut i = 0;
+    for w in &mut words {
+        while i < b.len() && space(b[i]) {
+            i += 1;
+        }
+        let start = i;
+        while i < b.len() && !space(b[i]) {
+            if !b[i].is_ascii() {
+                return None;
+            }
+            i += 1;
+        }
+        *w = (start, i);
+    }
+    Some((&t[words[0].0..words[0].1], &t[words[1].0..words[1].1]))
 }
 
 fn is_section_open(t: &str) -> bool {
@@ -267,6 +296,16 @@ pub fn is_log_line(t: &str) -> bool {
         Some((r, false)) => r,
         None => t,
     };
+    // Every form below opens with a weekday, a month or a date: a line starting otherwise (a
+    // setting, prose) is no log line, without splitting it into words.
+    if !t
+        .trim_start()
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_digit() || b"ADFJMNOSTW".contains(&b))
+    {
+        return false;
+    }
     let mut w = t.split_whitespace();
     let Some(first) = w.next() else {
         return false;

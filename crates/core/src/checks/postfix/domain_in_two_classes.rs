@@ -63,11 +63,20 @@ const PAIRS: &[(&str, &str)] = &[
 
 fn run(facts: &Facts, out: &mut Vec<Finding>) {
     for cfg in &facts.postfix {
+        // Each class read once for the pairs it is in.
+        let mut classes: Vec<(&str, Vec<crate::postfix::ListItem>)> = Vec::new();
         for (a, b) in PAIRS {
-            let la = domain_names(cfg, a);
-            let lb = domain_names(cfg, b);
+            for c in [a, b] {
+                if !classes.iter().any(|(n, _)| n == c) {
+                    classes.push((c, domain_names(cfg, c)));
+                }
+            }
+            let of = |c: &str| classes.iter().find(|(n, _)| *n == c).map(|(_, l)| l);
+            let (Some(la), Some(lb)) = (of(a), of(b)) else {
+                continue;
+            };
             let mut reported: Vec<String> = Vec::new();
-            for ia in &la {
+            for ia in la {
                 let Some(ib) = lb.iter().find(|ib| ib.text == ia.text) else {
                     continue;
                 };

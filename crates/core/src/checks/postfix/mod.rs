@@ -630,21 +630,36 @@ pub(crate) fn smtpd_tls(cfg: &PostfixConfig, svc: &Smtpd<'_>) -> SmtpdTls {
 /// main.cf.
 pub(crate) fn line_without(cfg: &PostfixConfig, name: &str, drop: Span) -> Option<String> {
     let p = cfg.get(name)?;
-    let kept: Vec<String> = p
-        .value
-        .restrictions()
-        .into_iter()
-        .filter(|r| {
-            r.span
-                .is_none_or(|s| !drop.contains(s) && !s.contains(drop))
-        })
-        .map(|r| match r.args.first() {
-            Some(a) if a.text.contains([' ', ',']) => format!("{} {{ {} }}", r.name, a.text),
-            Some(a) => format!("{} {}", r.name, a.text),
-            None => r.name,
-        })
-        .collect();
-    Some(format!("{name} = {}", kept.join(", ")))
+    Some(line_without_in(name, &p.value.restrictions(), drop))
+}
+
+/// [`line_without`] over the line's restrictions read once, for a check that rewrites one line
+/// for several of its items.
+pub(crate) fn line_without_in(name: &str, written: &[Restriction], drop: Span) -> String {
+    let mut out = format!("{name} = ");
+    let kept = written.iter().filter(|r| {
+        r.span
+            .is_none_or(|s| !drop.contains(s) && !s.contains(drop))
+    });
+    for (i, r) in kept.enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(&r.name);
+        match r.args.first() {
+            Some(a) if a.text.contains([' ', ',']) => {
+                out.push_str(" { ");
+                out.push_str(&a.text);
+                out.push_str(" }");
+            }
+            Some(a) => {
+                out.push(' ');
+                out.push_str(&a.text);
+            }
+            None => {}
+        }
+    }
+    out
 }
 
 /// A DNS list named in the configuration.

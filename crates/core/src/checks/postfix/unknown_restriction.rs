@@ -147,6 +147,8 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
     let mut found = 0;
     for cfg in &facts.postfix {
         let classes = restriction_classes(cfg);
+        // The main.cf lines rewritten without an unknown item, each read once.
+        let mut lines: Vec<(String, Option<Vec<crate::postfix::Restriction>>)> = Vec::new();
         for w in written_restrictions(facts, cfg) {
             let name = &w.restriction.name;
             if name.is_empty()
@@ -199,7 +201,14 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                          smtpd_restriction_classes."
                     ),
                     (w.service.is_none() && found <= crate::report::MAX_PER_CHECK)
-                        .then(|| super::line_without(cfg, &w.list, span))
+                        .then(|| {
+                            if !lines.iter().any(|(n, _)| *n == w.list) {
+                                let written = cfg.get(&w.list).map(|p| p.value.restrictions());
+                                lines.push((w.list.clone(), written));
+                            }
+                            let (_, written) = lines.iter().find(|(n, _)| *n == w.list)?;
+                            Some(super::line_without_in(&w.list, written.as_ref()?, span))
+                        })
                         .flatten(),
                 ),
             };
