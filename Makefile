@@ -36,3 +36,4 @@ serve: page
 # Budgets (transfer, time to interactive, analysis times): printed, not asserted.
 measure: page
 	node tools/measure-page.mjs
+	node tools/bench-engine.mjs
