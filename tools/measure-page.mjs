@@ -74,6 +74,18 @@ function report(title, files) {
   await ctx.close();
 }
 
+// Time to interactive: navigation start → the app mounted (its `mailtriage:interactive` mark).
+const tti = [];
+for (let i = 0; i < 5; i++) {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  await page.goto(BASE);
+  await page.waitForFunction(() => window.__mailtriage_ready === true);
+  tti.push(await page.evaluate(() => performance.getEntriesByName('mailtriage:interactive')[0].startTime));
+  await ctx.close();
+}
+console.log(`time to interactive (navigation start → app mounted, cold context, median of 5): ${median(tti).toFixed(0)} ms  [${tti.map((t) => t.toFixed(0)).join(', ')}]`);
+
 // A first analysis in a cold page: paste at once after interactive, the engine not loaded yet.
 const sample = readFileSync(join(ROOT, 'web', 'examples', 'case-outlook-relay.txt'), 'utf8');
 const cold = [];
