@@ -51,9 +51,7 @@ impl Hasher for Fnv {
 
 /// Meaning of an enhanced status code (`5.7.1` → the registry's `X.7.1` row's title).
 pub fn enhanced_status_title(code: &str) -> Option<&'static str> {
-    let mut parts = code.splitn(2, '.');
-    let class = parts.next()?;
-    let rest = parts.next()?;
+    let (class, rest) = code.split_once('.')?;
     if !matches!(class, "2" | "4" | "5") {
         return None;
     }

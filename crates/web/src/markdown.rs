@@ -222,7 +222,6 @@ pub fn summary_parts(s: &str) -> Vec<(&str, &str)> {
         .flat_map(|lead| {
             s.match_indices(lead)
                 .filter(|(i, _)| s[..*i].ends_with(' '))
-                .map(|(i, l)| (i, l))
                 .collect::<Vec<_>>()
         })
         .collect();

@@ -186,7 +186,7 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                     f = f.param("args").evidence(a.line_span, "2.3 args");
                 }
                 f = f.fix(
-                    format!("Name the block after its driver."),
+                    "Name the block after its driver.",
                     Some(format!("{kind} {driver} {{\n}}")),
                 );
                 out.push(with_ref(f, doc::UPGRADE_24));
