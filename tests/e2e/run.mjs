@@ -286,6 +286,30 @@ test('a share link carries the report, or the paste with its secrets masked, and
   await again.close2();
 });
 
+test('a paste too large for a link says so instead of copying a broken one', async () => {
+  const page = await open();
+  const g = await generation(page);
+  await page.evaluate(() => {
+    // 4 MB of random hex: deflate cannot bring it under the 2 MB a link may have.
+    const parts = [];
+    for (let i = 0; i < 4 * 1024 * 1024 / 64; i++) {
+      let line = '';
+      for (let k = 0; k < 8; k++) line += Math.floor(Math.random() * 0xffffffff).toString(16).padStart(8, '0');
+      parts.push(line.slice(0, 63));
+    }
+    const dt = new DataTransfer();
+    dt.setData('text/plain', parts.join('\n'));
+    document.getElementById('paste').dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+  });
+  // Shown at once (one generation), then analysed (the next).
+  await page.waitForFunction((g) => (window.__mailtriage_generation || 0) > g + 1, g, { timeout: 60000 });
+  await page.check('#share-paste');
+  await page.click('#copy-link');
+  await page.waitForFunction(() => /Too large for a link/.test(document.querySelector('.status').textContent), null, { timeout: 30000 });
+  assert(!(await page.evaluate(() => window.__mailtriage_last_link)), 'a link was copied anyway');
+  await page.close2();
+});
+
 test('pasted HTML and script never run and never become elements', async () => {
   const page = await open();
   const evil = `<script>alert(1)</script>\n<img src=x onerror="alert(2)">\n` +

@@ -32,6 +32,8 @@ const DEBOUNCE_MS: u32 = 150;
 /// Evidence items listed per finding (a 10 MB log can give thousands; all stay highlighted).
 const MAX_EVIDENCE_SHOWN: usize = 12;
 const DEBOUNCE_LARGE_MS: u32 = 400;
+/// Longest share link offered (Chromium opens URLs up to 2 MB).
+const MAX_LINK: usize = 2_000_000;
 
 #[wasm_bindgen]
 extern "C" {
@@ -1064,6 +1066,13 @@ impl Component for App {
                     loc.search().unwrap_or_default()
                 );
                 let url = format!("{base}#{fragment}");
+                if url.len() > MAX_LINK {
+                    self.flash_status(
+                        ctx,
+                        "Too large for a link, even compressed: copy the Markdown instead".into(),
+                    );
+                    return true;
+                }
                 copy_to_clipboard(&url, ctx.link().callback(Msg::Copied));
                 expose("__mailtriage_last_link", &JsValue::from_str(&url));
                 false
