@@ -1377,23 +1377,7 @@ impl<'a> Redactor<'a> {
     /// The input bytes of `span`, every part of a secret in it replaced by [`MASK`]; line breaks
     /// inside a secret are kept, so line numbers stay the same.
     pub fn excerpt(&self, span: Span) -> String {
-        let Some(text) = self.input.get(span.start..span.end) else {
-            return String::new();
-        };
-        let first = self.spans.partition_point(|s| s.end <= span.start);
-        let mut out = String::with_capacity(text.len());
-        let mut pos = span.start;
-        for s in &self.spans[first..] {
-            if s.start >= span.end {
-                break;
-            }
-            let (a, b) = (s.start.max(span.start), s.end.min(span.end));
-            out.push_str(self.input.get(pos..a).unwrap_or(""));
-            mask_keeping_lines(self.input.get(a..b).unwrap_or(""), &mut out);
-            pos = b;
-        }
-        out.push_str(self.input.get(pos..span.end).unwrap_or(""));
-        out
+        mask_spans(self.input, span, &self.spans)
     }
 
     /// The whole input with its secrets masked (share links, "copy redacted paste").
@@ -1436,6 +1420,58 @@ impl<'a> Redactor<'a> {
         out.push_str(&text[copied..]);
         out
     }
+}
+
+/// The bytes of `span` of `input`, every part that one of `secrets` (spans of `input`, ordered by
+/// start) covers replaced by [`MASK`], line breaks inside kept. Overlapping or touching secrets
+/// give one mask; a secret that cuts a character is widened to whole characters. A span outside
+/// `input` gives an empty text. The one way of
+/// masking by position: [`Redactor::excerpt`] and the page's excerpts use it.
+pub fn mask_spans(input: &str, span: Span, secrets: &[Span]) -> String {
+    let floor = |mut i: usize| {
+        i = i.min(input.len());
+        while !input.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let ceil = |mut i: usize| {
+        i = i.min(input.len());
+        while !input.is_char_boundary(i) {
+            i += 1;
+        }
+        i
+    };
+    if span.start > span.end || span.end > input.len() {
+        return String::new();
+    }
+    let (start, end) = (floor(span.start), ceil(span.end));
+    let first = secrets.partition_point(|s| s.end <= start);
+    let mut out = String::with_capacity(end - start);
+    let mut pos = start;
+    // End of the last mask written, when nothing has been copied since.
+    let mut mask_end: Option<usize> = None;
+    for s in &secrets[first..] {
+        if s.start >= end {
+            break;
+        }
+        let a = floor(s.start.max(start)).max(pos);
+        let b = ceil(s.end.min(end));
+        if b <= a {
+            continue;
+        }
+        if mask_end == Some(a) {
+            // Overlapping or touching the previous secret: the same mask, its line breaks kept.
+            out.extend(input[a..b].chars().filter(|c| matches!(c, '\n' | '\r')));
+        } else {
+            out.push_str(&input[pos..a]);
+            mask_keeping_lines(&input[a..b], &mut out);
+        }
+        pos = b;
+        mask_end = Some(b);
+    }
+    out.push_str(&input[pos..end]);
+    out
 }
 
 fn mask_keeping_lines(secret: &str, out: &mut String) {

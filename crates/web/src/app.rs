@@ -529,14 +529,16 @@ impl App {
         let s = crate::lines::ceil_boundary(t, start);
         let e = crate::lines::ceil_boundary(t, end.max(s));
         let line = t[s..e].lines().next().unwrap_or("");
-        let spans: Vec<(usize, usize)> = self
+        // The report's secrets come ordered by position, as `mask_spans` wants them.
+        let spans: Vec<mailtriage::Span> = self
             .result
             .report
             .secrets
             .iter()
-            .map(|x| (x.span.start, x.span.end))
+            .map(|x| mailtriage::Span::new(x.span.start, x.span.end))
             .collect();
-        let line = crate::lines::masked(line, s, &spans, mailtriage::secrets::MASK);
+        let line =
+            mailtriage::secrets::mask_spans(t, mailtriage::Span::new(s, s + line.len()), &spans);
         let first = line.trim();
         let mut out: String = first.chars().take(140).collect();
         if first.chars().count() > 140 {

@@ -147,44 +147,6 @@ pub fn ceil_boundary(text: &str, mut i: usize) -> usize {
     i
 }
 
-/// `text`, found at byte `at` of the paste, with each part that one of `spans` (byte ranges of
-/// the paste) covers replaced by `mask`; overlapping spans give one mask.
-pub fn masked(text: &str, at: usize, spans: &[(usize, usize)], mask: &str) -> String {
-    let mut parts: Vec<(usize, usize)> = spans
-        .iter()
-        .filter(|&&(a, b)| a < b && b > at && a < at + text.len())
-        .map(|&(a, b)| {
-            let from = floor_boundary(text, a.saturating_sub(at));
-            (from, ceil_boundary(text, b - at))
-        })
-        .collect();
-    parts.sort_unstable();
-    let mut out = String::with_capacity(text.len());
-    let mut copied = 0;
-    for (a, b) in parts {
-        if a < copied {
-            copied = copied.max(b);
-            continue;
-        }
-        out.push_str(&text[copied..a]);
-        out.push_str(mask);
-        copied = b;
-    }
-    out.push_str(&text[copied..]);
-    out
-}
-
-/// The largest character boundary at or before `i` (clamped to the text).
-pub fn floor_boundary(text: &str, mut i: usize) -> usize {
-    if i >= text.len() {
-        return text.len();
-    }
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
 /// Byte offset of visual column `col` on line `line` (past the end: the line's end).
 pub fn offset_at(text: &str, index: &LineIndex, line: usize, col: usize) -> Option<usize> {
     if line >= index.line_count() {
@@ -253,30 +215,6 @@ pub fn utf16_index(text: &str, offset: usize) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn masked_hides_every_covered_part_and_only_that() {
-        let paste = "user=bob password=Hunter2Secret! end\nnext";
-        let at = 0;
-        let line = &paste[..paste.find('\n').unwrap()];
-        let pw = paste.find("Hunter2").unwrap();
-        let spans = [(pw, pw + "Hunter2Secret!".len())];
-        assert_eq!(masked(line, at, &spans, "*"), "user=bob password=* end");
-        // The excerpt starts inside the secret; overlapping spans give one mask; spans elsewhere
-        // change nothing.
-        let from = pw + 3;
-        let tail = &paste[from..paste.find('\n').unwrap()];
-        let spans = [
-            (pw, pw + 14),
-            (pw + 5, pw + 15),
-            (paste.len() - 2, paste.len()),
-        ];
-        assert_eq!(masked(tail, from, &spans, "*"), "*end");
-        assert_eq!(masked("plain", 100, &spans, "*"), "plain");
-        // Spans that cut a character are widened to whole characters.
-        let t = "pw=éé!";
-        assert_eq!(masked(t, 0, &[(4, 6)], "*"), "pw=*!");
-    }
 
     #[test]
     fn lines_are_found_and_located() {

@@ -328,3 +328,33 @@ fn passwords_in_test_sessions_and_commands() {
         assert_eq!(values(near), Vec::<String>::new(), "{near}");
     }
 }
+
+#[test]
+fn mask_spans_hides_every_covered_part_and_only_that() {
+    let paste = "user=bob password=Hunter2Secret! end\nnext";
+    let pw = paste.find("Hunter2").unwrap();
+    let eol = paste.find('\n').unwrap();
+    let secret = [Span::new(pw, pw + "Hunter2Secret!".len())];
+    assert_eq!(
+        mask_spans(paste, Span::new(0, eol), &secret),
+        "user=bob password=••••• end"
+    );
+    // The excerpt starts inside the secret; overlapping spans give one mask; spans elsewhere
+    // change nothing.
+    let spans = [
+        Span::new(pw, pw + 14),
+        Span::new(pw + 5, pw + 15),
+        Span::new(paste.len() - 2, paste.len()),
+    ];
+    assert_eq!(
+        mask_spans(paste, Span::new(pw + 3, eol), &spans),
+        "•••••end"
+    );
+    assert_eq!(mask_spans("plain", Span::new(0, 5), &spans[2..]), "plain");
+    // Spans that cut a character are widened to whole characters.
+    let t = "pw=éé!";
+    assert_eq!(
+        mask_spans(t, Span::new(0, t.len()), &[Span::new(4, 6)]),
+        "pw=•••••!"
+    );
+}
