@@ -203,21 +203,12 @@ fn view_inlines(v: Vec<Inline>) -> Html {
         .collect()
 }
 
-/// The parts the core joins into a diagnosis summary, each opened by one of these leads.
-const SUMMARY_LEADS: [&str; 6] = [
-    "Root cause in your config:",
-    "Who must act:",
-    "Confirmed in your config",
-    "Likely causes:",
-    "Ruled out:",
-    "To decide:",
-];
-
 /// A finding's summary cut where the core joined its parts ("… Root cause in your config: …
 /// Who must act: …"): `(lead, text)` pairs, the first without a lead. A summary without such
 /// parts is one pair.
 pub fn summary_parts(s: &str) -> Vec<(&str, &str)> {
-    let mut cuts: Vec<(usize, &str)> = SUMMARY_LEADS
+    // The core's own leads (`kb::SUMMARY_LEADS`), so the cut follows its wording.
+    let mut cuts: Vec<(usize, &str)> = mailtriage::kb::SUMMARY_LEADS
         .iter()
         .flat_map(|lead| {
             s.match_indices(lead)
@@ -263,6 +254,23 @@ mod tests {
         assert_eq!(summary_parts("Plain summary."), [("", "Plain summary.")]);
         // A lead inside a word or at the very start is not a cut.
         assert_eq!(summary_parts("Ruled out: x"), [("", "Ruled out: x")]);
+    }
+
+    #[test]
+    fn a_core_root_cause_summary_is_cut_at_the_core_leads() {
+        let text = include_str!("../../../web/examples/case-outlook-relay.txt");
+        let r = mailtriage::analyze(text, &mailtriage::Options::default());
+        let f = r
+            .findings
+            .iter()
+            .find(|f| f.root_cause)
+            .expect("a root cause");
+        let parts = summary_parts(&f.summary);
+        let leads: Vec<&str> = parts.iter().map(|p| p.0).collect();
+        assert_eq!(leads[0], "", "{parts:?}");
+        assert!(leads.contains(&"Root cause in your config:"), "{parts:?}");
+        assert!(leads.contains(&"Who must act:"), "{parts:?}");
+        assert!(parts.iter().all(|(_, t)| !t.is_empty()), "{parts:?}");
     }
 
     #[test]

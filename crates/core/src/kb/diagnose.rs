@@ -13,6 +13,18 @@ mod relay_cause;
 use relay_cause::{relay_diagnosis, Verdict};
 use std::collections::HashMap;
 
+/// The leads that open each part of a diagnosis summary, in the order the parts come: renderers
+/// that show the parts apart (the page) cut the summary at these, so they are written only here.
+pub const SUMMARY_LEADS: [&str; 6] = [
+    ROOT_CAUSE, WHO_ACTS, CONFIRMED, LIKELY, RULED_OUT, TO_DECIDE,
+];
+const ROOT_CAUSE: &str = "Root cause in your config:";
+const WHO_ACTS: &str = "Who must act:";
+const CONFIRMED: &str = "Confirmed in your config";
+const LIKELY: &str = "Likely causes:";
+const RULED_OUT: &str = "Ruled out:";
+const TO_DECIDE: &str = "To decide:";
+
 /// The entry used when no other entry explains a failure that has a reply code or status.
 pub const GENERIC_ID: &str = "smtp/reply-explained";
 
@@ -454,12 +466,12 @@ fn explained(
         ));
     }
     if let Some(r) = root {
-        summary.push_str(&format!(" Root cause in your config: {}", r.text));
-        summary.push_str(&format!(" Who must act: {}.", side_label(r.side)));
+        summary.push_str(&format!(" {ROOT_CAUSE} {}", r.text));
+        summary.push_str(&format!(" {WHO_ACTS} {}.", side_label(r.side)));
     }
     for (cause, f) in &confirmed {
         summary.push_str(&format!(
-            " Confirmed in your config ({}): {} {}",
+            " {CONFIRMED} ({}): {} {}",
             f.id, cause.text, f.summary
         ));
     }
@@ -484,7 +496,7 @@ fn explained(
             .enumerate()
             .map(|(i, (c, l))| format!("{}. {} ({}%)", i + 1, c.text, percent(l.min(0.95))))
             .collect();
-        summary.push_str(&format!(" Likely causes: {}", ranked.join(" ")));
+        summary.push_str(&format!(" {LIKELY} {}", ranked.join(" ")));
     }
     // What the checks and the trace say about the other causes.
     let also: Vec<String> = entry
@@ -514,14 +526,14 @@ fn explained(
         }
     }
     if !ruled.is_empty() {
-        summary.push_str(&format!(" Ruled out: {}.", ruled.join("; ")));
+        summary.push_str(&format!(" {RULED_OUT} {}.", ruled.join("; ")));
     }
     let undecided_needs_paste = !entry.paste_next.is_empty()
         && root.is_none()
         && confirmed.is_empty()
         && (entry.needs.is_empty() || missing_inputs(entry, facts));
     if undecided_needs_paste {
-        summary.push_str(&format!(" To decide: {}", entry.paste_next));
+        summary.push_str(&format!(" {TO_DECIDE} {}", entry.paste_next));
     } else if !missing.is_empty() {
         summary.push_str(&format!(
             " Not decided without {}: paste it next.",

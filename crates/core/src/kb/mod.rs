@@ -8,7 +8,7 @@
 mod diagnose;
 mod explain;
 
-pub use diagnose::{diagnose, diagnose_in, GENERIC_ID};
+pub use diagnose::{diagnose, diagnose_in, GENERIC_ID, SUMMARY_LEADS};
 pub use explain::explain_text;
 
 use crate::report::{Severity, Side};
