@@ -1,5 +1,5 @@
-// Times the page's engine module (dist/mailtriage-engine*, the wasm the page's worker runs) in
-// node, away from the browser's other work: `analyze_page` on the 50 KB mixed paste that
+// Times the page's analysis as its worker runs it (dist/mailtriage-web-*: the page's one wasm
+// module, whose analysis exports the worker calls) in node, away from the browser's other work: `analyze_page` on the 50 KB mixed paste that
 // tools/measure-page.mjs uses (the page's examples repeated) and on seed 002 when ../shared is
 // beside the repository. 300 runs each; the first 50 (the JIT warming up) are left out.
 // `node tools/bench-engine.mjs` after `make page` (`make measure` runs it).
@@ -9,8 +9,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = join(ROOT, 'dist');
-const engine = await import(pathToFileURL(join(DIST, 'mailtriage-engine.js')).href);
-engine.initSync({ module: readFileSync(join(DIST, 'mailtriage-engine_bg.wasm')) });
+const glue = readdirSync(DIST).find((f) => /^mailtriage-web-.*\.js$/.test(f));
+const engine = await import(pathToFileURL(join(DIST, glue)).href);
+engine.initSync({ module: readFileSync(join(DIST, glue.replace(/\.js$/, '_bg.wasm'))) });
 
 function bench(name, text) {
   const ms = [];

@@ -1,8 +1,8 @@
 // Starts the page. The document's CSP forbids every connection (connect-src 'none'), so the
 // document cannot fetch its own wasm module: the worker (same origin, web/worker.js) fetches and
-// compiles it and posts the compiled WebAssembly.Module back. The same worker runs every
-// analysis, with the engine's module (crates/engine), which it fetches when the page, once
-// interactive, says "warm": still part of the load, never a request after it.
+// compiles it and posts the compiled WebAssembly.Module back. The page has one module for both
+// threads: here it only mounts the UI (start_ui); the worker instantiates the same compiled
+// module for itself and runs every analysis with it. Nothing is fetched after that.
 const me = document.querySelector('script[data-wasm]');
 const jsUrl = new URL(me.dataset.js, location.href).href;
 const wasmUrl = new URL(me.dataset.wasm, location.href).href;
@@ -55,12 +55,13 @@ const compiled = new Promise((resolve, reject) => {
   });
   worker.addEventListener('error', (e) => reject(e.error || new Error(e.message)));
 });
-worker.postMessage({ type: 'load', wasm: wasmUrl });
+worker.postMessage({ type: 'load', wasm: wasmUrl, js: jsUrl });
 
 try {
   const module = await compiled;
   const bindings = await import(jsUrl);
   await bindings.default({ module_or_path: module });
+  bindings.start_ui();
 } catch (err) {
   const p = document.createElement('p');
   p.className = 'load-error';

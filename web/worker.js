@@ -1,14 +1,9 @@
-// The page's worker. It does two jobs, because the document itself may not fetch anything (its
-// CSP has connect-src 'none', see boot.js):
-// - at start, it fetches and compiles the page's own wasm module (the UI) and posts the compiled
-//   module back;
-// - it runs every analysis, with the engine's wasm module (crates/engine). The page asks for the
-//   engine ("warm") as soon as it is interactive: the engine is part of the page's load, fetched
-//   whatever the person does, and nothing is requested after it. The engine keeps the last
-//   report, so "Copy as Markdown" and share links are made on demand.
-const here = self.location.href;
-const ENGINE_JS = new URL('mailtriage-engine.js', here).href;
-const ENGINE_WASM = new URL('mailtriage-engine_bg.wasm', here).href;
+// The page's worker. The document itself may not fetch anything (its CSP has connect-src 'none',
+// see boot.js), so at start the worker fetches and compiles the page's one wasm module, posts the
+// compiled module back for the UI, and instantiates the same module for itself: the analysis
+// (crates/engine behind the exports of crates/web/src/main.rs) runs here, never on the page's
+// main thread. That is the whole load; nothing is requested after it. The worker's instance keeps
+// the last report, so "Copy as Markdown" and share links are made on demand.
 
 async function compile(url) {
   const r = await fetch(url);
@@ -21,17 +16,14 @@ async function compile(url) {
   }
 }
 
+// The worker's own instance of the page's module (its bindings), once `load` has compiled it.
 let engine = null;
-function loadEngine() {
-  if (!engine) {
-    engine = (async () => {
-      const [b, module] = await Promise.all([import(ENGINE_JS), compile(ENGINE_WASM)]);
-      await b.default({ module_or_path: module });
-      return b;
-    })();
-    // A failed load may be retried by the next request.
-    engine.catch(() => { engine = null; });
-  }
+function loadEngine(jsUrl, module) {
+  engine = (async () => {
+    const b = await import(jsUrl);
+    await b.default({ module_or_path: await module });
+    return b;
+  })();
   return engine;
 }
 
@@ -83,14 +75,16 @@ function enqueue(job) {
 self.onmessage = (e) => {
   const m = e.data;
   if (m.type === 'load') {
-    compile(m.wasm).then(
+    const module = compile(m.wasm);
+    module.then(
       (mod) => self.postMessage({ type: 'module', module: mod }),
       (err) => self.postMessage({ type: 'load-error', message: String(err) }),
     );
+    loadEngine(m.js, module).catch(() => {});
   } else if (m.type === 'warm') {
     enqueue(async () => {
       let b;
-      try { b = await loadEngine(); } catch (_) { return; }
+      try { b = await engine; } catch (_) { return; }
       const until = performance.now() + WARM_MS;
       for (let i = 0; i < WARM_RUNS && latest === 0 && m.sample && performance.now() < until; i++) {
         b.analyze_page(m.sample);
@@ -102,7 +96,7 @@ self.onmessage = (e) => {
     enqueue(async () => {
       if (m.id !== latest) return;
       try {
-        const b = await loadEngine();
+        const b = await engine;
         const t0 = performance.now();
         const json = b.analyze_page(m.text);
         analysed = m.id;
@@ -117,7 +111,7 @@ self.onmessage = (e) => {
       let fragment = '';
       try {
         if (m.id === analysed) {
-          const b = await loadEngine();
+          const b = await engine;
           fragment = m.paste ? 'paste=' + await pack(b.redacted_page()) : 'report=' + await pack(b.markdown_page());
         }
       } catch (_) { /* answered empty: the page says the link failed */ }
@@ -133,7 +127,7 @@ self.onmessage = (e) => {
     enqueue(async () => {
       let md = '';
       try {
-        if (m.id === analysed) md = (await loadEngine()).markdown_page();
+        if (m.id === analysed) md = (await engine).markdown_page();
       } catch (_) { /* answered empty: the page says the copy failed */ }
       self.postMessage({ type: 'markdown', id: m.id, md });
     });

@@ -1,11 +1,11 @@
-//! The page's analysis engine: what `web/worker.js` runs, off the page's main thread. The page
-//! itself (`crates/web`) holds no analysis code, so its first load stays small; this module is
-//! fetched by the worker when the person first reaches for the paste area (see web/boot.js).
+//! The page's analysis as its worker runs it (`web/worker.js`, never the page's main thread).
+//! The page has one wasm module (`crates/web`'s binary) that both threads instantiate: the main
+//! thread only mounts the UI, the worker only calls the exports of `crates/web/src/main.rs`,
+//! which hold one [`Session`].
 //!
-//! One [`Session`] per worker: [`Session::analyze`] answers with the page's JSON (the report,
-//! plus [`SegmentFacts`] for the hover texts) and keeps the report, so that
-//! [`Session::markdown`] can render "Copy as Markdown" only when it is asked for (rendering costs
-//! about as much as the analysis).
+//! [`Session::analyze`] answers with the page's JSON (the report, plus [`SegmentFacts`] for the
+//! hover texts) and keeps the report, so that [`Session::markdown`] can render "Copy as
+//! Markdown" only when it is asked for (rendering costs about as much as the analysis).
 
 use mailtriage::postfix::params::Version;
 use mailtriage::{Options, Report, SegmentKind};

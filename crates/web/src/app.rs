@@ -1,10 +1,9 @@
 //! The page: toolbar, paste area and results. Analysis runs on each edit (debounced) and on
-//! Ctrl/Cmd+Enter, always in the worker that `web/boot.js` starts, with the engine's own wasm
-//! module (`crates/engine`): the page's module holds no analysis code, and the main thread never
-//! blocks on a paste. Once the page is up (its first render) the worker is told to fetch the
-//! engine: part of the page's load, whatever the person does, so that no request is ever made
-//! after it. Progress shows for large pastes and slow runs. Everything the person pasted is
-//! shown through text nodes only.
+//! Ctrl/Cmd+Enter, always in the worker that `web/boot.js` starts, with the worker's own instance
+//! of the page's module (`crates/engine` behind `main.rs`'s exports): the main thread never
+//! analyses and never blocks on a paste. Once the page is up (its first render) the worker is
+//! told to warm its instance on the examples. Progress shows for large pastes and slow runs.
+//! Everything the person pasted is shown through text nodes only.
 
 use crate::editor::{set_textarea_value, textarea_value, Editor, Reveal, Snapshot, BIG_PASTE};
 use crate::examples::EXAMPLES;
@@ -51,8 +50,8 @@ extern "C" {
     /// `window.mailtriageWorker.unpack(fragment)`: the text a share link carries.
     #[wasm_bindgen(catch, js_namespace = mailtriageWorker, js_name = unpack)]
     fn worker_unpack(fragment: &str) -> Result<(), JsValue>;
-    /// `window.mailtriageWorker.warm(sample)`: have the worker fetch the engine now, and run it
-    /// on `sample` until the first paste (see web/worker.js).
+    /// `window.mailtriageWorker.warm(sample)`: have the worker run its analysis on `sample`
+    /// until the first paste, so that its hot code is optimised by then (see web/worker.js).
     #[wasm_bindgen(catch, js_namespace = mailtriageWorker, js_name = warm)]
     fn worker_warm(sample: &str) -> Result<(), JsValue>;
 }
@@ -897,7 +896,7 @@ impl Component for App {
         if first {
             perf_mark("mailtriage:interactive");
             expose("__mailtriage_ready", &JsValue::TRUE);
-            // The rest of the page's load: the engine, warmed on the examples meanwhile.
+            // The worker's analysis, warmed on the examples before the first paste.
             let sample: Vec<&str> = EXAMPLES.iter().map(|e| e.text).collect();
             let _ = worker_warm(&sample.join("\n\n"));
             // Opened from a share link: its text is in the fragment, which no request carries.
