@@ -77,7 +77,6 @@ pub fn run(paths: &[String], format: BounceFormat, jobs: usize) -> Result<ExitCo
     }
     flush(&mut batch, &mut out)?;
     out.flush().map_err(|e| e.to_string())?;
-    drop(flush);
     if failed_reads > 0 {
         eprintln!("mailtriage: {failed_reads} file(s) could not be read (see above)");
     }

@@ -54,8 +54,11 @@ passdb {
     run,
 };
 
-/// What makes two databases the same: driver and every other setting, in any order.
-fn identity(s: &Section, syntax: Syntax) -> Option<(String, Vec<(String, String)>)> {
+/// What makes two databases the same: the driver and every other setting (name, value), sorted.
+type Identity = (String, Vec<(String, String)>);
+
+/// The [`Identity`] of a database block (none without a driver).
+fn identity(s: &Section, syntax: Syntax) -> Option<Identity> {
     let driver = s
         .get("driver")
         .map(|d| d.value.clone())
@@ -107,7 +110,7 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
         for scope in scopes {
             for kind in ["passdb", "userdb"] {
                 // Identity → the first block with it (a map keeps this linear in the blocks).
-                let mut seen: HashMap<(String, Vec<(String, String)>), &Section> = HashMap::new();
+                let mut seen: HashMap<Identity, &Section> = HashMap::new();
                 let mut names: HashSet<&str> = HashSet::new();
                 for db in scope.children_of(kind) {
                     // 2.4 merges blocks of the same name into one: only the first counts.
