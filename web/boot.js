@@ -61,8 +61,10 @@ try {
   const module = await compiled;
   const bindings = await import(jsUrl);
   await bindings.default({ module_or_path: module });
+  document.getElementById('boot-note')?.remove();
   bindings.start_ui();
 } catch (err) {
+  document.getElementById('boot-note')?.remove();
   const p = document.createElement('p');
   p.className = 'load-error';
   p.textContent = 'The page could not start: ' + err + '. It needs WebAssembly and module workers (a current browser).';

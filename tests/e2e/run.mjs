@@ -111,6 +111,8 @@ test('empty state says what to paste and that nothing leaves the browser', async
   assert(/connect-src 'none'/.test(csp), `CSP: ${csp}`);
   assert((await page.getAttribute('#result-count', 'aria-live')) === 'polite', 'result count is not aria-live');
   assert(await page.getAttribute('#paste', 'aria-label'), 'paste area has no accessible name');
+  // The note shown while the module loads is gone once the page is up.
+  assert((await page.$('#boot-note')) === null, 'the loading note is still shown');
   await page.screenshot({ path: join(ART, 'empty-desktop-light.png') });
   await page.close2();
 });
