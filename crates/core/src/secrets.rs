@@ -218,6 +218,14 @@ pub fn is_secret_key(key: &str) -> bool {
     // Asked of every setting of every pasted config: compared in any case without a lower-cased
     // copy.
     let k = key.rsplit('/').next().unwrap_or(key);
+    // Every word and suffix below ends in one of these: most keys are out at their last byte.
+    if !k
+        .as_bytes()
+        .last()
+        .is_some_and(|b| matches!(b.to_ascii_lowercase(), b'd' | b's' | b't' | b'w' | b'y'))
+    {
+        return false;
+    }
     [
         "password", "passwd", "pass", "pwd", "secret", "dnpass", "bind_pw", "api_key",
     ]
@@ -727,13 +735,15 @@ fn line_shapes(c: &mut Collector, t: &str, at: usize, kind: Option<SegmentKind>)
             }
         }
     }
-    if free_or_config {
+    // One pass finds the marker words of every shape below.
+    let marks = MARKERS.found(t);
+    // A map line's `user:password` holds a colon.
+    if free_or_config && marks.bytes & COLON != 0 {
         map_line(t, &mut parts);
     }
     let mut words = Vec::new();
-    // One pass finds the marker words of every shape below.
-    let marks = MARKERS.found(t);
-    if marks.key_end {
+    // Its keys end right before an `=` (it looks for that first).
+    if marks.bytes & EQUALS != 0 {
         password_words(t, 0, &mut words);
     }
     tokens(t, marks, &mut words);
@@ -754,8 +764,10 @@ fn key_value(t: &str) -> Option<(&str, usize)> {
         Some(r) if r.starts_with([' ', '\t']) => (t.len() - r.trim_start().len(), r.trim_start()),
         _ => (0, t),
     };
+    // By bytes: the name's characters are ASCII, so the first other byte starts a character.
     let end = body
-        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-' | '/')))
+        .bytes()
+        .position(|c| !(c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-' | b'/')))
         .unwrap_or(body.len());
     if end == 0 {
         return None;
@@ -976,15 +988,16 @@ fn tokens(t: &str, marks: Found, out: &mut Vec<Part>) {
     }
 }
 
-/// Marker words looked for in any case on every line of a paste, with two byte tables built at
-/// compile time: the words each byte can start, and the words whose second byte it can be. One
-/// pass over a line tests two table entries per byte; a comparison runs only where both agree.
-/// The same pass notes which of a few single bytes the line holds (a third table).
+/// Marker words looked for in any case on every line of a paste, with one byte table built at
+/// compile time: for each byte, the words it can start, the words whose second byte it can be,
+/// the words whose third byte it can be, and which of a few single bytes it is. One pass over a
+/// line reads one table entry per byte, carrying the words the last two bytes can start; a
+/// comparison runs only where three bytes agree, for the words they agree on.
 struct Markers {
     words: &'static [&'static str],
-    first: [u8; 256],
-    second: [u8; 256],
-    bytes: [u8; 256],
+    /// Per byte: bits 0–7 first byte, 8–15 second, 16–23 third (bit `k`: `words[k]`), 24–31
+    /// the single bytes.
+    table: [u32; 256],
 }
 
 /// What one pass of [`Markers::found`] saw in a text.
@@ -994,73 +1007,70 @@ struct Found {
     words: u8,
     /// Bit `k`: the `k`-th byte given to [`Markers::new`].
     bytes: u8,
-    /// A `d`, `s`, `t` or `w` (any case) right before an `=`: where [`password_words`]' keys end.
-    key_end: bool,
 }
 
 impl Markers {
-    /// `words`: lower-case ASCII, at least two bytes, at most 8 words; `singles`: at most 8 bytes.
+    /// `words`: lower-case ASCII, at least three bytes, at most 8 words; `singles`: at most 8
+    /// bytes.
     const fn new(words: &'static [&'static str], singles: &[u8]) -> Markers {
-        let mut first = [0u8; 256];
-        let mut second = [0u8; 256];
-        let mut bytes = [0u8; 256];
+        let mut table = [0u32; 256];
         let mut i = 0;
         while i < singles.len() {
-            bytes[singles[i] as usize] |= 1 << i;
+            table[singles[i] as usize] |= 1 << (24 + i);
             i += 1;
         }
         let mut i = 0;
         while i < words.len() {
             let w = words[i].as_bytes();
-            let bit = 1u8 << i;
-            let (a, b) = (w[0], w[1]);
-            first[a as usize] |= bit;
-            first[a.to_ascii_uppercase() as usize] |= bit;
-            second[b as usize] |= bit;
-            second[b.to_ascii_uppercase() as usize] |= bit;
+            let mut at = 0;
+            while at < 3 {
+                let bit = 1u32 << (8 * at + i);
+                table[w[at] as usize] |= bit;
+                table[w[at].to_ascii_uppercase() as usize] |= bit;
+                at += 1;
+            }
             i += 1;
         }
-        Markers {
-            words,
-            first,
-            second,
-            bytes,
-        }
+        Markers { words, table }
     }
 
     /// The words `s` holds, in any case, and its single bytes.
     fn found(&self, s: &str) -> Found {
         let b = s.as_bytes();
-        let mut found = 0;
-        let mut bytes = b.first().map_or(0, |&c| self.bytes[usize::from(c)]);
-        let mut key_end = false;
-        for (i, pair) in b.windows(2).enumerate() {
-            bytes |= self.bytes[usize::from(pair[1])];
-            key_end |= pair[1] == b'=' && matches!(pair[0] | 0x20, b'd' | b's' | b't' | b'w');
-            let m = self.first[usize::from(pair[0])] & self.second[usize::from(pair[1])] & !found;
-            if m == 0 {
-                continue;
-            }
-            for (k, w) in self.words.iter().enumerate() {
-                if m & (1 << k) != 0
-                    && b.get(i..i + w.len())
+        let mut found = 0u8;
+        let mut bytes = 0u8;
+        // The words the previous byte can start, and those the two previous bytes can start.
+        let (mut start1, mut start2) = (0u8, 0u8);
+        for (i, &c) in b.iter().enumerate() {
+            let e = self.table[usize::from(c)];
+            bytes |= (e >> 24) as u8;
+            // Words that may start two bytes back.
+            let mut m = start2 & (e >> 16) as u8 & !found;
+            start2 = start1 & (e >> 8) as u8;
+            start1 = e as u8;
+            while m != 0 {
+                let k = m.trailing_zeros() as usize;
+                m &= m - 1;
+                let at = i.saturating_sub(2);
+                if let Some(w) = self.words.get(k) {
+                    if b.get(at..at + w.len())
                         .is_some_and(|x| x.eq_ignore_ascii_case(w.as_bytes()))
-                {
-                    found |= 1 << k;
+                    {
+                        found |= 1 << k;
+                    }
                 }
             }
         }
         Found {
             words: found,
             bytes,
-            key_end,
         }
     }
 }
 
 /// The marker words of the secret shapes: [`tokens`] (`AUTH_MARKS`) and [`commands`]
 /// (`COMMAND_MARKS`, `LOGIN_MARK`), and the bytes they start from (`BRACE`, `DOLLAR`, `COLON`,
-/// `BACKSLASH`).
+/// `BACKSLASH`; `EQUALS` for [`password_words`]).
 static MARKERS: Markers = Markers::new(
     &[
         "auth",
@@ -1072,12 +1082,13 @@ static MARKERS: Markers = Markers::new(
         "doveadm",
         "testsaslauthd",
     ],
-    b"{$:\\",
+    b"{$:\\=",
 );
 const BRACE: u8 = 1;
 const DOLLAR: u8 = 1 << 1;
 const COLON: u8 = 1 << 2;
 const BACKSLASH: u8 = 1 << 3;
+const EQUALS: u8 = 1 << 4;
 const AUTH_MARKS: u8 = 0b111;
 const LOGIN_MARK: u8 = 1 << 3;
 const COMMAND_MARKS: u8 = 0b1111_1000;

@@ -78,11 +78,7 @@ impl<'a> Iterator for Lines<'a> {
             return None;
         }
         let rest = &self.text.as_bytes()[self.pos..];
-        let (len, brk) = match rest.iter().position(|&b| b == b'\n' || b == b'\r') {
-            None => (rest.len(), 0),
-            Some(i) if rest[i] == b'\r' && rest.get(i + 1) == Some(&b'\n') => (i, 2),
-            Some(i) => (i, 1),
-        };
+        let (len, brk) = line_end(rest);
         let start = self.pos;
         self.pos += len + brk;
         Some(Line {
@@ -92,6 +88,39 @@ impl<'a> Iterator for Lines<'a> {
             next: self.base + self.pos,
         })
     }
+}
+
+/// The first line of `b`: its length without the ending, and the ending's length (0 at the end
+/// of the text, 1 for LF or CR, 2 for CRLF).
+pub fn line_end(b: &[u8]) -> (usize, usize) {
+    match line_break(b) {
+        None => (b.len(), 0),
+        Some(i) if b[i] == b'\r' && b.get(i + 1) == Some(&b'\n') => (i, 2),
+        Some(i) => (i, 1),
+    }
+}
+
+/// Where the first LF or CR of `b` is. Every line of a paste is found through it, several times
+/// over (segmenting, the parsers, the secrets pass): eight bytes are tested at a time.
+pub fn line_break(b: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    // A word holds a zero byte iff `(x - ONES) & !x & HIGH` is not zero.
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let mut i = 0;
+    for chunk in b.chunks_exact(8) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        let x = u64::from_ne_bytes(w);
+        if zero(x ^ (ONES * u64::from(b'\n'))) | zero(x ^ (ONES * u64::from(b'\r'))) != 0 {
+            break;
+        }
+        i += 8;
+    }
+    b[i..]
+        .iter()
+        .position(|&c| c == b'\n' || c == b'\r')
+        .map(|p| i + p)
 }
 
 /// `s` with ASCII case folded, for case-insensitive phrase matching without regexes.
@@ -273,6 +302,31 @@ fn sort_positions(order: &mut [usize], cmp: &mut dyn FnMut(usize, usize) -> std:
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn line_break_finds_the_first_lf_or_cr_at_any_position() {
+        let naive = |b: &[u8]| b.iter().position(|&c| c == b'\n' || c == b'\r');
+        for len in 0..40 {
+            for at in 0..=len {
+                for brk in [b'\n', b'\r'] {
+                    // Bytes that differ from LF/CR by one bit or by borrow, around the break.
+                    let mut b: Vec<u8> = (0..len)
+                        .map(|i| [b'\x0b', b'\x0c', b'\x8a', b'\x8d', b'a', 0, 0xff][i % 7])
+                        .collect();
+                    if at < len {
+                        b[at] = brk;
+                        if at + 3 < len {
+                            b[at + 3] = b'\n';
+                        }
+                    }
+                    assert_eq!(super::line_break(&b), naive(&b), "{b:?}");
+                }
+            }
+        }
+        assert_eq!(super::line_end(b"ab\r\ncd"), (2, 2));
+        assert_eq!(super::line_end(b"ab\rcd"), (2, 1));
+        assert_eq!(super::line_end(b"abcd"), (4, 0));
+    }
+
     #[test]
     fn sort_helpers_sort_like_the_standard_library() {
         // Pseudo-random keys with many ties: the order of equal keys must be kept.
