@@ -964,8 +964,9 @@ fn tokens(t: &str, marks: Found, out: &mut Vec<Part>) {
     // `scheme://user:password@host`.
     if marks.bytes & COLON != 0 {
         // By bytes: a `str` searcher costs more to set up than a short line takes to scan.
-        let starts = b.windows(3).enumerate().filter(|(_, w)| w == b"://");
-        for (p, _) in starts {
+        let starts = (0..b.len().saturating_sub(2))
+            .filter(|&p| b[p] == b':' && b[p + 1] == b'/' && b[p + 2] == b'/');
+        for p in starts {
             let s = p + 3;
             let end = t[s..]
                 .find(|c: char| c.is_whitespace() || matches!(c, '/' | '"' | '\'' | '>'))
