@@ -216,12 +216,24 @@ pub struct PhraseIndex<T> {
     /// `items[offsets[k]..offsets[k + 1]]` are the phrases of bucket `k`.
     offsets: Vec<u32>,
     items: Vec<(&'static str, T)>,
+    /// Per item: its first bytes (up to four, up to a `*`) and the mask covering them, compared
+    /// with the text's next four bytes before the phrase is offered (most bucket mates differ
+    /// there).
+    heads: Vec<(u32, u32)>,
 }
 
 const PHRASE_BUCKETS: usize = 4096;
 
 fn phrase_bucket(a: u8, b: u8) -> usize {
     (usize::from(a) * 31 + usize::from(b)) % PHRASE_BUCKETS
+}
+
+/// The first four bytes of `b` (zeros past its end), little-endian.
+fn head_word(b: &[u8]) -> u32 {
+    let mut w = [0u8; 4];
+    let n = b.len().min(4);
+    w[..n].copy_from_slice(&b[..n]);
+    u32::from_le_bytes(w)
 }
 
 impl<T: Copy> PhraseIndex<T> {
@@ -241,20 +253,42 @@ impl<T: Copy> PhraseIndex<T> {
         for k in 0..PHRASE_BUCKETS {
             offsets[k + 1] += offsets[k];
         }
+        let heads = all
+            .iter()
+            .map(|x| {
+                let b = x.1.as_bytes();
+                let n = b.iter().take(4).take_while(|&&c| c != b'*').count();
+                let mask = if n == 4 {
+                    u32::MAX
+                } else {
+                    (1u32 << (8 * n)) - 1
+                };
+                (head_word(&b[..n]), mask)
+            })
+            .collect();
         PhraseIndex {
             offsets,
             items: all.into_iter().map(|x| (x.1, x.2)).collect(),
+            heads,
         }
     }
 
     /// Calls `f(at, phrase, value)` for every phrase that may start at byte `at` of `text`
-    /// (those sharing the bucket of the two bytes there), position by position: `f` tests each,
-    /// e.g. with `text[at..].starts_with(phrase)`.
+    /// (those sharing the bucket of the two bytes there whose first bytes, up to four and up to a
+    /// `*`, are there too), position by position: `f` tests each, e.g. with
+    /// `text[at..].starts_with(phrase)`.
     pub fn scan(&self, text: &[u8], mut f: impl FnMut(usize, &'static str, T)) {
         for (at, pair) in text.windows(2).enumerate() {
             let k = phrase_bucket(pair[0], pair[1]);
-            for &(p, v) in &self.items[self.offsets[k] as usize..self.offsets[k + 1] as usize] {
-                f(at, p, v);
+            let (from, to) = (self.offsets[k] as usize, self.offsets[k + 1] as usize);
+            if from == to {
+                continue;
+            }
+            let here = head_word(&text[at..]);
+            for (&(p, v), &(head, mask)) in self.items[from..to].iter().zip(&self.heads[from..to]) {
+                if here & mask == head {
+                    f(at, p, v);
+                }
             }
         }
     }
