@@ -742,8 +742,8 @@ fn line_shapes(c: &mut Collector, t: &str, at: usize, kind: Option<SegmentKind>)
         map_line(t, &mut parts);
     }
     let mut words = Vec::new();
-    // Its keys end right before an `=` (it looks for that first).
-    if marks.bytes & EQUALS != 0 {
+    // Its keys end right before an `=` (it looks for that first) and name a password.
+    if marks.bytes & EQUALS != 0 && marks.words & PASSWORD_MARKS != 0 {
         password_words(t, 0, &mut words);
     }
     tokens(t, marks, &mut words);
@@ -959,7 +959,7 @@ fn tokens(t: &str, marks: Found, out: &mut Vec<Part>) {
         }
     }
     if marks.words & AUTH_MARKS != 0 {
-        case_insensitive_shapes(t, out);
+        case_insensitive_shapes(t, marks, out);
     }
     // `scheme://user:password@host`.
     if marks.bytes & COLON != 0 {
@@ -996,28 +996,28 @@ fn tokens(t: &str, marks: Found, out: &mut Vec<Part>) {
 /// comparison runs only where three bytes agree, for the words they agree on.
 struct Markers {
     words: &'static [&'static str],
-    /// Per byte: bits 0–7 first byte, 8–15 second, 16–23 third (bit `k`: `words[k]`), 24–31
-    /// the single bytes.
-    table: [u32; 256],
+    /// Per byte: bits 0–15 first byte, 16–31 second, 32–47 third (bit `k` of each: `words[k]`),
+    /// 48–55 the single bytes.
+    table: [u64; 256],
 }
 
 /// What one pass of [`Markers::found`] saw in a text.
 #[derive(Clone, Copy)]
 struct Found {
     /// Bit `k`: `words[k]`.
-    words: u8,
+    words: u16,
     /// Bit `k`: the `k`-th byte given to [`Markers::new`].
     bytes: u8,
 }
 
 impl Markers {
-    /// `words`: lower-case ASCII, at least three bytes, at most 8 words; `singles`: at most 8
+    /// `words`: lower-case ASCII, at least three bytes, at most 16 words; `singles`: at most 8
     /// bytes.
     const fn new(words: &'static [&'static str], singles: &[u8]) -> Markers {
-        let mut table = [0u32; 256];
+        let mut table = [0u64; 256];
         let mut i = 0;
         while i < singles.len() {
-            table[singles[i] as usize] |= 1 << (24 + i);
+            table[singles[i] as usize] |= 1 << (48 + i);
             i += 1;
         }
         let mut i = 0;
@@ -1025,7 +1025,7 @@ impl Markers {
             let w = words[i].as_bytes();
             let mut at = 0;
             while at < 3 {
-                let bit = 1u32 << (8 * at + i);
+                let bit = 1u64 << (16 * at + i);
                 table[w[at] as usize] |= bit;
                 table[w[at].to_ascii_uppercase() as usize] |= bit;
                 at += 1;
@@ -1038,17 +1038,17 @@ impl Markers {
     /// The words `s` holds, in any case, and its single bytes.
     fn found(&self, s: &str) -> Found {
         let b = s.as_bytes();
-        let mut found = 0u8;
+        let mut found = 0u16;
         let mut bytes = 0u8;
         // The words the previous byte can start, and those the two previous bytes can start.
-        let (mut start1, mut start2) = (0u8, 0u8);
+        let (mut start1, mut start2) = (0u16, 0u16);
         for (i, &c) in b.iter().enumerate() {
             let e = self.table[usize::from(c)];
-            bytes |= (e >> 24) as u8;
+            bytes |= (e >> 48) as u8;
             // Words that may start two bytes back.
-            let mut m = start2 & (e >> 16) as u8 & !found;
-            start2 = start1 & (e >> 8) as u8;
-            start1 = e as u8;
+            let mut m = start2 & (e >> 32) as u16 & !found;
+            start2 = start1 & (e >> 16) as u16;
+            start1 = e as u16;
             while m != 0 {
                 let k = m.trailing_zeros() as usize;
                 m &= m - 1;
@@ -1069,9 +1069,10 @@ impl Markers {
     }
 }
 
-/// The marker words of the secret shapes: [`tokens`] (`AUTH_MARKS`) and [`commands`]
-/// (`COMMAND_MARKS`, `LOGIN_MARK`), and the bytes they start from (`BRACE`, `DOLLAR`, `COLON`,
-/// `BACKSLASH`; `EQUALS` for [`password_words`]).
+/// The marker words of the secret shapes: [`tokens`] (`AUTH_MARK`, `RESP_MARK`, `GIVEN_MARK`),
+/// [`commands`] (`COMMAND_MARKS`, `LOGIN_MARK`) and [`password_words`] (`PASSWORD_MARKS`), and
+/// the bytes they start from (`BRACE`, `DOLLAR`, `COLON`, `BACKSLASH`; `EQUALS` for
+/// [`password_words`]).
 static MARKERS: Markers = Markers::new(
     &[
         "auth",
@@ -1082,6 +1083,9 @@ static MARKERS: Markers = Markers::new(
         "swaks",
         "doveadm",
         "testsaslauthd",
+        "pwd",
+        "secret",
+        "bind_pw",
     ],
     b"{$:\\=",
 );
@@ -1090,17 +1094,27 @@ const DOLLAR: u8 = 1 << 1;
 const COLON: u8 = 1 << 2;
 const BACKSLASH: u8 = 1 << 3;
 const EQUALS: u8 = 1 << 4;
-const AUTH_MARKS: u8 = 0b111;
-const LOGIN_MARK: u8 = 1 << 3;
-const COMMAND_MARKS: u8 = 0b1111_1000;
+const AUTH_MARK: u16 = 1;
+const RESP_MARK: u16 = 1 << 1;
+const GIVEN_MARK: u16 = 1 << 2;
+const AUTH_MARKS: u16 = AUTH_MARK | RESP_MARK | GIVEN_MARK;
+const LOGIN_MARK: u16 = 1 << 3;
+const COMMAND_MARKS: u16 = 0b1111_1000;
+/// Every key [`password_words`] reads holds one of `pass`, `pwd`, `secret`, `bind_pw`.
+const PASSWORD_MARKS: u16 = 1 << 4 | 0b111 << 8;
 
 /// The shapes whose marker words come in any case: `AUTH PLAIN …`, `resp=`, `given password:`,
 /// `Authorization:`.
-fn case_insensitive_shapes(t: &str, out: &mut Vec<Part>) {
+fn case_insensitive_shapes(t: &str, marks: Found, out: &mut Vec<Part>) {
     let b = t.as_bytes();
     let lower = t.to_ascii_lowercase();
     // `AUTH PLAIN <base64>` (logs of smtpd -v, debug_peer_list, pasted commands).
-    let mut from = 0;
+    // Each shape only where the pass saw its word.
+    let mut from = if marks.words & AUTH_MARK != 0 {
+        0
+    } else {
+        lower.len()
+    };
     while let Some(p) = lower[from..].find("auth ") {
         let s = from + p;
         from = s + 5;
@@ -1131,7 +1145,12 @@ fn case_insensitive_shapes(t: &str, out: &mut Vec<Part>) {
     }
     // Dovecot auth debug: `resp=<base64>` (shown when auth_debug_passwords is on).
     let mut done = 0;
-    for (p, _) in lower.match_indices("resp=") {
+    let resp = if marks.words & RESP_MARK != 0 {
+        &lower[..]
+    } else {
+        ""
+    };
+    for (p, _) in resp.match_indices("resp=") {
         if p < done || (p > 0 && b[p - 1].is_ascii_alphanumeric()) {
             continue;
         }
@@ -1150,7 +1169,10 @@ fn case_insensitive_shapes(t: &str, out: &mut Vec<Part>) {
         }
     }
     // Dovecot with auth_verbose_passwords=plain: `Password mismatch (given password: …)`.
-    if let Some(p) = lower.find("(given password: ") {
+    if let Some(p) = (marks.words & GIVEN_MARK != 0)
+        .then(|| lower.find("(given password: "))
+        .flatten()
+    {
         let s = p + "(given password: ".len();
         let e = t[s..].rfind(')').map_or(t.len(), |q| s + q);
         if e > s && !is_placeholder(&t[s..e]) {
@@ -1164,7 +1186,12 @@ fn case_insensitive_shapes(t: &str, out: &mut Vec<Part>) {
     }
     // `Authorization: Basic …` / `Bearer …` (also inside `curl -H '…'`).
     let mut done = 0;
-    for (p, _) in lower.match_indices("authorization:") {
+    let authorization = if marks.words & AUTH_MARK != 0 {
+        &lower[..]
+    } else {
+        ""
+    };
+    for (p, _) in authorization.match_indices("authorization:") {
         if p < done {
             continue;
         }

@@ -390,6 +390,12 @@ fn marker_pass_agrees_with_plain_searches() {
         ":",
         " ",
         "é",
+        "pw",
+        "PWD",
+        "secre",
+        "Secret",
+        "bind_p",
+        "bind_pw",
     ];
     let mut x = 7u32;
     for _ in 0..3000 {
