@@ -217,7 +217,10 @@ fn from_facts(c: &mut Collector, facts: &Facts) {
 pub fn is_secret_key(key: &str) -> bool {
     // Asked of every setting of every pasted config: compared in any case without a lower-cased
     // copy.
-    let k = key.rsplit('/').next().unwrap_or(key);
+    let k = match key.bytes().rposition(|b| b == b'/') {
+        Some(i) => &key[i + 1..],
+        None => key,
+    };
     // Every word and suffix below ends in one of these: most keys are out at their last byte.
     if !k
         .as_bytes()
@@ -962,7 +965,7 @@ fn tokens(t: &str, marks: Found, out: &mut Vec<Part>) {
         case_insensitive_shapes(t, marks, out);
     }
     // `scheme://user:password@host`.
-    if marks.bytes & COLON != 0 {
+    if marks.words & URL_MARK != 0 {
         // By bytes: a `str` searcher costs more to set up than a short line takes to scan.
         let starts = (0..b.len().saturating_sub(2))
             .filter(|&p| b[p] == b':' && b[p + 1] == b'/' && b[p + 2] == b'/');
@@ -1069,9 +1072,9 @@ impl Markers {
     }
 }
 
-/// The marker words of the secret shapes: [`tokens`] (`AUTH_MARK`, `RESP_MARK`, `GIVEN_MARK`),
-/// [`commands`] (`COMMAND_MARKS`, `LOGIN_MARK`) and [`password_words`] (`PASSWORD_MARKS`), and
-/// the bytes they start from (`BRACE`, `DOLLAR`, `COLON`, `BACKSLASH`; `EQUALS` for
+/// The marker words of the secret shapes: [`tokens`] (`AUTH_MARK`, `RESP_MARK`, `GIVEN_MARK`,
+/// `URL_MARK`), [`commands`] (`COMMAND_MARKS`, `LOGIN_MARK`) and [`password_words`]
+/// (`PASSWORD_MARKS`), and the bytes they start from (`BRACE`, `DOLLAR`, `COLON`, `BACKSLASH`; `EQUALS` for
 /// [`password_words`]).
 static MARKERS: Markers = Markers::new(
     &[
@@ -1086,6 +1089,7 @@ static MARKERS: Markers = Markers::new(
         "pwd",
         "secret",
         "bind_pw",
+        "://",
     ],
     b"{$:\\=",
 );
@@ -1102,6 +1106,8 @@ const LOGIN_MARK: u16 = 1 << 3;
 const COMMAND_MARKS: u16 = 0b1111_1000;
 /// Every key [`password_words`] reads holds one of `pass`, `pwd`, `secret`, `bind_pw`.
 const PASSWORD_MARKS: u16 = 1 << 4 | 0b111 << 8;
+/// `scheme://user:password@host`.
+const URL_MARK: u16 = 1 << 11;
 
 /// The shapes whose marker words come in any case: `AUTH PLAIN …`, `resp=`, `given password:`,
 /// `Authorization:`.
