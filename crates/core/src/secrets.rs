@@ -661,10 +661,9 @@ fn from_lines(c: &mut Collector, segments: &[Segment]) {
                 continue;
             }
         }
-        // The `-` test is a byte search; most lines hold none, and no key opening.
-        if let Some(p) = tt
-            .as_bytes()
-            .contains(&b'-')
+        // One pass finds the marker words of every shape (a key's opening among them).
+        let marks = MARKERS.found(tt);
+        if let Some(p) = (marks.words & PEM_MARK != 0)
             .then(|| tt.find("-----BEGIN "))
             .flatten()
         {
@@ -686,7 +685,7 @@ fn from_lines(c: &mut Collector, segments: &[Segment]) {
             }
         }
         let kind = kind_at(segments, line.start, &mut cursor);
-        line_shapes(c, tt, at, kind);
+        line_shapes(c, tt, at, kind, marks);
     }
     if let Some((begin_line, bs, be)) = pem {
         push_pem(c, begin_line, bs, be);
@@ -709,7 +708,8 @@ fn push_pem(c: &mut Collector, begin_line: usize, bs: usize, be: usize) {
 }
 
 /// The shapes of one line `t` (trimmed, forum quoting removed) starting at paste offset `at`.
-fn line_shapes(c: &mut Collector, t: &str, at: usize, kind: Option<SegmentKind>) {
+/// `marks`: [`MARKERS`] found in `t`.
+fn line_shapes(c: &mut Collector, t: &str, at: usize, kind: Option<SegmentKind>, marks: Found) {
     if t.is_empty() {
         return;
     }
@@ -738,8 +738,6 @@ fn line_shapes(c: &mut Collector, t: &str, at: usize, kind: Option<SegmentKind>)
             }
         }
     }
-    // One pass finds the marker words of every shape below.
-    let marks = MARKERS.found(t);
     // A map line's `user:password` holds a colon.
     if free_or_config && marks.bytes & COLON != 0 {
         map_line(t, &mut parts);
@@ -1090,6 +1088,7 @@ static MARKERS: Markers = Markers::new(
         "secret",
         "bind_pw",
         "://",
+        "-----begin ",
     ],
     b"{$:\\=",
 );
@@ -1108,6 +1107,8 @@ const COMMAND_MARKS: u16 = 0b1111_1000;
 const PASSWORD_MARKS: u16 = 1 << 4 | 0b111 << 8;
 /// `scheme://user:password@host`.
 const URL_MARK: u16 = 1 << 11;
+/// A PEM block's opening (read by [`from_lines`]).
+const PEM_MARK: u16 = 1 << 12;
 
 /// The shapes whose marker words come in any case: `AUTH PLAIN …`, `resp=`, `given password:`,
 /// `Authorization:`.
