@@ -230,10 +230,14 @@ fn phrase_bucket(a: u8, b: u8) -> usize {
 
 /// The first four bytes of `b` (zeros past its end), little-endian.
 fn head_word(b: &[u8]) -> u32 {
-    let mut w = [0u8; 4];
-    let n = b.len().min(4);
-    w[..n].copy_from_slice(&b[..n]);
-    u32::from_le_bytes(w)
+    match b {
+        [a, b, c, d, ..] => u32::from_le_bytes([*a, *b, *c, *d]),
+        _ => {
+            let mut w = [0u8; 4];
+            w[..b.len()].copy_from_slice(b);
+            u32::from_le_bytes(w)
+        }
+    }
 }
 
 impl<T: Copy> PhraseIndex<T> {

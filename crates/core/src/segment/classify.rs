@@ -195,8 +195,8 @@ fn is_master_service(t: &str) -> bool {
     if !matches!(kind, "inet" | "unix" | "unix-dgram" | "fifo" | "pass") {
         return false;
     }
-    let flags: Vec<&str> = f.by_ref().take(3).collect();
-    if flags.len() != 3 || !flags.iter().all(|x| matches!(*x, "y" | "n" | "-")) {
+    // Three flags (private, unprivileged, chroot), read without collecting them.
+    if !(0..3).all(|_| f.next().is_some_and(|x| matches!(x, "y" | "n" | "-"))) {
         return false;
     }
     let wakeup = f.next().unwrap_or("");
