@@ -220,6 +220,8 @@ pub struct PhraseIndex<T> {
     /// with the text's next four bytes before the phrase is offered (most bucket mates differ
     /// there).
     heads: Vec<(u32, u32)>,
+    /// Bit `k`: bucket `k` holds a phrase (most do not; 512 bytes, read before `offsets`).
+    used: [u64; PHRASE_BUCKETS / 64],
 }
 
 const PHRASE_BUCKETS: usize = 4096;
@@ -270,10 +272,15 @@ impl<T: Copy> PhraseIndex<T> {
                 (head_word(&b[..n]), mask)
             })
             .collect();
+        let mut used = [0u64; PHRASE_BUCKETS / 64];
+        for x in &all {
+            used[x.0 / 64] |= 1 << (x.0 % 64);
+        }
         PhraseIndex {
             offsets,
             items: all.into_iter().map(|x| (x.1, x.2)).collect(),
             heads,
+            used,
         }
     }
 
@@ -284,10 +291,10 @@ impl<T: Copy> PhraseIndex<T> {
     pub fn scan(&self, text: &[u8], mut f: impl FnMut(usize, &'static str, T)) {
         for (at, pair) in text.windows(2).enumerate() {
             let k = phrase_bucket(pair[0], pair[1]);
-            let (from, to) = (self.offsets[k] as usize, self.offsets[k + 1] as usize);
-            if from == to {
+            if self.used[k / 64] & (1 << (k % 64)) == 0 {
                 continue;
             }
+            let (from, to) = (self.offsets[k] as usize, self.offsets[k + 1] as usize);
             let here = head_word(&text[at..]);
             for (&(p, v), &(head, mask)) in self.items[from..to].iter().zip(&self.heads[from..to]) {
                 if here & mask == head {
