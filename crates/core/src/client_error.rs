@@ -785,8 +785,25 @@ fn response(v: &str, span: Span) -> Option<ServerResponse> {
 
 /// Thunderbird / Apple Mail / iOS sentences and the replies they quote.
 fn read_sentences(flat: &Value, lower: &str, ce: &mut ClientError) {
-    for &(phrase, app, lang, stage, meaning) in SENTENCES {
-        if !lower.contains(phrase) {
+    // Where each of [`SENTENCES`] and then each of [`REPLY_INTROS`] first occurs, from one pass.
+    static INDEX: OnceLock<PhraseIndex<u32>> = OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let sentences = SENTENCES.iter().map(|s| s.0);
+        let intros = REPLY_INTROS.iter().map(|r| r.0);
+        PhraseIndex::new(sentences.chain(intros).zip(0u32..))
+    });
+    let b = lower.as_bytes();
+    let mut first: Vec<Option<usize>> = vec![None; SENTENCES.len() + REPLY_INTROS.len()];
+    index.scan(b, |at, p, k| {
+        if let Some(slot @ None) = first.get_mut(k as usize) {
+            if b[at..].starts_with(p.as_bytes()) {
+                *slot = Some(at);
+            }
+        }
+    });
+    let (sentences_at, intros_at) = first.split_at(SENTENCES.len());
+    for (&(_, app, lang, stage, meaning), at) in SENTENCES.iter().zip(sentences_at) {
+        if at.is_none() {
             continue;
         }
         if ce.app == ClientApp::Unknown {
@@ -803,8 +820,8 @@ fn read_sentences(flat: &Value, lower: &str, ce: &mut ClientError) {
         }
     }
     if ce.response.is_none() {
-        for &(intro, app, lang) in REPLY_INTROS {
-            let Some(i) = lower.find(intro) else { continue };
+        for (&(intro, app, lang), &at) in REPLY_INTROS.iter().zip(intros_at) {
+            let Some(i) = at else { continue };
             let start = i + intro.len();
             let rest = &lower[start..];
             let end = REPLY_ENDS
@@ -956,6 +973,13 @@ fn looks_like_address(a: &str) -> bool {
 mod tests {
     use super::*;
     use crate::text::slice;
+
+    #[test]
+    fn sentences_and_intros_are_phrases_the_index_holds() {
+        // The phrase index leaves out phrases shorter than two bytes.
+        assert!(SENTENCES.iter().all(|s| s.0.len() >= 2));
+        assert!(REPLY_INTROS.iter().all(|r| r.0.len() >= 2));
+    }
 
     fn read(s: &str) -> ClientError {
         parse(s, 0).0

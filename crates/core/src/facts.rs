@@ -19,6 +19,9 @@ pub struct Facts {
     pub failures: Vec<Failure>,
     /// Passwords, hashes, keys and tokens in the paste (read by `secrets::find`).
     pub secrets: Vec<crate::secrets::Secret>,
+    /// The restrictions written in each configuration of `postfix`, read once for the checks
+    /// that look at them (see `checks::postfix::written_restrictions`).
+    pub(crate) written: std::sync::OnceLock<Vec<Vec<crate::checks::postfix::WrittenRestriction>>>,
 }
 
 /// One failed (or deferred) mail operation, normalised from a log line, a bounce record, a client

@@ -27,7 +27,7 @@ pub use text::Span;
 /// Analyses one paste (which may hold several kinds of text) and reports what it found.
 pub fn analyze(input: &str, opts: &Options) -> Report {
     let (segments, mut notes) = segment::segment(input);
-    let (facts, parse_notes) = facts::gather(input, &segments, opts);
+    let (mut facts, parse_notes) = facts::gather(input, &segments, opts);
     notes.extend(parse_notes);
     // One finding per distinct problem: a check repeating itself per pasted config is grouped.
     // A check listing thousands of names is capped, with a count of the rest.
@@ -37,18 +37,19 @@ pub fn analyze(input: &str, opts: &Options) -> Report {
     let mut joins = relay::Joins::default();
     let mut findings = kb::diagnose_in(&facts, &from_checks, &mut joins);
     findings.extend(from_checks);
+    let relay_trace = relay::paste_trace_in(&facts, &mut joins);
+    // The facts are read: their bounce records and secrets move into the report.
     let mut report = Report {
         input_len: input.len(),
         segments,
         findings,
-        bounces: facts
-            .bounces
-            .iter()
-            .flat_map(|b| b.records.iter().cloned())
+        bounces: std::mem::take(&mut facts.bounces)
+            .into_iter()
+            .flat_map(|b| b.records)
             .collect(),
         notes,
-        relay_trace: relay::paste_trace_in(&facts, &mut joins),
-        secrets: facts.secrets.clone(),
+        relay_trace,
+        secrets: std::mem::take(&mut facts.secrets),
         smtp_sessions: facts
             .transcripts
             .iter()

@@ -1343,36 +1343,46 @@ fn join_in(facts: &Facts, f: &Failure, seen: &mut Vec<Vec<ServiceLists>>) -> Opt
     }
     let f = merged(facts, f);
     let q = query_from_failure(&f)?;
-    let mut best: Option<(bool, usize, RelayJoin)> = None;
-    for (i, cfg) in facts.postfix.iter().enumerate().take(MAX_CONFIGS) {
+    // The configuration kept is the nearest (by reading distance, then paste order) whose plain
+    // walk reproduces the failure, else the nearest: walked nearest first, the first that
+    // reproduces it ends the search, and only the one kept gets its what-ifs.
+    let mut order: Vec<(usize, usize)> = facts
+        .postfix
+        .iter()
+        .enumerate()
+        .take(MAX_CONFIGS)
+        .map(|(i, cfg)| (reading_distance(cfg.span, f.span), i))
+        .collect();
+    crate::text::sort(&mut order);
+    let mut nearest: Option<(usize, RelayTrace)> = None;
+    let mut kept: Option<(usize, RelayTrace)> = None;
+    for (_, i) in order {
+        let Some(cfg) = facts.postfix.get(i) else {
+            continue;
+        };
         if seen.len() <= i {
             seen.resize_with(i + 1, Vec::new);
         }
-        // Which configuration reproduces the failure is the plain walk's answer: the what-ifs
-        // are made only for the trace kept so far.
         let master = nearest_master(facts, cfg.span);
         let mut t = walk(cfg, master, &q, &mut seen[i]);
         t.failure_span = Some(f.span);
-        let hit = reproduces(&t, &f);
-        let d = reading_distance(cfg.span, f.span);
-        let better = match &best {
-            None => true,
-            Some((bh, bd, _)) => (hit && !bh) || (hit == *bh && d < *bd),
-        };
-        if better {
-            add_what_ifs(&mut t, cfg, master, &q, &mut seen[i]);
-            best = Some((
-                hit,
-                d,
-                RelayJoin {
-                    trace: t,
-                    config: i,
-                    failure: f.clone(),
-                },
-            ));
+        if reproduces(&t, &f) {
+            kept = Some((i, t));
+            break;
+        }
+        if nearest.is_none() {
+            nearest = Some((i, t));
         }
     }
-    best.map(|(_, _, j)| j)
+    let (i, mut t) = kept.or(nearest)?;
+    let cfg = facts.postfix.get(i)?;
+    let master = nearest_master(facts, cfg.span);
+    add_what_ifs(&mut t, cfg, master, &q, &mut seen[i]);
+    Some(RelayJoin {
+        trace: t,
+        config: i,
+        failure: f.clone(),
+    })
 }
 
 /// How much a failure tells a trace: a dialog's port and TLS, then a client address.

@@ -217,7 +217,18 @@ fn from_facts(c: &mut Collector, facts: &Facts) {
 pub fn is_secret_key(key: &str) -> bool {
     // Asked of every setting of every pasted config: compared in any case without a lower-cased
     // copy.
-    let k = key.rsplit('/').next().unwrap_or(key);
+    let k = match key.bytes().rposition(|b| b == b'/') {
+        Some(i) => &key[i + 1..],
+        None => key,
+    };
+    // Every word and suffix below ends in one of these: most keys are out at their last byte.
+    if !k
+        .as_bytes()
+        .last()
+        .is_some_and(|b| matches!(b.to_ascii_lowercase(), b'd' | b's' | b't' | b'w' | b'y'))
+    {
+        return false;
+    }
     [
         "password", "passwd", "pass", "pwd", "secret", "dnpass", "bind_pw", "api_key",
     ]
@@ -650,10 +661,9 @@ fn from_lines(c: &mut Collector, segments: &[Segment]) {
                 continue;
             }
         }
-        // The `-` test is a byte search; most lines hold none, and no key opening.
-        if let Some(p) = tt
-            .as_bytes()
-            .contains(&b'-')
+        // One pass finds the marker words of every shape (a key's opening among them).
+        let marks = MARKERS.found(tt);
+        if let Some(p) = (marks.words & PEM_MARK != 0)
             .then(|| tt.find("-----BEGIN "))
             .flatten()
         {
@@ -675,7 +685,7 @@ fn from_lines(c: &mut Collector, segments: &[Segment]) {
             }
         }
         let kind = kind_at(segments, line.start, &mut cursor);
-        line_shapes(c, tt, at, kind);
+        line_shapes(c, tt, at, kind, marks);
     }
     if let Some((begin_line, bs, be)) = pem {
         push_pem(c, begin_line, bs, be);
@@ -698,7 +708,8 @@ fn push_pem(c: &mut Collector, begin_line: usize, bs: usize, be: usize) {
 }
 
 /// The shapes of one line `t` (trimmed, forum quoting removed) starting at paste offset `at`.
-fn line_shapes(c: &mut Collector, t: &str, at: usize, kind: Option<SegmentKind>) {
+/// `marks`: [`MARKERS`] found in `t`.
+fn line_shapes(c: &mut Collector, t: &str, at: usize, kind: Option<SegmentKind>, marks: Found) {
     if t.is_empty() {
         return;
     }
@@ -727,13 +738,13 @@ fn line_shapes(c: &mut Collector, t: &str, at: usize, kind: Option<SegmentKind>)
             }
         }
     }
-    if free_or_config {
+    // A map line's `user:password` holds a colon.
+    if free_or_config && marks.bytes & COLON != 0 {
         map_line(t, &mut parts);
     }
     let mut words = Vec::new();
-    // One pass finds the marker words of every shape below.
-    let marks = MARKERS.found(t);
-    if marks.key_end {
+    // Its keys end right before an `=` (it looks for that first) and name a password.
+    if marks.bytes & EQUALS != 0 && marks.words & PASSWORD_MARKS != 0 {
         password_words(t, 0, &mut words);
     }
     tokens(t, marks, &mut words);
@@ -754,8 +765,10 @@ fn key_value(t: &str) -> Option<(&str, usize)> {
         Some(r) if r.starts_with([' ', '\t']) => (t.len() - r.trim_start().len(), r.trim_start()),
         _ => (0, t),
     };
+    // By bytes: the name's characters are ASCII, so the first other byte starts a character.
     let end = body
-        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-' | '/')))
+        .bytes()
+        .position(|c| !(c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-' | b'/')))
         .unwrap_or(body.len());
     if end == 0 {
         return None;
@@ -947,13 +960,14 @@ fn tokens(t: &str, marks: Found, out: &mut Vec<Part>) {
         }
     }
     if marks.words & AUTH_MARKS != 0 {
-        case_insensitive_shapes(t, out);
+        case_insensitive_shapes(t, marks, out);
     }
     // `scheme://user:password@host`.
-    if marks.bytes & COLON != 0 {
+    if marks.words & URL_MARK != 0 {
         // By bytes: a `str` searcher costs more to set up than a short line takes to scan.
-        let starts = b.windows(3).enumerate().filter(|(_, w)| w == b"://");
-        for (p, _) in starts {
+        let starts = (0..b.len().saturating_sub(2))
+            .filter(|&p| b[p] == b':' && b[p + 1] == b'/' && b[p + 2] == b'/');
+        for p in starts {
             let s = p + 3;
             let end = t[s..]
                 .find(|c: char| c.is_whitespace() || matches!(c, '/' | '"' | '\'' | '>'))
@@ -976,91 +990,90 @@ fn tokens(t: &str, marks: Found, out: &mut Vec<Part>) {
     }
 }
 
-/// Marker words looked for in any case on every line of a paste, with two byte tables built at
-/// compile time: the words each byte can start, and the words whose second byte it can be. One
-/// pass over a line tests two table entries per byte; a comparison runs only where both agree.
-/// The same pass notes which of a few single bytes the line holds (a third table).
+/// Marker words looked for in any case on every line of a paste, with one byte table built at
+/// compile time: for each byte, the words it can start, the words whose second byte it can be,
+/// the words whose third byte it can be, and which of a few single bytes it is. One pass over a
+/// line reads one table entry per byte, carrying the words the last two bytes can start; a
+/// comparison runs only where three bytes agree, for the words they agree on.
 struct Markers {
     words: &'static [&'static str],
-    first: [u8; 256],
-    second: [u8; 256],
-    bytes: [u8; 256],
+    /// Per byte: bits 0–15 first byte, 16–31 second, 32–47 third (bit `k` of each: `words[k]`),
+    /// 48–55 the single bytes.
+    table: [u64; 256],
 }
 
 /// What one pass of [`Markers::found`] saw in a text.
 #[derive(Clone, Copy)]
 struct Found {
     /// Bit `k`: `words[k]`.
-    words: u8,
+    words: u16,
     /// Bit `k`: the `k`-th byte given to [`Markers::new`].
     bytes: u8,
-    /// A `d`, `s`, `t` or `w` (any case) right before an `=`: where [`password_words`]' keys end.
-    key_end: bool,
 }
 
 impl Markers {
-    /// `words`: lower-case ASCII, at least two bytes, at most 8 words; `singles`: at most 8 bytes.
+    /// `words`: lower-case ASCII, at least three bytes, at most 16 words; `singles`: at most 8
+    /// bytes.
     const fn new(words: &'static [&'static str], singles: &[u8]) -> Markers {
-        let mut first = [0u8; 256];
-        let mut second = [0u8; 256];
-        let mut bytes = [0u8; 256];
+        let mut table = [0u64; 256];
         let mut i = 0;
         while i < singles.len() {
-            bytes[singles[i] as usize] |= 1 << i;
+            table[singles[i] as usize] |= 1 << (48 + i);
             i += 1;
         }
         let mut i = 0;
         while i < words.len() {
             let w = words[i].as_bytes();
-            let bit = 1u8 << i;
-            let (a, b) = (w[0], w[1]);
-            first[a as usize] |= bit;
-            first[a.to_ascii_uppercase() as usize] |= bit;
-            second[b as usize] |= bit;
-            second[b.to_ascii_uppercase() as usize] |= bit;
+            let mut at = 0;
+            while at < 3 {
+                let bit = 1u64 << (16 * at + i);
+                table[w[at] as usize] |= bit;
+                table[w[at].to_ascii_uppercase() as usize] |= bit;
+                at += 1;
+            }
             i += 1;
         }
-        Markers {
-            words,
-            first,
-            second,
-            bytes,
-        }
+        Markers { words, table }
     }
 
     /// The words `s` holds, in any case, and its single bytes.
     fn found(&self, s: &str) -> Found {
         let b = s.as_bytes();
-        let mut found = 0;
-        let mut bytes = b.first().map_or(0, |&c| self.bytes[usize::from(c)]);
-        let mut key_end = false;
-        for (i, pair) in b.windows(2).enumerate() {
-            bytes |= self.bytes[usize::from(pair[1])];
-            key_end |= pair[1] == b'=' && matches!(pair[0] | 0x20, b'd' | b's' | b't' | b'w');
-            let m = self.first[usize::from(pair[0])] & self.second[usize::from(pair[1])] & !found;
-            if m == 0 {
-                continue;
-            }
-            for (k, w) in self.words.iter().enumerate() {
-                if m & (1 << k) != 0
-                    && b.get(i..i + w.len())
+        let mut found = 0u16;
+        let mut bytes = 0u8;
+        // The words the previous byte can start, and those the two previous bytes can start.
+        let (mut start1, mut start2) = (0u16, 0u16);
+        for (i, &c) in b.iter().enumerate() {
+            let e = self.table[usize::from(c)];
+            bytes |= (e >> 48) as u8;
+            // Words that may start two bytes back.
+            let mut m = start2 & (e >> 32) as u16 & !found;
+            start2 = start1 & (e >> 16) as u16;
+            start1 = e as u16;
+            while m != 0 {
+                let k = m.trailing_zeros() as usize;
+                m &= m - 1;
+                let at = i.saturating_sub(2);
+                if let Some(w) = self.words.get(k) {
+                    if b.get(at..at + w.len())
                         .is_some_and(|x| x.eq_ignore_ascii_case(w.as_bytes()))
-                {
-                    found |= 1 << k;
+                    {
+                        found |= 1 << k;
+                    }
                 }
             }
         }
         Found {
             words: found,
             bytes,
-            key_end,
         }
     }
 }
 
-/// The marker words of the secret shapes: [`tokens`] (`AUTH_MARKS`) and [`commands`]
-/// (`COMMAND_MARKS`, `LOGIN_MARK`), and the bytes they start from (`BRACE`, `DOLLAR`, `COLON`,
-/// `BACKSLASH`).
+/// The marker words of the secret shapes: [`tokens`] (`AUTH_MARK`, `RESP_MARK`, `GIVEN_MARK`,
+/// `URL_MARK`), [`commands`] (`COMMAND_MARKS`, `LOGIN_MARK`) and [`password_words`]
+/// (`PASSWORD_MARKS`), and the bytes they start from (`BRACE`, `DOLLAR`, `COLON`, `BACKSLASH`; `EQUALS` for
+/// [`password_words`]).
 static MARKERS: Markers = Markers::new(
     &[
         "auth",
@@ -1071,24 +1084,44 @@ static MARKERS: Markers = Markers::new(
         "swaks",
         "doveadm",
         "testsaslauthd",
+        "pwd",
+        "secret",
+        "bind_pw",
+        "://",
+        "-----begin ",
     ],
-    b"{$:\\",
+    b"{$:\\=",
 );
 const BRACE: u8 = 1;
 const DOLLAR: u8 = 1 << 1;
 const COLON: u8 = 1 << 2;
 const BACKSLASH: u8 = 1 << 3;
-const AUTH_MARKS: u8 = 0b111;
-const LOGIN_MARK: u8 = 1 << 3;
-const COMMAND_MARKS: u8 = 0b1111_1000;
+const EQUALS: u8 = 1 << 4;
+const AUTH_MARK: u16 = 1;
+const RESP_MARK: u16 = 1 << 1;
+const GIVEN_MARK: u16 = 1 << 2;
+const AUTH_MARKS: u16 = AUTH_MARK | RESP_MARK | GIVEN_MARK;
+const LOGIN_MARK: u16 = 1 << 3;
+const COMMAND_MARKS: u16 = 0b1111_1000;
+/// Every key [`password_words`] reads holds one of `pass`, `pwd`, `secret`, `bind_pw`.
+const PASSWORD_MARKS: u16 = 1 << 4 | 0b111 << 8;
+/// `scheme://user:password@host`.
+const URL_MARK: u16 = 1 << 11;
+/// A PEM block's opening (read by [`from_lines`]).
+const PEM_MARK: u16 = 1 << 12;
 
 /// The shapes whose marker words come in any case: `AUTH PLAIN …`, `resp=`, `given password:`,
 /// `Authorization:`.
-fn case_insensitive_shapes(t: &str, out: &mut Vec<Part>) {
+fn case_insensitive_shapes(t: &str, marks: Found, out: &mut Vec<Part>) {
     let b = t.as_bytes();
     let lower = t.to_ascii_lowercase();
     // `AUTH PLAIN <base64>` (logs of smtpd -v, debug_peer_list, pasted commands).
-    let mut from = 0;
+    // Each shape only where the pass saw its word.
+    let mut from = if marks.words & AUTH_MARK != 0 {
+        0
+    } else {
+        lower.len()
+    };
     while let Some(p) = lower[from..].find("auth ") {
         let s = from + p;
         from = s + 5;
@@ -1119,7 +1152,12 @@ fn case_insensitive_shapes(t: &str, out: &mut Vec<Part>) {
     }
     // Dovecot auth debug: `resp=<base64>` (shown when auth_debug_passwords is on).
     let mut done = 0;
-    for (p, _) in lower.match_indices("resp=") {
+    let resp = if marks.words & RESP_MARK != 0 {
+        &lower[..]
+    } else {
+        ""
+    };
+    for (p, _) in resp.match_indices("resp=") {
         if p < done || (p > 0 && b[p - 1].is_ascii_alphanumeric()) {
             continue;
         }
@@ -1138,7 +1176,10 @@ fn case_insensitive_shapes(t: &str, out: &mut Vec<Part>) {
         }
     }
     // Dovecot with auth_verbose_passwords=plain: `Password mismatch (given password: …)`.
-    if let Some(p) = lower.find("(given password: ") {
+    if let Some(p) = (marks.words & GIVEN_MARK != 0)
+        .then(|| lower.find("(given password: "))
+        .flatten()
+    {
         let s = p + "(given password: ".len();
         let e = t[s..].rfind(')').map_or(t.len(), |q| s + q);
         if e > s && !is_placeholder(&t[s..e]) {
@@ -1152,7 +1193,12 @@ fn case_insensitive_shapes(t: &str, out: &mut Vec<Part>) {
     }
     // `Authorization: Basic …` / `Bearer …` (also inside `curl -H '…'`).
     let mut done = 0;
-    for (p, _) in lower.match_indices("authorization:") {
+    let authorization = if marks.words & AUTH_MARK != 0 {
+        &lower[..]
+    } else {
+        ""
+    };
+    for (p, _) in authorization.match_indices("authorization:") {
         if p < done {
             continue;
         }

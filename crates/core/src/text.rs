@@ -78,11 +78,7 @@ impl<'a> Iterator for Lines<'a> {
             return None;
         }
         let rest = &self.text.as_bytes()[self.pos..];
-        let (len, brk) = match rest.iter().position(|&b| b == b'\n' || b == b'\r') {
-            None => (rest.len(), 0),
-            Some(i) if rest[i] == b'\r' && rest.get(i + 1) == Some(&b'\n') => (i, 2),
-            Some(i) => (i, 1),
-        };
+        let (len, brk) = line_end(rest);
         let start = self.pos;
         self.pos += len + brk;
         Some(Line {
@@ -92,6 +88,39 @@ impl<'a> Iterator for Lines<'a> {
             next: self.base + self.pos,
         })
     }
+}
+
+/// The first line of `b`: its length without the ending, and the ending's length (0 at the end
+/// of the text, 1 for LF or CR, 2 for CRLF).
+pub fn line_end(b: &[u8]) -> (usize, usize) {
+    match line_break(b) {
+        None => (b.len(), 0),
+        Some(i) if b[i] == b'\r' && b.get(i + 1) == Some(&b'\n') => (i, 2),
+        Some(i) => (i, 1),
+    }
+}
+
+/// Where the first LF or CR of `b` is. Every line of a paste is found through it, several times
+/// over (segmenting, the parsers, the secrets pass): eight bytes are tested at a time.
+pub fn line_break(b: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    // A word holds a zero byte iff `(x - ONES) & !x & HIGH` is not zero.
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let mut i = 0;
+    for chunk in b.chunks_exact(8) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        let x = u64::from_ne_bytes(w);
+        if zero(x ^ (ONES * u64::from(b'\n'))) | zero(x ^ (ONES * u64::from(b'\r'))) != 0 {
+            break;
+        }
+        i += 8;
+    }
+    b[i..]
+        .iter()
+        .position(|&c| c == b'\n' || c == b'\r')
+        .map(|p| i + p)
 }
 
 /// `s` with ASCII case folded, for case-insensitive phrase matching without regexes.
@@ -187,12 +216,30 @@ pub struct PhraseIndex<T> {
     /// `items[offsets[k]..offsets[k + 1]]` are the phrases of bucket `k`.
     offsets: Vec<u32>,
     items: Vec<(&'static str, T)>,
+    /// Per item: its first bytes (up to four, up to a `*`) and the mask covering them, compared
+    /// with the text's next four bytes before the phrase is offered (most bucket mates differ
+    /// there).
+    heads: Vec<(u32, u32)>,
+    /// Bit `k`: bucket `k` holds a phrase (most do not; 512 bytes, read before `offsets`).
+    used: [u64; PHRASE_BUCKETS / 64],
 }
 
 const PHRASE_BUCKETS: usize = 4096;
 
 fn phrase_bucket(a: u8, b: u8) -> usize {
     (usize::from(a) * 31 + usize::from(b)) % PHRASE_BUCKETS
+}
+
+/// The first four bytes of `b` (zeros past its end), little-endian.
+fn head_word(b: &[u8]) -> u32 {
+    match b {
+        [a, b, c, d, ..] => u32::from_le_bytes([*a, *b, *c, *d]),
+        _ => {
+            let mut w = [0u8; 4];
+            w[..b.len()].copy_from_slice(b);
+            u32::from_le_bytes(w)
+        }
+    }
 }
 
 impl<T: Copy> PhraseIndex<T> {
@@ -212,20 +259,47 @@ impl<T: Copy> PhraseIndex<T> {
         for k in 0..PHRASE_BUCKETS {
             offsets[k + 1] += offsets[k];
         }
+        let heads = all
+            .iter()
+            .map(|x| {
+                let b = x.1.as_bytes();
+                let n = b.iter().take(4).take_while(|&&c| c != b'*').count();
+                let mask = if n == 4 {
+                    u32::MAX
+                } else {
+                    (1u32 << (8 * n)) - 1
+                };
+                (head_word(&b[..n]), mask)
+            })
+            .collect();
+        let mut used = [0u64; PHRASE_BUCKETS / 64];
+        for x in &all {
+            used[x.0 / 64] |= 1 << (x.0 % 64);
+        }
         PhraseIndex {
             offsets,
             items: all.into_iter().map(|x| (x.1, x.2)).collect(),
+            heads,
+            used,
         }
     }
 
     /// Calls `f(at, phrase, value)` for every phrase that may start at byte `at` of `text`
-    /// (those sharing the bucket of the two bytes there), position by position: `f` tests each,
-    /// e.g. with `text[at..].starts_with(phrase)`.
+    /// (those sharing the bucket of the two bytes there whose first bytes, up to four and up to a
+    /// `*`, are there too), position by position: `f` tests each, e.g. with
+    /// `text[at..].starts_with(phrase)`.
     pub fn scan(&self, text: &[u8], mut f: impl FnMut(usize, &'static str, T)) {
         for (at, pair) in text.windows(2).enumerate() {
             let k = phrase_bucket(pair[0], pair[1]);
-            for &(p, v) in &self.items[self.offsets[k] as usize..self.offsets[k + 1] as usize] {
-                f(at, p, v);
+            if self.used[k / 64] & (1 << (k % 64)) == 0 {
+                continue;
+            }
+            let (from, to) = (self.offsets[k] as usize, self.offsets[k + 1] as usize);
+            let here = head_word(&text[at..]);
+            for (&(p, v), &(head, mask)) in self.items[from..to].iter().zip(&self.heads[from..to]) {
+                if here & mask == head {
+                    f(at, p, v);
+                }
             }
         }
     }
@@ -273,6 +347,31 @@ fn sort_positions(order: &mut [usize], cmp: &mut dyn FnMut(usize, usize) -> std:
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn line_break_finds_the_first_lf_or_cr_at_any_position() {
+        let naive = |b: &[u8]| b.iter().position(|&c| c == b'\n' || c == b'\r');
+        for len in 0..40 {
+            for at in 0..=len {
+                for brk in [b'\n', b'\r'] {
+                    // Bytes that differ from LF/CR by one bit or by borrow, around the break.
+                    let mut b: Vec<u8> = (0..len)
+                        .map(|i| [b'\x0b', b'\x0c', b'\x8a', b'\x8d', b'a', 0, 0xff][i % 7])
+                        .collect();
+                    if at < len {
+                        b[at] = brk;
+                        if at + 3 < len {
+                            b[at + 3] = b'\n';
+                        }
+                    }
+                    assert_eq!(super::line_break(&b), naive(&b), "{b:?}");
+                }
+            }
+        }
+        assert_eq!(super::line_end(b"ab\r\ncd"), (2, 2));
+        assert_eq!(super::line_end(b"ab\rcd"), (2, 1));
+        assert_eq!(super::line_end(b"abcd"), (4, 0));
+    }
+
     #[test]
     fn sort_helpers_sort_like_the_standard_library() {
         // Pseudo-random keys with many ties: the order of equal keys must be kept.

@@ -105,11 +105,7 @@ pub fn byte_lines(b: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
             return None;
         }
         let rest = &b[pos..];
-        let (len, brk) = match rest.iter().position(|&c| c == b'\n' || c == b'\r') {
-            None => (rest.len(), 0),
-            Some(i) if rest[i] == b'\r' && rest.get(i + 1) == Some(&b'\n') => (i, 2),
-            Some(i) => (i, 1),
-        };
+        let (len, brk) = crate::text::line_end(rest);
         let start = pos;
         pos += len + brk;
         Some((start, &rest[..len]))
@@ -169,10 +165,9 @@ fn continues_parameters(b: &[u8], start: usize) -> bool {
 /// Offset just past the line starting at `start`.
 fn skip_line(b: &[u8], start: usize) -> usize {
     let rest = b.get(start..).unwrap_or(&[]);
-    match rest.iter().position(|&c| c == b'\n' || c == b'\r') {
-        None => b.len(),
-        Some(i) if rest[i] == b'\r' && rest.get(i + 1) == Some(&b'\n') => start + i + 2,
-        Some(i) => start + i + 1,
+    match crate::text::line_end(rest) {
+        (_, 0) => b.len(),
+        (len, brk) => start + len + brk,
     }
 }
 

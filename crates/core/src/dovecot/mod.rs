@@ -147,11 +147,19 @@ impl Section {
     /// The last setting named `key` in this section (not below), also under its 2.4 prefixed
     /// name `<kind>_<key>` (`mode` in a `unix_listener` finds `unix_listener_mode`).
     pub fn get(&self, key: &str) -> Option<&Setting> {
-        let prefixed = (!self.kind.is_empty()).then(|| format!("{}_{key}", self.kind));
+        // `<kind>_<key>` compared in place, without building it.
+        let kind = self.kind.as_str();
+        let prefixed = |k: &str| {
+            !kind.is_empty()
+                && k.len() == kind.len() + 1 + key.len()
+                && k.starts_with(kind)
+                && k[kind.len()..].starts_with('_')
+                && k.ends_with(key)
+        };
         self.settings
             .iter()
             .rev()
-            .find(|s| s.key == key || prefixed.as_deref() == Some(s.key.as_str()))
+            .find(|s| s.key == key || prefixed(&s.key))
     }
     pub fn value(&self, key: &str) -> Option<&str> {
         self.get(key).map(|s| s.value.as_str())

@@ -96,13 +96,28 @@ pub struct PostfixConfig {
 /// default values. Each reading keeps the parameter names it looked up, so a service's `-o`
 /// overrides that name none of them get the same answer. Readings are dropped when the version,
 /// compatibility level or number of parameters change.
-#[derive(Debug, Default)]
-struct Memo<T>(std::sync::Mutex<Vec<Reading<T>>>);
+#[derive(Debug)]
+struct Memo<T>(std::sync::Mutex<Readings<T>>);
+
+/// A config's readings by name (the first reading of a name is the one kept), all made under one
+/// [`Stamp`].
+#[derive(Debug)]
+struct Readings<T> {
+    stamp: Option<Stamp>,
+    by_name: HashMap<String, Reading<T>>,
+}
+
+impl<T> Default for Memo<T> {
+    fn default() -> Self {
+        Memo(std::sync::Mutex::new(Readings {
+            stamp: None,
+            by_name: HashMap::new(),
+        }))
+    }
+}
 
 #[derive(Debug)]
 struct Reading<T> {
-    name: String,
-    stamp: Stamp,
     value: T,
     /// Every parameter name the reading looked up (the parameter itself, `$name`s, conditionals).
     reads: Vec<String>,
@@ -113,7 +128,7 @@ type Stamp = (Option<Version>, Version, usize);
 impl<T> Clone for Memo<T> {
     /// A copy reads again (it may be changed).
     fn clone(&self) -> Self {
-        Memo(Default::default())
+        Memo::default()
     }
 }
 
@@ -127,33 +142,35 @@ impl<T: Clone> Memo<T> {
         overrides: &[Override],
         read: impl FnOnce(&Reads) -> T,
     ) -> T {
-        let unaffected = |r: &Reading<T>| !overrides.iter().any(|o| r.reads.contains(&o.name));
+        let unaffected = |reads: &[String]| !overrides.iter().any(|o| reads.contains(&o.name));
         if let Ok(mut memo) = self.0.lock() {
-            if memo.first().is_some_and(|r| r.stamp != stamp) {
-                memo.clear();
+            if memo.stamp != Some(stamp) {
+                memo.by_name.clear();
+                memo.stamp = Some(stamp);
             }
-            if let Some(r) = memo.iter().find(|r| r.name == name) {
-                if unaffected(r) {
+            if let Some(r) = memo.by_name.get(name) {
+                if unaffected(&r.reads) {
                     return r.value.clone();
                 }
             }
         }
         let reads = Reads::default();
         let value = read(&reads);
-        let reading = Reading {
-            name: name.to_owned(),
-            stamp,
-            value,
-            reads: reads.into_inner(),
-        };
-        if unaffected(&reading) {
+        let reads = reads.into_inner();
+        if unaffected(&reads) {
             if let Ok(mut memo) = self.0.lock() {
-                let value = reading.value.clone();
-                memo.push(reading);
-                return value;
+                if memo.stamp == Some(stamp) && !memo.by_name.contains_key(name) {
+                    memo.by_name.insert(
+                        name.to_owned(),
+                        Reading {
+                            value: value.clone(),
+                            reads,
+                        },
+                    );
+                }
             }
         }
-        reading.value
+        value
     }
 }
 

@@ -170,15 +170,19 @@ pub fn is_known(name: &str) -> bool {
 /// Per-transport parameters such as `dovecot_destination_recipient_limit`: `<transport>_<x>`
 /// where `default_<x>` is a documented parameter.
 pub fn is_transport_specific(name: &str) -> bool {
+    // Asked of every setting-like line when segmenting: the `<x>` of every `default_<x>`, found
+    // by name.
+    static SUFFIXES: LazyLock<NameIndex> = LazyLock::new(|| {
+        let rows: Vec<[&'static str; 1]> = POSTFIX_PARAMS
+            .iter()
+            .filter_map(|r| Some([r[0].strip_prefix("default_")?]))
+            .filter(|[x]| !x.is_empty())
+            .collect();
+        NameIndex::new(&rows)
+    });
     name.match_indices('_').any(|(i, _)| {
         let suffix = &name[i + 1..];
-        // Compares against `default_<suffix>` without building the string (hot in segmenting).
-        let key = b"default_".iter().chain(suffix.as_bytes());
-        !suffix.is_empty()
-            && i > 0
-            && POSTFIX_PARAMS
-                .binary_search_by(|r| r[0].as_bytes().iter().cmp(key.clone()))
-                .is_ok()
+        !suffix.is_empty() && i > 0 && SUFFIXES.get(suffix).is_some()
     })
 }
 

@@ -358,3 +358,68 @@ fn mask_spans_hides_every_covered_part_and_only_that() {
         "pw=•••••!"
     );
 }
+
+#[test]
+fn marker_pass_agrees_with_plain_searches() {
+    // Lines built from pieces of the marker words, in both cases, at every offset.
+    let pieces = [
+        "au",
+        "auth",
+        "AUTH ",
+        "resp",
+        "resp=",
+        "giv",
+        "given password",
+        "GIVEN PASSWORD",
+        "lo",
+        "login",
+        "pa",
+        "PASS",
+        "swak",
+        "swaks",
+        "doveadm",
+        "testsaslauthd",
+        "d=",
+        "W=",
+        "x=",
+        ":/",
+        "://",
+        "{",
+        "$",
+        "\\",
+        ":",
+        " ",
+        "é",
+        "pw",
+        "PWD",
+        "secre",
+        "Secret",
+        "bind_p",
+        "bind_pw",
+    ];
+    let mut x = 7u32;
+    for _ in 0..3000 {
+        let mut line = String::new();
+        for _ in 0..(x % 7) {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            line.push_str(pieces[(x >> 8) as usize % pieces.len()]);
+        }
+        x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        let f = MARKERS.found(&line);
+        let lower = line.to_ascii_lowercase();
+        for (k, w) in MARKERS.words.iter().enumerate() {
+            assert_eq!(
+                f.words & (1 << k) != 0,
+                lower.contains(w),
+                "{w} in {line:?}"
+            );
+        }
+        for (k, c) in [b'{', b'$', b':', b'\\', b'='].iter().enumerate() {
+            assert_eq!(
+                f.bytes & (1 << k) != 0,
+                line.as_bytes().contains(c),
+                "{line:?}"
+            );
+        }
+    }
+}

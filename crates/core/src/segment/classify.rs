@@ -57,7 +57,9 @@ const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
-pub fn classify(t: &str) -> Class {
+/// What line `t` (trimmed) is; `lower` is a buffer for its lower-case copy, kept from line to
+/// line.
+pub fn classify(t: &str, lower: &mut String) -> Class {
     if t.is_empty() {
         return Class::Blank;
     }
@@ -103,17 +105,20 @@ pub fn classify(t: &str) -> Class {
     if is_section_open(t) {
         return Class::SectionOpen;
     }
-    let lower = t.to_ascii_lowercase();
-    if let Some(c) = smtp_line(t, &lower) {
+    lower.clear();
+    lower.push_str(t);
+    lower.make_ascii_lowercase();
+    let lower = lower.as_str();
+    if let Some(c) = smtp_line(t, lower) {
         return c;
     }
-    if is_bounce_header(&lower) {
+    if is_bounce_header(lower) {
         return Class::BounceHeader;
     }
-    if is_bounce_body(&lower) {
+    if is_bounce_body(lower) {
         return Class::BounceBody;
     }
-    if is_client_marker(&lower) {
+    if is_client_marker(lower) {
         return Class::ClientMarker;
     }
     if is_header_like(t) {
@@ -190,8 +195,8 @@ fn is_master_service(t: &str) -> bool {
     if !matches!(kind, "inet" | "unix" | "unix-dgram" | "fifo" | "pass") {
         return false;
     }
-    let flags: Vec<&str> = f.by_ref().take(3).collect();
-    if flags.len() != 3 || !flags.iter().all(|x| matches!(*x, "y" | "n" | "-")) {
+    // Three flags (private, unprivileged, chroot), read without collecting them.
+    if !(0..3).all(|_| f.next().is_some_and(|x| matches!(x, "y" | "n" | "-"))) {
         return false;
     }
     let wakeup = f.next().unwrap_or("");
@@ -400,6 +405,19 @@ pub fn strip_direction(s: &str) -> Option<(&str, Marker)> {
         ("===", Marker::Weak),
         ("***", Marker::Weak),
     ];
+    // Asked of most lines: those whose first byte opens no marker are out at once.
+    const OPENS: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut i = 0;
+        while i < MARKS.len() {
+            t[MARKS[i].0.as_bytes()[0] as usize] = true;
+            i += 1;
+        }
+        t
+    };
+    if !s.bytes().next().is_some_and(|b| OPENS[usize::from(b)]) {
+        return None;
+    }
     for (p, m) in MARKS {
         if let Some(r) = s.strip_prefix(p) {
             // Word markers need a space after them (`C:\path`, `S:ubject` are no markers).
@@ -741,7 +759,7 @@ mod tests {
             ("asked Aug 19, 2013 at 16:35", Class::Text),
         ];
         for (line, want) in cases {
-            assert_eq!(&classify(line), want, "{line:?}");
+            assert_eq!(&classify(line, &mut String::new()), want, "{line:?}");
         }
     }
 }

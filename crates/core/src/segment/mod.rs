@@ -71,6 +71,7 @@ pub fn segment(input: &str) -> (Vec<Segment>, Vec<Note>) {
     if input.trim().is_empty() {
         return (Vec::new(), Vec::new());
     }
+    let mut lower = String::new();
     let mut ls: Vec<L> = lines(input)
         .map(|line| {
             let body = unquote(line.text);
@@ -79,7 +80,7 @@ pub fn segment(input: &str) -> (Vec<Segment>, Vec<Note>) {
                 line,
                 t,
                 indent: body.len() - body.trim_start().len(),
-                class: classify(t),
+                class: classify(t, &mut lower),
                 fam: None,
                 starts: false,
             }

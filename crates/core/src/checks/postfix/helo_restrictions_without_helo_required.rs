@@ -64,8 +64,9 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
         if is_yes(cfg.effective("smtpd_helo_required").as_deref()) {
             continue;
         }
-        let helo: Vec<_> = written_restrictions(facts, cfg)
-            .into_iter()
+        let written = written_restrictions(facts, cfg);
+        let helo: Vec<_> = written
+            .iter()
             .filter(|w| judges_helo(&w.restriction.name))
             .filter(|w| {
                 // A service that requires HELO itself is fine.

@@ -501,6 +501,7 @@ pub(crate) const ADDRESS_CLASSES: &[&str] = &[
 ];
 
 /// One restriction written in the paste, with the list it is in.
+#[derive(Clone, Debug)]
 pub(crate) struct WrittenRestriction {
     pub list: String,
     pub restriction: Restriction,
@@ -512,7 +513,25 @@ pub(crate) struct WrittenRestriction {
 
 /// Every restriction written in `cfg`'s restriction lists (main.cf lists, restriction class
 /// definitions, and the `-o` overrides of its master.cf), `$name` references followed, each once.
-pub(crate) fn written_restrictions(facts: &Facts, cfg: &PostfixConfig) -> Vec<WrittenRestriction> {
+/// Several checks ask for them: they are read once per configuration of the paste.
+pub(crate) fn written_restrictions<'a>(
+    facts: &'a Facts,
+    cfg: &PostfixConfig,
+) -> std::borrow::Cow<'a, [WrittenRestriction]> {
+    let all = facts.written.get_or_init(|| {
+        facts
+            .postfix
+            .iter()
+            .map(|c| read_written_restrictions(facts, c))
+            .collect()
+    });
+    match facts.postfix.iter().position(|c| std::ptr::eq(c, cfg)) {
+        Some(i) if all.len() == facts.postfix.len() => std::borrow::Cow::Borrowed(&all[i]),
+        _ => std::borrow::Cow::Owned(read_written_restrictions(facts, cfg)),
+    }
+}
+
+fn read_written_restrictions(facts: &Facts, cfg: &PostfixConfig) -> Vec<WrittenRestriction> {
     let classes = restriction_classes(cfg);
     let mut out: Vec<WrittenRestriction> = Vec::new();
     let mut seen: std::collections::HashSet<Span> = std::collections::HashSet::new();
@@ -722,7 +741,7 @@ fn split_dnsbl(text: &str) -> (String, Option<String>) {
 /// Every DNS list the paste's restriction lists and `postscreen_dnsbl_sites` use.
 pub(crate) fn dnsbl_uses(facts: &Facts, cfg: &PostfixConfig) -> Vec<DnsblUse> {
     let mut out = Vec::new();
-    for w in written_restrictions(facts, cfg) {
+    for w in written_restrictions(facts, cfg).iter() {
         let r = &w.restriction;
         let lname = r.name.to_ascii_lowercase();
         if !DNSBL_RESTRICTIONS.contains(&lname.as_str()) {

@@ -44,7 +44,7 @@ smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_
 
 fn run(facts: &Facts, out: &mut Vec<Finding>) {
     for cfg in &facts.postfix {
-        for w in written_restrictions(facts, cfg) {
+        for w in written_restrictions(facts, cfg).iter() {
             if !w.restriction.name.eq_ignore_ascii_case("permit_mx_backup") {
                 continue;
             }

@@ -128,8 +128,9 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
             continue;
         }
         // main.cf lists relying on SASL while its back end is configured or AUTH was refused.
-        let main_uses: Vec<_> = written_restrictions(facts, cfg)
-            .into_iter()
+        let written = written_restrictions(facts, cfg);
+        let main_uses: Vec<_> = written
+            .iter()
             .filter(|w| w.service.is_none())
             .filter(|w| {
                 w.restriction

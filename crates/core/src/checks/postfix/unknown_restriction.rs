@@ -149,7 +149,7 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
         let classes = restriction_classes(cfg);
         // The main.cf lines rewritten without an unknown item, each read once.
         let mut lines: Vec<(String, Option<Vec<crate::postfix::Restriction>>)> = Vec::new();
-        for w in written_restrictions(facts, cfg) {
+        for w in written_restrictions(facts, cfg).iter() {
             let name = &w.restriction.name;
             if name.is_empty()
                 || is_known(name)
