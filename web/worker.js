@@ -63,12 +63,12 @@ let latest = 0;
 let analysed = 0;
 
 // A fresh module runs with the baseline compiler (Liftoff: the 50 KB paste takes ~8 ms instead
-// of ~5 ms); V8 compiles hot functions again, optimised, in the background as they run, which
-// takes a few dozen analyses. So once loaded, the worker analyses the page's own examples until
-// that is done (at most WARM_RUNS runs or WARM_MS), yielding between runs, and stops as soon as
-// the person's first paste arrives: it waits for one run at most.
-const WARM_RUNS = 60;
-const WARM_MS = 2000;
+// of ~5 ms); V8 compiles hot functions again, optimised, in the background as they run. So once
+// loaded, the worker analyses the page's own examples a few times (WARM_RUNS or WARM_MS at
+// most), yielding between runs, and stops as soon as the person's first paste arrives. Longer
+// warming (60 runs) measured no better in the page (tools/measure-page.mjs) and burns more CPU.
+const WARM_RUNS = 6;
+const WARM_MS = 400;
 
 function enqueue(job) {
   queue = queue.then(job, job);
