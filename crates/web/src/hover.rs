@@ -2,7 +2,7 @@
 //! meaning, its default for the release and `compatibility_level` the paste shows, and whether
 //! it is deprecated; a Dovecot setting's meaning and whether it exists in the detected 2.3/2.4
 //! syntax. Facts come from the core's tables (`postfix::params`, `dovecot::settings`: the only
-//! part of the core the page links), the release and syntax of each segment from the engine's
+//! part of the core the UI code reads), the release and syntax of each segment from the engine's
 //! `SegmentFacts`; the one-line meanings, which those tables do not carry, from
 //! `web/data/*-meanings.tsv`.
 

@@ -1,7 +1,7 @@
 //! What the page shows, read back from the JSON that the engine (`crates/engine`, in the page's
 //! worker) sends. Every field defaults, so a report that grows new fields (or lacks optional
-//! ones) still renders; `relay_trace` is rendered whenever the core sends it. The page holds no
-//! analysis code: these types mirror the core's report by hand, and its JSON is read without
+//! ones) still renders; `relay_trace` is rendered whenever the core sends it. The UI code never
+//! calls the analysis: these types mirror the core's report by hand, and its JSON is read without
 //! serde's derived decoding, to keep the page's first load small.
 
 /// One analysis as the page receives it.
