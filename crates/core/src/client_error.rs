@@ -883,7 +883,7 @@ fn read_sentences(flat: &Value, lower: &str, ce: &mut ClientError) {
     }
     if ce.stage.is_none() {
         if let Some(r) = &ce.response {
-            if r.text.to_ascii_lowercase().contains("starttls") {
+            if crate::text::contains_lower(&r.text, "starttls") {
                 ce.stage = Some("STARTTLS");
             }
         }

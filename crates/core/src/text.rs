@@ -128,6 +128,19 @@ pub fn lower(s: &str) -> String {
     s.to_ascii_lowercase()
 }
 
+/// Whether `s` holds `needle` (lowercase ASCII) in any ASCII case: `lower(s).contains(needle)`
+/// without lowercasing a copy, each place tested on its first byte before the rest.
+pub fn contains_lower(s: &str, needle: &str) -> bool {
+    let (b, n) = (s.as_bytes(), needle.as_bytes());
+    let Some(&first) = n.first() else {
+        return true;
+    };
+    b.len() >= n.len()
+        && b[..=b.len() - n.len()].iter().enumerate().any(|(i, c)| {
+            c.to_ascii_lowercase() == first && b[i..i + n.len()].eq_ignore_ascii_case(n)
+        })
+}
+
 /// Cuts `s` to at most `max` bytes on a char boundary (for excerpts in notes).
 pub fn clip(s: &str, max: usize) -> &str {
     if s.len() <= max {
@@ -447,6 +460,35 @@ mod tests {
         );
         assert_eq!(closest_name("relayhots", names), Some("relayhost"));
         assert_eq!(closest_name("", names), None);
+    }
+
+    #[test]
+    fn contains_lower_is_a_search_of_the_lowercased_text() {
+        let texts = [
+            "",
+            "a",
+            "Relay Access DENIED",
+            "xx relay access denie",
+            "ÄRELAY accessé",
+            "rr",
+        ];
+        for t in texts {
+            for n in [
+                "",
+                "r",
+                "relay access denied",
+                "relay access",
+                "é",
+                "rr",
+                "y a",
+            ] {
+                assert_eq!(
+                    super::contains_lower(t, n),
+                    super::lower(t).contains(n),
+                    "{t:?} {n:?}"
+                );
+            }
+        }
     }
 
     #[test]
