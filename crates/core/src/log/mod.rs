@@ -626,7 +626,7 @@ pub fn parse_line(line: &Line<'_>, notes: &mut Vec<Note>) -> Option<LogEvent> {
 /// `(in reply to RCPT TO command)` / `after RCPT TO:<…>` / `end of DATA` → the SMTP stage.
 pub(crate) fn stage_of_command(s: &str) -> Option<&'static str> {
     let u = s.to_ascii_uppercase();
-    let pos = |needle: &str| u.find(needle);
+    let pos = |needle: &str| crate::text::find(&u, needle);
     [
         ("RCPT TO", "RCPT"),
         ("MAIL FROM", "MAIL"),
