@@ -141,7 +141,8 @@ pub fn find(s: &str, needle: &str) -> Option<usize> {
     let mut i = 0;
     while i <= last {
         i += b[i..=last].iter().position(|&c| c == first)?;
-        if &b[i + 1..i + n.len()] == rest {
+        // The last byte before the rest: most first-byte places differ there.
+        if b[i + n.len() - 1] == n[n.len() - 1] && &b[i + 1..i + n.len()] == rest {
             return Some(i);
         }
         i += 1;
