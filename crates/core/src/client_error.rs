@@ -588,11 +588,13 @@ pub fn parse(text: &str, base: usize) -> (ClientError, Vec<Note>) {
     read_sentences(&flat, &lower, &mut ce);
     read_addresses(t, &lower, first_label, &mut ce);
 
-    if lower.contains("windows live mail") || lower.contains("windows mail") {
+    if crate::text::contains(&lower, "windows live mail")
+        || crate::text::contains(&lower, "windows mail")
+    {
         if matches!(ce.app, ClientApp::Outlook | ClientApp::Unknown) {
             ce.app = ClientApp::WindowsMail;
         }
-    } else if lower.contains("thunderbird") && ce.app == ClientApp::Unknown {
+    } else if crate::text::contains(&lower, "thunderbird") && ce.app == ClientApp::Unknown {
         ce.app = ClientApp::Thunderbird;
     }
     if ce.response.is_none() && ce.error_number.is_none() && ce.message.is_none() {
@@ -718,7 +720,7 @@ fn read_fields(flat: &Value, lower: &str, ce: &mut ClientError) -> Option<usize>
     }
     // `Task '… - Sending' reported error (0x800CCC78) : '…'`
     if ce.error_number.is_none() {
-        if let Some(i) = lower.find("(0x") {
+        if let Some(i) = crate::text::find(lower, "(0x") {
             let hex: String = lower[i + 3..]
                 .chars()
                 .take_while(|c| c.is_ascii_hexdigit())
@@ -826,7 +828,7 @@ fn read_sentences(flat: &Value, lower: &str, ce: &mut ClientError) {
             let rest = &lower[start..];
             let end = REPLY_ENDS
                 .iter()
-                .filter_map(|e| rest.find(e))
+                .filter_map(|e| crate::text::find(rest, e))
                 .min()
                 .unwrap_or(rest.len());
             let raw = flat.text.get(start..start + end).unwrap_or("");
@@ -866,7 +868,7 @@ fn read_sentences(flat: &Value, lower: &str, ce: &mut ClientError) {
             "usando el servidor ",
             "mit dem server ",
         ] {
-            if let Some(i) = lower.find(intro) {
+            if let Some(i) = crate::text::find(lower, intro) {
                 let rest = &flat.text[i + intro.len()..];
                 let host: String = rest
                     .trim_start_matches(QUOTES_OPEN)
@@ -883,18 +885,18 @@ fn read_sentences(flat: &Value, lower: &str, ce: &mut ClientError) {
     }
     if ce.stage.is_none() {
         if let Some(r) = &ce.response {
-            if r.text.to_ascii_lowercase().contains("starttls") {
+            if crate::text::contains_lower(&r.text, "starttls") {
                 ce.stage = Some("STARTTLS");
             }
         }
     }
     // Thunderbird's advice after the reply tells which command failed.
     if ce.stage.is_none() || ce.stage == Some("RCPT") {
-        if lower.contains("verify that your email address is correct")
-            || lower.contains("überprüfen sie ihre e-mail-adresse")
+        if crate::text::contains(lower, "verify that your email address is correct")
+            || crate::text::contains(lower, "überprüfen sie ihre e-mail-adresse")
         {
             ce.stage = Some("MAIL");
-        } else if lower.contains("check the message recipient") {
+        } else if crate::text::contains(lower, "check the message recipient") {
             ce.stage = Some("RCPT");
         }
     }
@@ -914,7 +916,7 @@ fn read_addresses(t: &str, lower: &str, first_label: Option<usize>, ce: &mut Cli
     };
     let sender_sentence = ["the sender address ", "l'adresse de l'expéditeur "]
         .iter()
-        .find_map(|p| lower.find(p).map(|i| i + p.len()));
+        .find_map(|p| crate::text::find(lower, p).map(|i| i + p.len()));
     if let Some(i) = sender_sentence {
         if let Some(w) = t.get(i..).and_then(|r| r.split_whitespace().next()) {
             let w = w.trim_matches(|c: char| !c.is_alphanumeric());
@@ -946,7 +948,7 @@ fn read_addresses(t: &str, lower: &str, first_label: Option<usize>, ce: &mut Cli
         }
     }
     for p in ["recipient \"", "recipient “", "recipient ", "destinataire "] {
-        if let Some(i) = lower.find(p) {
+        if let Some(i) = crate::text::find(lower, p) {
             if let Some(w) = t
                 .get(i + p.len()..)
                 .and_then(|r| r.split_whitespace().next())

@@ -1176,21 +1176,25 @@ pub fn refused_by_own_smtpd(f: &Failure) -> bool {
 
 /// Whether a failure is a relay refusal a trace can explain.
 pub fn is_relay_failure(f: &Failure) -> bool {
-    f.text.to_ascii_lowercase().contains("relay access denied")
+    crate::text::contains_lower(&f.text, "relay access denied")
 }
 
-/// The query a failure describes. `None` without a recipient address.
-pub fn query_from_failure(f: &Failure) -> Option<RelayQuery> {
-    let recipient = f
-        .recipient
-        .clone()
+/// The recipient address a failure names: its own, else the first `<…>` of its text.
+fn failure_recipient(f: &Failure) -> Option<&str> {
+    f.recipient
+        .as_deref()
         .or_else(|| {
             f.text
                 .split_once('<')
                 .and_then(|(_, r)| r.split_once('>'))
-                .map(|(a, _)| a.to_owned())
+                .map(|(a, _)| a)
         })
-        .filter(|r| r.contains('@'))?;
+        .filter(|r| r.contains('@'))
+}
+
+/// The query a failure describes. `None` without a recipient address.
+pub fn query_from_failure(f: &Failure) -> Option<RelayQuery> {
+    let recipient = failure_recipient(f)?.to_owned();
     Some(RelayQuery {
         client_ip: f.client_ip.clone(),
         client_host: f.client_host.clone(),
@@ -1282,7 +1286,7 @@ fn reproduces(t: &RelayTrace, f: &Failure) -> bool {
         && (!is_relay_failure(f)
             || t.reply
                 .as_deref()
-                .is_some_and(|r| r.to_ascii_lowercase().contains("relay access denied")))
+                .is_some_and(|r| crate::text::contains_lower(r, "relay access denied")))
 }
 
 fn wanted(f: &Failure) -> Decision {
@@ -1305,15 +1309,15 @@ fn same_address(a: Option<&str>, b: Option<&str>) -> bool {
 /// the log line the client's address).
 fn merged(facts: &Facts, f: &Failure) -> Failure {
     let mut out = f.clone();
-    let rcpt = query_from_failure(f).map(|q| q.recipient);
-    let Some(rcpt) = rcpt else { return out };
+    let Some(rcpt) = failure_recipient(f) else {
+        return out;
+    };
     for o in facts
         .failures
         .iter()
-        .filter(|o| *o != f && is_relay_failure(o))
+        .filter(|o| is_relay_failure(o) && *o != f)
     {
-        let orcpt = query_from_failure(o).map(|q| q.recipient);
-        if !same_address(Some(rcpt.as_str()), orcpt.as_deref()) {
+        if !same_address(Some(rcpt), failure_recipient(o)) {
             continue;
         }
         out.client_ip = out.client_ip.or_else(|| o.client_ip.clone());
@@ -1398,7 +1402,7 @@ pub fn most_informative<'a>(
     let mut best: Option<&Failure> = None;
     for f in failures
         .filter(|f| {
-            is_relay_failure(f) && refused_by_own_smtpd(f) && query_from_failure(f).is_some()
+            is_relay_failure(f) && refused_by_own_smtpd(f) && failure_recipient(f).is_some()
         })
         .take(limit)
     {

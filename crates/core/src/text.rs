@@ -128,6 +128,46 @@ pub fn lower(s: &str) -> String {
     s.to_ascii_lowercase()
 }
 
+/// `s.find(needle)`, for the short texts (a line, a field) the paste path searches many times:
+/// the standard library builds a two-way searcher per call, and on wasm32, which has no SIMD
+/// prefilter for it, that setup costs more than the search. This looks for the needle's first
+/// byte and compares the rest there (linear in `s` for the fixed needles it is asked).
+pub fn find(s: &str, needle: &str) -> Option<usize> {
+    let (b, n) = (s.as_bytes(), needle.as_bytes());
+    let Some((&first, rest)) = n.split_first() else {
+        return Some(0);
+    };
+    let last = b.len().checked_sub(n.len())?;
+    let mut i = 0;
+    while i <= last {
+        i += b[i..=last].iter().position(|&c| c == first)?;
+        // The last byte before the rest: most first-byte places differ there.
+        if b[i + n.len() - 1] == n[n.len() - 1] && &b[i + 1..i + n.len()] == rest {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// `s.contains(needle)` through [`find`].
+pub fn contains(s: &str, needle: &str) -> bool {
+    find(s, needle).is_some()
+}
+
+/// Whether `s` holds `needle` (lowercase ASCII) in any ASCII case: `lower(s).contains(needle)`
+/// without lowercasing a copy, each place tested on its first byte before the rest.
+pub fn contains_lower(s: &str, needle: &str) -> bool {
+    let (b, n) = (s.as_bytes(), needle.as_bytes());
+    let Some(&first) = n.first() else {
+        return true;
+    };
+    b.len() >= n.len()
+        && b[..=b.len() - n.len()].iter().enumerate().any(|(i, c)| {
+            c.to_ascii_lowercase() == first && b[i..i + n.len()].eq_ignore_ascii_case(n)
+        })
+}
+
 /// Cuts `s` to at most `max` bytes on a char boundary (for excerpts in notes).
 pub fn clip(s: &str, max: usize) -> &str {
     if s.len() <= max {
@@ -447,6 +487,55 @@ mod tests {
         );
         assert_eq!(closest_name("relayhots", names), Some("relayhost"));
         assert_eq!(closest_name("", names), None);
+    }
+
+    #[test]
+    fn find_is_str_find() {
+        let texts = [
+            "",
+            "a",
+            "to=<a@example.org>, relay=x",
+            "ééa éa",
+            "aaab",
+            " said:  said: ",
+        ];
+        for t in texts {
+            for n in [
+                "", "a", "ab", "aab", " said: ", "éa", "relay=", "to=<", "x", "aaaab",
+            ] {
+                assert_eq!(super::find(t, n), t.find(n), "{t:?} {n:?}");
+                assert_eq!(super::contains(t, n), t.contains(n), "{t:?} {n:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn contains_lower_is_a_search_of_the_lowercased_text() {
+        let texts = [
+            "",
+            "a",
+            "Relay Access DENIED",
+            "xx relay access denie",
+            "ÄRELAY accessé",
+            "rr",
+        ];
+        for t in texts {
+            for n in [
+                "",
+                "r",
+                "relay access denied",
+                "relay access",
+                "é",
+                "rr",
+                "y a",
+            ] {
+                assert_eq!(
+                    super::contains_lower(t, n),
+                    super::lower(t).contains(n),
+                    "{t:?} {n:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -40,8 +40,11 @@ impl DsnRecipient {
 
 /// Whether `text` holds delivery status fields (cheap test before parsing).
 pub fn has_fields(lower: &str) -> bool {
-    lower.contains("final-recipient:")
-        || (lower.contains("action:") && lower.contains("status:") && lower.contains("recipient"))
+    use crate::text::contains;
+    contains(lower, "final-recipient:")
+        || (contains(lower, "action:")
+            && contains(lower, "status:")
+            && contains(lower, "recipient"))
 }
 
 /// Reads every field group in `text`.

@@ -246,21 +246,21 @@ fn read_records(header: &mime::Header, walk: &mime::Walk) -> Vec<BounceRecord> {
     let outer_has_dsn = walk
         .leaves
         .iter()
-        .any(|l| !l.original && l.mime.contains("delivery-status"));
+        .any(|l| !l.original && crate::text::contains(&l.mime, "delivery-status"));
     let nested_dsn = !outer_has_dsn
         && walk
             .leaves
             .iter()
-            .any(|l| l.original && l.mime.contains("delivery-status"));
+            .any(|l| l.original && crate::text::contains(&l.mime, "delivery-status"));
     for leaf in walk
         .leaves
         .iter()
-        .filter(|l| !l.original || nested_dsn && l.mime.contains("delivery-status"))
+        .filter(|l| !l.original || nested_dsn && crate::text::contains(&l.mime, "delivery-status"))
     {
-        if leaf.mime.contains("delivery-status") {
+        if crate::text::contains(&leaf.mime, "delivery-status") {
             dsn_text.push_str(&leaf.text);
             dsn_text.push_str("\n\n");
-        } else if leaf.mime.contains("feedback-report") {
+        } else if crate::text::contains(&leaf.mime, "feedback-report") {
             feedback = true;
             dsn_text.push_str(&leaf.text);
         } else if leaf.mime.starts_with("text/") || leaf.mime.is_empty() {
@@ -322,7 +322,7 @@ fn read_records(header: &mime::Header, walk: &mime::Walk) -> Vec<BounceRecord> {
     // only the queue state (`Action: delayed`, `Status: 4.4.7` for every delay), never the error.
     // The notice, the MTA's own account, is read instead.
     let mut dsn_rcpts = dsn_rcpts;
-    if !text.found.is_empty() && prose_lower.contains(OPENSMTPD_NOTICE) {
+    if !text.found.is_empty() && crate::text::contains(&prose_lower, OPENSMTPD_NOTICE) {
         dsn_rcpts.clear();
     }
 
@@ -403,7 +403,9 @@ fn read_records(header: &mime::Header, walk: &mime::Walk) -> Vec<BounceRecord> {
         if auto_reply && dsn_rcpts.is_empty() {
             // An automatic answer that says the mailbox itself is out of use is not an absence:
             // the account is gone or disabled.
-            let inactive = INACTIVE_MAILBOX.iter().any(|p| prose_lower.contains(p))
+            let inactive = INACTIVE_MAILBOX
+                .iter()
+                .any(|p| crate::text::contains(&prose_lower, p))
                 || reason::includes("suspend", &prose_lower);
             return vec![BounceRecord {
                 recipient: header

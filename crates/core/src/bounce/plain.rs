@@ -58,18 +58,18 @@ pub fn original_start(text: &str) -> Option<(usize, usize)> {
             continue;
         }
         let l = t.to_ascii_lowercase();
-        let marker = l.contains("original message")
-            || l.contains("copy of the message")
-            || l.contains("copy of your message")
-            || l.contains("message header")
-            || l.contains("original header")
-            || l.contains("returned message")
-            || l.contains("unsent message")
-            || l.contains("undelivered message")
-            || l.contains("header of the original")
-            || l.contains("headers of the original")
-            || l.contains("message text follows")
-            || l.contains("rfc822");
+        let marker = crate::text::contains(&l, "original message")
+            || crate::text::contains(&l, "copy of the message")
+            || crate::text::contains(&l, "copy of your message")
+            || crate::text::contains(&l, "message header")
+            || crate::text::contains(&l, "original header")
+            || crate::text::contains(&l, "returned message")
+            || crate::text::contains(&l, "unsent message")
+            || crate::text::contains(&l, "undelivered message")
+            || crate::text::contains(&l, "header of the original")
+            || crate::text::contains(&l, "headers of the original")
+            || crate::text::contains(&l, "message text follows")
+            || crate::text::contains(&l, "rfc822");
         let plain_marker = l.starts_with("below this line is a copy")
             || l.starts_with("original message follows")
             || l.starts_with("the original message headers")
@@ -295,7 +295,7 @@ fn transcript(lt: &str, last_verb: &mut &'static str, command: &mut String) {
     // "(in reply to RCPT TO command)", "SMTP error from remote mail server after MAIL FROM:".
     // DragonFly's dma: "mx.example.org [192.0.2.1] did not like our RCPT TO:".
     for needle in ["in reply to ", "after ", "did not like our "] {
-        if let Some(pos) = lt.find(needle) {
+        if let Some(pos) = crate::text::find(lt, needle) {
             if let Some(v) = verb(&lt[pos + needle.len()..]) {
                 *command = v.to_string();
                 return;
@@ -303,25 +303,30 @@ fn transcript(lt: &str, last_verb: &mut &'static str, command: &mut String) {
         }
     }
     // Vendor shorthands for the stage: "[RCPT_TO]", "SMTP:RCPT host …".
-    if lt.contains("[rcpt_to]") || lt.contains("smtp:rcpt") || lt.contains("rcpt to command") {
+    if crate::text::contains(lt, "[rcpt_to]")
+        || crate::text::contains(lt, "smtp:rcpt")
+        || crate::text::contains(lt, "rcpt to command")
+    {
         *command = "RCPT".into();
         return;
     }
     // qmail names the stage in words: "does not like recipient" (RCPT), "does not like
     // sender" (MAIL), "failed after I sent the message" (DATA).
-    if lt.contains("does not like recipient") {
+    if crate::text::contains(lt, "does not like recipient") {
         *command = "RCPT".into();
         return;
     }
-    if lt.contains("does not like sender") {
+    if crate::text::contains(lt, "does not like sender") {
         *command = "MAIL".into();
         return;
     }
-    if lt.contains("failed after i sent the message") {
+    if crate::text::contains(lt, "failed after i sent the message") {
         *command = "DATA".into();
         return;
     }
-    if lt.contains("after initial connection") || lt.contains("greeting") {
+    if crate::text::contains(lt, "after initial connection")
+        || crate::text::contains(lt, "greeting")
+    {
         *command = "CONN".into();
     }
 }
@@ -347,7 +352,7 @@ fn verb(s: &str) -> Option<&'static str> {
 
 /// A host name right after `word` in `lt` (lowercased `t`), up to `[`, space, `:` or `,`.
 fn after_word(lt: &str, t: &str, word: &str) -> Option<String> {
-    let pos = lt.find(word)? + word.len();
+    let pos = crate::text::find(lt, word)? + word.len();
     let rest = t.get(pos..)?;
     let end = rest
         .find(['[', ' ', ':', ',', '(', '>'])

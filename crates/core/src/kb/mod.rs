@@ -144,9 +144,25 @@ impl Entry {
 
     /// `phrase_len` (the longest phrase found), else 20 when one of the regexes matches.
     fn or_regex(&self, phrase_len: Option<usize>, lower: &str) -> Option<usize> {
+        self.or_regex_where(phrase_len, lower, |_, r| {
+            lower.contains(r.required.as_str())
+        })
+    }
+
+    /// [`Entry::or_regex`] where `holds(k, regex)` says whether `lower` holds the literal
+    /// regex `k` of the entry requires (the regex runs only then).
+    fn or_regex_where(
+        &self,
+        phrase_len: Option<usize>,
+        lower: &str,
+        holds: impl Fn(usize, &EntryRegex) -> bool,
+    ) -> Option<usize> {
         if phrase_len.is_none()
             && !self.regexes.is_empty()
-            && entry_regexes(self).iter().any(|r| r.is_match(lower))
+            && entry_regexes(self)
+                .iter()
+                .enumerate()
+                .any(|(k, r)| holds(k, r) && r.re.is_match(lower))
         {
             return Some(20);
         }
@@ -177,12 +193,6 @@ impl Entry {
 struct EntryRegex {
     re: regex_lite::Regex,
     required: String,
-}
-
-impl EntryRegex {
-    fn is_match(&self, lower: &str) -> bool {
-        lower.contains(self.required.as_str()) && self.re.is_match(lower)
-    }
 }
 
 /// The longest run of literal characters outside groups and classes of `pattern`, which any
@@ -268,9 +278,10 @@ fn required_literal(pattern: &str) -> String {
 
 /// Compiled regexes of every entry, built once on first use (regexes are rare; most entries
 /// match by phrase).
-fn entry_regexes(entry: &Entry) -> &'static [EntryRegex] {
+/// Every entry's regexes (in [`ENTRIES`] order), compiled once.
+fn compiled_regexes() -> &'static [Vec<EntryRegex>] {
     static COMPILED: OnceLock<Vec<Vec<EntryRegex>>> = OnceLock::new();
-    let all = COMPILED.get_or_init(|| {
+    COMPILED.get_or_init(|| {
         ENTRIES
             .iter()
             .map(|e| {
@@ -285,7 +296,11 @@ fn entry_regexes(entry: &Entry) -> &'static [EntryRegex] {
                     .collect()
             })
             .collect()
-    });
+    })
+}
+
+fn entry_regexes(entry: &Entry) -> &'static [EntryRegex] {
+    let all = compiled_regexes();
     // Asked for every entry a probe did not match by phrase: its place in ENTRIES from its
     // address (checked), not by a search.
     let size = std::mem::size_of::<Entry>().max(1);
@@ -373,13 +388,18 @@ pub fn search(text: &str) -> Vec<&'static Entry> {
 
 /// Entries scored against a probe, best first (ties: file order).
 pub fn ranked(probe: &Probe) -> Vec<(&'static Entry, f32)> {
-    let phrase_lens = phrase_hits(&probe.lower);
+    let hits = phrase_hits(&probe.lower);
+    let first = &phrase_index().first_regex;
     let mut out: Vec<(&'static Entry, f32)> = ENTRIES
         .iter()
-        .zip(phrase_lens)
-        .filter(|(e, _)| !e.generic)
-        .filter_map(|(e, len)| {
-            let len = e.or_regex(len, &probe.lower)?;
+        .zip(hits.best)
+        .enumerate()
+        .filter(|(_, (e, _))| !e.generic)
+        .filter_map(|(i, (e, len))| {
+            let base = first.get(i).copied().unwrap_or(0) as usize;
+            let len = e.or_regex_where(len, &probe.lower, |k, _| {
+                hits.required.get(base + k).copied().unwrap_or(false)
+            })?;
             score_for(e, probe, len).map(|s| (e, s))
         })
         .collect();
@@ -387,21 +407,42 @@ pub fn ranked(probe: &Probe) -> Vec<(&'static Entry, f32)> {
     out
 }
 
-/// Every entry's phrases in one [`crate::text::PhraseIndex`] (valued by entry index), and those
-/// shorter than two bytes apart. The paste path ranks up to a few hundred quoted lines per paste.
+/// A value in [`Phrases`] with this bit set is a regex's number (in [`compiled_regexes`],
+/// counted across entries) whose required literal this is; without it, an entry index.
+const REQUIRED: u32 = 1 << 31;
+
+/// Every entry's phrases, and the literals its regexes require, in one
+/// [`crate::text::PhraseIndex`], and those shorter than two bytes apart. The paste path ranks up
+/// to a few hundred quoted lines per paste: one scan of each finds both.
 struct Phrases {
     index: crate::text::PhraseIndex<u32>,
     short: Vec<(u32, &'static str)>,
+    /// Per entry, the number of its first regex.
+    first_regex: Vec<u32>,
+    regexes: usize,
 }
 
 fn phrase_index() -> &'static Phrases {
     static INDEX: std::sync::OnceLock<Phrases> = std::sync::OnceLock::new();
     INDEX.get_or_init(|| {
+        let regexes = compiled_regexes();
+        let mut first_regex = Vec::with_capacity(regexes.len());
+        let mut n = 0u32;
+        for r in regexes {
+            first_regex.push(n);
+            n += r.len() as u32;
+        }
         let all = || {
-            ENTRIES
+            let phrases = ENTRIES
                 .iter()
                 .enumerate()
-                .flat_map(|(i, e)| e.patterns.iter().map(move |p| (*p, i as u32)))
+                .flat_map(|(i, e)| e.patterns.iter().map(move |p| (*p, i as u32)));
+            let required = regexes
+                .iter()
+                .flatten()
+                .zip(0u32..)
+                .map(|(r, k)| (r.required.as_str(), REQUIRED | k));
+            phrases.chain(required)
         };
         Phrases {
             index: crate::text::PhraseIndex::new(all()),
@@ -409,30 +450,47 @@ fn phrase_index() -> &'static Phrases {
                 .filter(|(p, _)| p.len() < 2)
                 .map(|(p, i)| (i, p))
                 .collect(),
+            first_regex,
+            regexes: n as usize,
         }
     })
 }
 
-/// For each entry (in [`ENTRIES`] order), the length of its longest phrase found in `lower`.
-fn phrase_hits(lower: &str) -> Vec<Option<usize>> {
+/// What one scan of a lowercased text found.
+struct PhraseHits {
+    /// For each entry (in [`ENTRIES`] order), the length of its longest phrase found.
+    best: Vec<Option<usize>>,
+    /// For each regex (numbered as in [`Phrases`]), whether the text holds its required literal.
+    required: Vec<bool>,
+}
+
+fn phrase_hits(lower: &str) -> PhraseHits {
     let idx = phrase_index();
-    let mut best: Vec<Option<usize>> = vec![None; ENTRIES.len()];
-    let mut note = |e: u32, len: usize| {
-        let slot = &mut best[e as usize];
-        *slot = Some(slot.map_or(len, |l| l.max(len)));
+    let mut hits = PhraseHits {
+        best: vec![None; ENTRIES.len()],
+        required: vec![false; idx.regexes],
+    };
+    let mut note = |v: u32, len: usize| {
+        if v & REQUIRED != 0 {
+            if let Some(slot) = hits.required.get_mut((v & !REQUIRED) as usize) {
+                *slot = true;
+            }
+        } else if let Some(slot) = hits.best.get_mut(v as usize) {
+            *slot = Some(slot.map_or(len, |l| l.max(len)));
+        }
     };
     let b = lower.as_bytes();
-    idx.index.scan(b, |at, p, e| {
+    idx.index.scan(b, |at, p, v| {
         if b[at..].starts_with(p.as_bytes()) {
-            note(e, p.len());
+            note(v, p.len());
         }
     });
-    for &(e, p) in &idx.short {
+    for &(v, p) in &idx.short {
         if lower.contains(p) {
-            note(e, p.len());
+            note(v, p.len());
         }
     }
-    best
+    hits
 }
 
 /// The first SMTP reply code (`550`) and enhanced status code (`5.1.1`) in a text, each found in

@@ -515,12 +515,15 @@ fn the_phrase_index_finds_what_a_scan_of_each_entry_finds() {
             texts.push(format!("{p}{p}"));
         }
     }
+    for r in compiled_regexes().iter().flatten() {
+        texts.push(format!("x {} y", r.required));
+    }
     texts.push(String::new());
     texts.push("a".into());
     texts.push("Überprüfung fehlgeschlagen: 550 5.7.1 relay access denied …".to_lowercase());
     for t in &texts {
         let hits = phrase_hits(t);
-        for (e, got) in ENTRIES.iter().zip(&hits) {
+        for (e, got) in ENTRIES.iter().zip(&hits.best) {
             let want = e
                 .patterns
                 .iter()
@@ -528,6 +531,10 @@ fn the_phrase_index_finds_what_a_scan_of_each_entry_finds() {
                 .map(|p| p.len())
                 .max();
             assert_eq!(*got, want, "{}: {t:?}", e.id);
+        }
+        let literals = compiled_regexes().iter().flatten();
+        for (r, got) in literals.zip(&hits.required) {
+            assert_eq!(*got, t.contains(r.required.as_str()), "{:?}", r.required);
         }
     }
 }

@@ -280,14 +280,14 @@ pub(crate) fn angle_value<'a>(s: &'a str, key: &str) -> Option<&'a str> {
 pub(crate) fn comma_value<'a>(s: &'a str, key: &str) -> Option<&'a str> {
     let at = find_key(s, key)?;
     let rest = &s[at + key.len()..];
-    let end = rest.find(", ").unwrap_or(rest.len());
+    let end = crate::text::find(rest, ", ").unwrap_or(rest.len());
     Some(rest[..end].trim_end_matches(','))
 }
 
 /// Position of `key` where it starts a word (after start, space, `,`, `;` or `(`).
 pub(crate) fn find_key(s: &str, key: &str) -> Option<usize> {
     let mut from = 0;
-    while let Some(i) = s.get(from..)?.find(key) {
+    while let Some(i) = crate::text::find(s.get(from..)?, key) {
         let at = from + i;
         let ok = at == 0
             || matches!(
@@ -626,7 +626,7 @@ pub fn parse_line(line: &Line<'_>, notes: &mut Vec<Note>) -> Option<LogEvent> {
 /// `(in reply to RCPT TO command)` / `after RCPT TO:<…>` / `end of DATA` → the SMTP stage.
 pub(crate) fn stage_of_command(s: &str) -> Option<&'static str> {
     let u = s.to_ascii_uppercase();
-    let pos = |needle: &str| u.find(needle);
+    let pos = |needle: &str| crate::text::find(&u, needle);
     [
         ("RCPT TO", "RCPT"),
         ("MAIL FROM", "MAIL"),

@@ -7,7 +7,7 @@ use super::{
 };
 use crate::report::Note;
 use crate::smtp::EnhancedStatus;
-use crate::text::Line;
+use crate::text::{self, Line};
 
 pub(super) fn read(ev: &mut LogEvent, line: &Line<'_>, msg: &str, notes: &mut Vec<Note>) {
     read_tag(ev);
@@ -33,16 +33,16 @@ pub(super) fn read(ev: &mut LogEvent, line: &Line<'_>, msg: &str, notes: &mut Ve
     } else if msg.starts_with("SSL_accept error") || msg.starts_with("SSL_connect error") {
         ev.kind = EventKind::Tls;
         ev.stage = Some("STARTTLS".into());
-        if let Some(i) = msg.find(" from ") {
+        if let Some(i) = text::find(msg, " from ") {
             ev.set_client(line, &msg[i + 6..]);
         }
-    } else if let Some(i) = msg.find(" after ") {
+    } else if let Some(i) = text::find(msg, " after ") {
         // `lost connection after AUTH from unknown[192.0.2.7]`, `timeout after DATA …`.
         let tail = &msg[i + 7..];
         if let Some(stage) = stage_of_command(tail.split(" from ").next().unwrap_or("")) {
             ev.stage = Some(stage.into());
         }
-        if let Some(j) = tail.find(" from ") {
+        if let Some(j) = text::find(tail, " from ") {
             ev.set_client(line, &tail[j + 6..]);
         }
     }
@@ -116,7 +116,7 @@ fn read_queued(ev: &mut LogEvent, line: &Line<'_>, rest: &str, notes: &mut Vec<N
         }
         return;
     }
-    if let Some(i) = rest.find(" said: ") {
+    if let Some(i) = text::find(rest, " said: ") {
         // `host mx.example.org[203.0.113.5] said: 450 4.7.1 … (in reply to RCPT TO command)`.
         ev.kind = EventKind::RemoteReply;
         if let Some(h) = rest.strip_prefix("host ") {
@@ -156,13 +156,15 @@ fn read_reject(ev: &mut LogEvent, line: &Line<'_>, r: &str) -> bool {
         // The reply follows the helo=<…> of the tail.
         let client = head.rsplit(" from ").next().unwrap_or("");
         ev.set_client(line, client);
-        tail.find(">: ").map(|i| &tail[i + 3..]).unwrap_or("")
+        text::find(tail, ">: ")
+            .map(|i| &tail[i + 3..])
+            .unwrap_or("")
     } else {
-        let Some(from_at) = head.find("from ") else {
+        let Some(from_at) = text::find(head, "from ") else {
             return false;
         };
         let h = &head[from_at + 5..];
-        let (client, reply) = match h.find("]: ") {
+        let (client, reply) = match text::find(h, "]: ") {
             Some(i) => (&h[..=i], &h[i + 3..]),
             None => (h, ""),
         };
@@ -195,7 +197,7 @@ fn read_envelope(ev: &mut LogEvent, line: &Line<'_>, tail: &str) {
 /// `to=<r>, orig_to=<o>, relay=host[ip]:25, delay=1.2, delays=…, dsn=5.1.1, status=bounced (…)`.
 fn read_delivery(ev: &mut LogEvent, line: &Line<'_>, rest: &str) {
     ev.kind = EventKind::Delivery;
-    let (fields, detail) = match rest.find(" status=") {
+    let (fields, detail) = match text::find(rest, " status=") {
         Some(i) => (&rest[..i], &rest[i + 1..]),
         None => (rest, ""),
     };
@@ -233,13 +235,13 @@ fn read_delivery(ev: &mut LogEvent, line: &Line<'_>, rest: &str) {
         .map(|w| w.strip_suffix(')').unwrap_or(w))
         .unwrap_or(why);
     // `host mx.example.org[203.0.113.5] said: 550 5.1.1 … (in reply to RCPT TO command)`.
-    let reply = match why.find(" said: ") {
+    let reply = match text::find(why, " said: ") {
         Some(i) => &why[i + 7..],
         None => why,
     };
     let (reply, stage) = split_in_reply_to(reply);
     ev.stage = stage.map(str::to_owned);
-    if why.contains(" said: ") || crate::smtp::reply::parse_reply(reply).is_some() {
+    if text::contains(why, " said: ") || crate::smtp::reply::parse_reply(reply).is_some() {
         ev.set_reply(line, reply);
     } else if !why.is_empty() {
         // A local reason (`connect to …: Connection timed out`, `unknown user: "x"`): keep the
@@ -272,7 +274,7 @@ fn read_problem(ev: &mut LogEvent, line: &Line<'_>, level: &str, rest: &str) {
     };
     ev.reply_text = Some(rest.to_owned());
     let lower = rest.to_ascii_lowercase();
-    if lower.contains("sasl") && lower.contains("authentication failed")
+    if text::contains(&lower, "sasl") && text::contains(&lower, "authentication failed")
         || lower.starts_with("sasl authentication failure")
     {
         // `unknown[192.0.2.7]: SASL LOGIN authentication failed: UGFzc3dvcmQ6, sasl_username=x`.
@@ -283,7 +285,7 @@ fn read_problem(ev: &mut LogEvent, line: &Line<'_>, level: &str, rest: &str) {
                 ev.set_client(line, client);
             }
         }
-        if let Some(i) = rest.find("SASL ") {
+        if let Some(i) = text::find(rest, "SASL ") {
             let m = rest[i + 5..].split(' ').next().unwrap_or("");
             if !m.is_empty()
                 && m.bytes()
@@ -298,16 +300,17 @@ fn read_problem(ev: &mut LogEvent, line: &Line<'_>, level: &str, rest: &str) {
         set_text_span(ev, line, rest);
         return;
     }
-    if lower.contains("tls library problem")
-        || lower.contains("ssl_accept")
-        || lower.contains("tls handshake")
-        || lower.contains("private key")
-        || lower.contains("certificate")
+    if text::contains(&lower, "tls library problem")
+        || text::contains(&lower, "ssl_accept")
+        || text::contains(&lower, "tls handshake")
+        || text::contains(&lower, "private key")
+        || text::contains(&lower, "certificate")
     {
         ev.kind = EventKind::Tls;
         ev.stage = Some("STARTTLS".into());
-    } else if lower.contains("sasl")
-        && (lower.contains("connect to") || lower.contains("no sasl authentication mechanisms"))
+    } else if text::contains(&lower, "sasl")
+        && (text::contains(&lower, "connect to")
+            || text::contains(&lower, "no sasl authentication mechanisms"))
     {
         // `SASL: Connect to private/auth failed: No such file or directory`.
         ev.kind = if ev.kind == EventKind::Fatal {
@@ -316,22 +319,22 @@ fn read_problem(ev: &mut LogEvent, line: &Line<'_>, level: &str, rest: &str) {
             EventKind::ConfigError
         };
         ev.stage = Some("AUTH".into());
-    } else if lower.contains("unknown parameter")
-        || lower.contains("unused parameter")
-        || lower.contains("unknown smtpd restriction")
-        || lower.contains("restriction")
-            && (lower.contains("unknown") || lower.contains("requires"))
-        || lower.contains("bad parameter value")
-        || lower.contains("is unavailable")
-        || lower.contains("open database")
-        || lower.contains("overriding earlier entry")
-        || lower.contains("no such file or directory")
+    } else if text::contains(&lower, "unknown parameter")
+        || text::contains(&lower, "unused parameter")
+        || text::contains(&lower, "unknown smtpd restriction")
+        || text::contains(&lower, "restriction")
+            && (text::contains(&lower, "unknown") || text::contains(&lower, "requires"))
+        || text::contains(&lower, "bad parameter value")
+        || text::contains(&lower, "is unavailable")
+        || text::contains(&lower, "open database")
+        || text::contains(&lower, "overriding earlier entry")
+        || text::contains(&lower, "no such file or directory")
     {
         if ev.kind == EventKind::Warning || ev.kind == EventKind::Error {
             ev.kind = EventKind::ConfigError;
         }
     }
-    if let Some(i) = rest.find("]: ") {
+    if let Some(i) = text::find(rest, "]: ") {
         let head = &rest[..=i];
         if !head.contains(' ') {
             ev.set_client(line, head);

@@ -282,7 +282,9 @@ impl Deprecation {
 
 /// The deprecation row of a parameter or restriction name.
 pub fn deprecated(name: &str) -> Option<Deprecation> {
-    let r = POSTFIX_DEPRECATED.iter().find(|r| r[0] == name)?;
+    // Asked of every parameter of every pasted config: found by name (names are unique).
+    static BY_NAME: LazyLock<NameIndex> = LazyLock::new(|| NameIndex::new(&POSTFIX_DEPRECATED));
+    let r = POSTFIX_DEPRECATED.get(BY_NAME.get(name)?)?;
     Some(Deprecation {
         name: r[0],
         kind: if r[1] == "restriction" {
@@ -307,6 +309,17 @@ pub fn did_you_mean(name: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deprecated_names_are_unique() {
+        let mut names: Vec<&str> = POSTFIX_DEPRECATED.iter().map(|r| r[0]).collect();
+        let n = names.len();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), n);
+        assert!(deprecated("check_relay_domains").is_some());
+        assert!(deprecated("mynetworks").is_none());
+    }
 
     #[test]
     fn table_is_sorted_for_binary_search() {

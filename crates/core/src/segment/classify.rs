@@ -527,7 +527,7 @@ fn is_bounce_header(lower: &str) -> bool {
                 "mail administrator",
             ]
             .iter()
-            .any(|m| value.contains(m))
+            .any(|m| crate::text::contains(value, m))
                 || value.trim() == "<>"
         }
         "subject" => {
@@ -553,10 +553,10 @@ fn is_bounce_header(lower: &str) -> bool {
                 "out of the office",
             ]
             .iter()
-            .any(|m| value.contains(m))
+            .any(|m| crate::text::contains(value, m))
                 || value.trim_start().starts_with("auto:")
         }
-        "content-type" => value.contains("multipart/report"),
+        "content-type" => crate::text::contains(value, "multipart/report"),
         "return-path" => value.trim() == "<>",
         "x-failed-recipients" | "x-autoreply" | "x-autorespond" => true,
         "auto-submitted" => value.trim().starts_with("auto-replied"),

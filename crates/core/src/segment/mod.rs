@@ -614,7 +614,7 @@ fn bounce_featured(l: &L) -> bool {
         || t.starts_with("--")
         || t.contains(" said:")
         || t.contains("@")
-        || t.to_ascii_lowercase().contains("original message")
+        || crate::text::contains_lower(t, "original message")
 }
 
 /// Pass 3a: lines that fit anything take the family of their neighbours.

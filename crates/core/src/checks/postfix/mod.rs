@@ -455,7 +455,10 @@ pub(crate) fn mydomain(cfg: &PostfixConfig) -> Option<String> {
 fn domain_list_items(cfg: &PostfixConfig, name: &str) -> Vec<crate::postfix::ListItem> {
     let mut items = cfg.list(name);
     // Most lists never name it: derive it (two expansions) only for those that do.
-    if items.iter().any(|i| i.text.contains("mydomain")) {
+    if items
+        .iter()
+        .any(|i| crate::text::contains(&i.text, "mydomain"))
+    {
         if let Some(d) = mydomain(cfg) {
             for i in &mut items {
                 i.text = i.text.replace("${mydomain}", &d).replace("$mydomain", &d);
