@@ -655,13 +655,13 @@ fn session_hint(f: &Failure) -> Option<String> {
              STARTTLS, or only on the submission port 587, refuse such a client as a relay."
                 .into(),
         )
-    } else if let Some(u) = &f.sasl_username {
-        Some(format!(
-            "The client had logged in ({u}): the refusal comes from the restriction lists, not \
-             from missing credentials."
-        ))
     } else {
-        None
+        f.sasl_username.as_ref().map(|u| {
+            format!(
+                "The client had logged in ({u}): the refusal comes from the restriction lists, \
+                 not from missing credentials."
+            )
+        })
     }
 }
 

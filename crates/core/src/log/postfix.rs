@@ -319,20 +319,20 @@ fn read_problem(ev: &mut LogEvent, line: &Line<'_>, level: &str, rest: &str) {
             EventKind::ConfigError
         };
         ev.stage = Some("AUTH".into());
-    } else if text::contains(&lower, "unknown parameter")
-        || text::contains(&lower, "unused parameter")
-        || text::contains(&lower, "unknown smtpd restriction")
-        || text::contains(&lower, "restriction")
-            && (text::contains(&lower, "unknown") || text::contains(&lower, "requires"))
-        || text::contains(&lower, "bad parameter value")
-        || text::contains(&lower, "is unavailable")
-        || text::contains(&lower, "open database")
-        || text::contains(&lower, "overriding earlier entry")
-        || text::contains(&lower, "no such file or directory")
+    } else if (ev.kind == EventKind::Warning || ev.kind == EventKind::Error)
+        && (text::contains(&lower, "unknown parameter")
+            || text::contains(&lower, "unused parameter")
+            || text::contains(&lower, "unknown smtpd restriction")
+            || text::contains(&lower, "restriction")
+                && (text::contains(&lower, "unknown") || text::contains(&lower, "requires"))
+            || text::contains(&lower, "bad parameter value")
+            || text::contains(&lower, "is unavailable")
+            || text::contains(&lower, "open database")
+            || text::contains(&lower, "overriding earlier entry")
+            || text::contains(&lower, "no such file or directory"))
     {
-        if ev.kind == EventKind::Warning || ev.kind == EventKind::Error {
-            ev.kind = EventKind::ConfigError;
-        }
+        // A warning or error about the configuration itself.
+        ev.kind = EventKind::ConfigError;
     }
     if let Some(i) = text::find(rest, "]: ") {
         let head = &rest[..=i];
