@@ -536,6 +536,12 @@ mod tests {
                 );
             }
         }
+        assert!(super::contains_lower(
+            "554 5.7.1 <a@b>: Relay Access Denied",
+            "relay access denied"
+        ));
+        assert!(!super::contains_lower("Relay", "relay access denied"));
+        assert!(super::contains_lower("", ""));
     }
 
     #[test]

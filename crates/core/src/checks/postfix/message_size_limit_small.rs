@@ -55,7 +55,7 @@ fn own_size_refusal(f: &Failure) -> bool {
             r.starts_with("postfix") && (r.ends_with("/smtpd") || r.ends_with("/cleanup"))
         });
     own && (f.status.as_deref() == Some("5.3.4")
-        || super::contains_ci(&f.text, "message size exceeds fixed limit"))
+        || crate::text::contains_lower(&f.text, "message size exceeds fixed limit"))
 }
 
 fn mb(b: u64) -> String {

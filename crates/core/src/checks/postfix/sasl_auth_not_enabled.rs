@@ -73,7 +73,7 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
         .failures
         .iter()
         .filter(|f| from_own_smtpd(f))
-        .filter(|f| super::contains_ci(&f.text, "authentication not enabled"))
+        .filter(|f| crate::text::contains_lower(&f.text, "authentication not enabled"))
         .collect();
     for cfg in super::configs(facts) {
         let svcs = smtpd_services(facts, Some(cfg));

@@ -64,7 +64,7 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
         .iter()
         .filter(|f| from_own_smtpd(f) || f.source == Some(crate::report::SegmentKind::Bounce))
         .filter(|f| {
-            let has = |n: &str| super::contains_ci(&f.text, n);
+            let has = |n: &str| crate::text::contains_lower(&f.text, n);
             has("spamhaus")
                 && (has("open resolver")
                     || has("127.255.255.")
