@@ -1,10 +1,11 @@
 use super::{
-    domain_names, from_own_smtpd, has_opaque_entries, is_relay_denied, mydomain, recipient_domain,
-    with_postconf, ADDRESS_CLASSES,
+    domain_names, from_own_smtpd, has_opaque_entries, mydomain, recipient_domain, with_postconf,
+    ADDRESS_CLASSES,
 };
 use crate::checks::Check;
 use crate::facts::{Facts, Failure};
 use crate::postfix::PostfixConfig;
+use crate::relay::is_relay_failure;
 use crate::report::{Finding, Severity, Side};
 use std::collections::HashSet;
 
@@ -109,7 +110,7 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
     let refused: Vec<&Failure> = facts
         .failures
         .iter()
-        .filter(|f| from_own_smtpd(f) && is_relay_denied(f))
+        .filter(|f| from_own_smtpd(f) && is_relay_failure(f))
         .collect();
     if refused.is_empty() {
         return;

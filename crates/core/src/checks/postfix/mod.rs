@@ -405,10 +405,6 @@ pub(crate) fn from_own_smtpd(f: &Failure) -> bool {
     }
 }
 
-pub(crate) fn is_relay_denied(f: &Failure) -> bool {
-    crate::text::contains_lower(&f.text, "relay access denied")
-}
-
 /// The port a failure's client used: stated, or from the service name in the log tag.
 pub(crate) fn failure_port(f: &Failure, facts: &Facts) -> Option<u16> {
     if f.port.is_some() {
@@ -867,7 +863,7 @@ pub(crate) fn own_domains(cfg: &PostfixConfig) -> Vec<String> {
 /// domain the server hosts to a domain it does not (rather than a stranger's delivery or probe).
 /// `own` is [`own_domains`] of the configuration.
 pub(crate) fn own_user_refused(f: &Failure, own: &[String]) -> bool {
-    if !from_own_smtpd(f) || !is_relay_denied(f) || f.sasl_username.is_some() {
+    if !from_own_smtpd(f) || !crate::relay::is_relay_failure(f) || f.sasl_username.is_some() {
         return false;
     }
     let sender_domain = f

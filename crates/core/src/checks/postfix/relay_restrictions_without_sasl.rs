@@ -1,10 +1,11 @@
 use super::{
-    from_own_smtpd, is_guard, is_relay_denied, is_yes, list_for, permits_everything,
-    restriction_classes, smtpd_services, walk, with_postconf, Smtpd,
+    from_own_smtpd, is_guard, is_yes, list_for, permits_everything, restriction_classes,
+    smtpd_services, walk, with_postconf, Smtpd,
 };
 use crate::checks::Check;
 use crate::facts::Facts;
 use crate::postfix::{PostfixConfig, Restriction};
+use crate::relay::is_relay_failure;
 use crate::report::{Finding, Severity, Side};
 
 pub static CHECK: Check = Check {
@@ -106,7 +107,7 @@ fn run(facts: &Facts, out: &mut Vec<Finding>) {
                 .failures
                 .iter()
                 .filter(|_| super::single_config(facts))
-                .filter(|f| from_own_smtpd(f) && is_relay_denied(f) && f.sasl_username.is_some())
+                .filter(|f| from_own_smtpd(f) && is_relay_failure(f) && f.sasl_username.is_some())
                 .filter(|f| super::failure_port(f, facts).is_none_or(|p| Some(p) == svc.port()))
                 .collect();
             // Port 25 with AUTH but no SASL relay, while submission works: a choice, unless a
