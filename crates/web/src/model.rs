@@ -12,16 +12,9 @@ pub struct PageResult {
     pub segment_facts: Vec<SegmentFacts>,
 }
 
-/// What the hover texts need to know of a segment (the engine's `SegmentFacts`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct SegmentFacts {
-    pub label: String,
-    pub postfix_config: bool,
-    pub master_cf: bool,
-    pub postfix_version: Option<String>,
-    pub compatibility_level: Option<String>,
-    pub dovecot_2_4: Option<bool>,
-}
+/// What the hover texts need to know of a segment: the engine's own type (the page's module
+/// links the engine), read back from its JSON below.
+pub use mailtriage_engine::SegmentFacts;
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ReportView {
