@@ -249,8 +249,8 @@ mod kb_entries {
         let mut code = String::new();
         writeln!(code, "/// Every knowledge-base entry, in file order.").unwrap();
         writeln!(code, "pub static ENTRIES: &[Entry] = &[").unwrap();
-        for e in &entries {
-            emit(e, &mut code);
+        for (i, e) in entries.iter().enumerate() {
+            emit(e, i, &mut code);
         }
         code.push_str("];\n");
         std::fs::write(out.join("kb_entries.rs"), code).unwrap();
@@ -495,9 +495,10 @@ mod kb_entries {
             .unwrap_or("Unknown")
     }
 
-    fn emit(e: &EntryFile, code: &mut String) {
+    fn emit(e: &EntryFile, index: usize, code: &mut String) {
         let c = code;
         writeln!(c, "    Entry {{").unwrap();
+        writeln!(c, "        index: {index},").unwrap();
         writeln!(c, "        id: {:?},", e.id).unwrap();
         writeln!(c, "        title: {:?},", e.title.trim()).unwrap();
         writeln!(c, "        category: {:?},", e.category).unwrap();

@@ -20,6 +20,8 @@ include!(concat!(env!("OUT_DIR"), "/kb_entries.rs"));
 /// One knowledge-base entry: a wiki page a support engineer would write, made machine-checkable.
 #[derive(Debug, Serialize)]
 pub struct Entry {
+    /// Its place in [`ENTRIES`] (set by the build), where its compiled regexes are kept too.
+    pub index: usize,
     /// `group/slug`, e.g. `smtp/554-5.7.1-relay-access-denied`; the group is its folder.
     pub id: &'static str,
     pub title: &'static str,
@@ -276,9 +278,8 @@ fn required_literal(pattern: &str) -> String {
     best
 }
 
-/// Compiled regexes of every entry, built once on first use (regexes are rare; most entries
-/// match by phrase).
-/// Every entry's regexes (in [`ENTRIES`] order), compiled once.
+/// Every entry's regexes (in [`ENTRIES`] order, so by `Entry::index`), compiled once on first
+/// use (regexes are rare; most entries match by phrase).
 fn compiled_regexes() -> &'static [Vec<EntryRegex>] {
     static COMPILED: OnceLock<Vec<Vec<EntryRegex>>> = OnceLock::new();
     COMPILED.get_or_init(|| {
@@ -300,15 +301,8 @@ fn compiled_regexes() -> &'static [Vec<EntryRegex>] {
 }
 
 fn entry_regexes(entry: &Entry) -> &'static [EntryRegex] {
-    let all = compiled_regexes();
-    // Asked for every entry a probe did not match by phrase: its place in ENTRIES from its
-    // address (checked), not by a search.
-    let size = std::mem::size_of::<Entry>().max(1);
-    let at = (entry as *const Entry as usize).wrapping_sub(ENTRIES.as_ptr() as usize) / size;
-    ENTRIES
-        .get(at)
-        .filter(|e| std::ptr::eq(*e, entry))
-        .and_then(|_| all.get(at))
+    compiled_regexes()
+        .get(entry.index)
         .map(Vec::as_slice)
         .unwrap_or(&[])
 }

@@ -578,3 +578,11 @@ fn a_regex_prefilter_only_requires_what_every_match_holds() {
         }
     }
 }
+
+#[test]
+fn every_entry_knows_its_place() {
+    // `entry_regexes` finds an entry's compiled regexes by `index`.
+    for (i, e) in ENTRIES.iter().enumerate() {
+        assert_eq!(e.index, i, "{}", e.id);
+    }
+}
