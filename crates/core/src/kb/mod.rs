@@ -21,6 +21,8 @@ include!(concat!(env!("OUT_DIR"), "/kb_entries.rs"));
 #[derive(Debug, Serialize)]
 pub struct Entry {
     /// Its place in [`ENTRIES`] (set by the build), where its compiled regexes are kept too.
+    /// Not part of the entry's JSON.
+    #[serde(skip)]
     pub index: usize,
     /// `group/slug`, e.g. `smtp/554-5.7.1-relay-access-denied`; the group is its folder.
     pub id: &'static str,
