@@ -125,12 +125,12 @@ pub fn text(report: &Report, input: &str) -> String {
     for f in &report.findings {
         let _ = writeln!(
             s,
-            "[{}{}] {}  ({}, confidence {:.0}%)",
+            "[{}{}] {}  ({}, confidence {}%)",
             f.severity.as_str(),
             if f.root_cause { ", root cause" } else { "" },
             f.title,
             f.id,
-            f.confidence * 100.0
+            crate::text::fixed(f64::from(f.confidence * 100.0), 0)
         );
         if !f.summary.is_empty() {
             let _ = writeln!(s, "  {}", f.summary);

@@ -16,6 +16,7 @@ use crate::model::{
 };
 use gloo_timers::callback::{Interval, Timeout};
 use js_sys::Reflect;
+use mailtriage::text::fixed;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -251,9 +252,9 @@ fn copy_to_clipboard(text: &str, done: Callback<String>) {
 
 fn fmt_bytes(n: usize) -> String {
     if n >= 1 << 20 {
-        format!("{:.1} MB", n as f64 / (1 << 20) as f64)
+        format!("{} MB", fixed(n as f64 / (1 << 20) as f64, 1))
     } else {
-        format!("{:.0} KB", (n as f64 / 1024.0).max(1.0))
+        format!("{} KB", fixed((n as f64 / 1024.0).max(1.0), 0))
     }
 }
 
@@ -441,7 +442,7 @@ impl App {
             Some(b) => html! {
                 <div class="progress" id="progress">
                     <progress aria-label="Analysis in progress"></progress>
-                    <span>{ format!("{} · {:.1} s — the page stays usable", fmt_bytes(b.bytes), (now() - b.started) / 1000.0) }</span>
+                    <span>{ format!("{} · {} s — the page stays usable", fmt_bytes(b.bytes), fixed((now() - b.started) / 1000.0, 1)) }</span>
                 </div>
             },
         }
@@ -802,7 +803,7 @@ impl App {
                 <div class="summary-line">
                     <p id="result-count" aria-live="polite" aria-atomic="true">{ self.count_text() }</p>
                     if let Some(ms) = self.last_ms {
-                        if !empty { <p class="timing" id="timing">{ format!("analysed in {ms:.1} ms") }</p> }
+                        if !empty { <p class="timing" id="timing">{ format!("analysed in {} ms", fixed(ms, 1)) }</p> }
                     }
                 </div>
                 { self.view_progress() }

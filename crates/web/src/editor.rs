@@ -21,6 +21,11 @@ use yew::prelude::*;
 pub const LINE_HEIGHT: f64 = 20.0;
 pub const PAD_X: f64 = 10.0;
 pub const PAD_Y: f64 = 8.0;
+
+/// A CSS length in pixels, to a hundredth.
+fn px(x: f64) -> String {
+    format!("{}px", mailtriage::text::fixed(x, 2))
+}
 /// Pastes from this size on go to the read-only virtualised view instead of the textarea.
 pub const BIG_PASTE: usize = 1 << 20;
 /// Lines drawn above and below the visible ones, so quick scrolling shows no gaps.
@@ -196,9 +201,9 @@ impl Editor {
             // Inside the large view the layer scrolls with its scroller; over the textarea it is
             // moved by the textarea's scroll.
             let t = if ctx.props().big {
-                format!("translateY({}px)", first as f64 * LINE_HEIGHT)
+                format!("translateY({})", px(first as f64 * LINE_HEIGHT))
             } else {
-                format!("translate({}px, {dy}px)", -self.left)
+                format!("translate({}, {})", px(-self.left), px(dy))
             };
             let _ = b.style().set_property("transform", &t);
         }
@@ -206,13 +211,13 @@ impl Editor {
             let h = s.index.line_count() as f64 * LINE_HEIGHT + 2.0 * PAD_Y;
             let w =
                 s.longest_line.min(crate::lines::MAX_DRAWN_LINE) as f64 * self.cell + 2.0 * PAD_X;
-            let _ = sp.style().set_property("height", &format!("{h}px"));
-            let _ = sp.style().set_property("width", &format!("{w}px"));
+            let _ = sp.style().set_property("height", &px(h));
+            let _ = sp.style().set_property("width", &px(w));
         }
         if let Some(g) = self.gutter.cast::<HtmlElement>() {
             let _ = g
                 .style()
-                .set_property("transform", &format!("translateY({dy}px)"));
+                .set_property("transform", &format!("translateY({})", px(dy)));
             let digits = ctx
                 .props()
                 .snapshot
@@ -461,8 +466,8 @@ impl Component for Editor {
         self.place_layers(ctx);
         if let (Some(t), Some(el)) = (&self.tip, self.tip_ref.cast::<HtmlElement>()) {
             let st = el.style();
-            let _ = st.set_property("left", &format!("{}px", t.x));
-            let _ = st.set_property("top", &format!("{}px", t.y));
+            let _ = st.set_property("left", &px(t.x));
+            let _ = st.set_property("top", &px(t.y));
         }
     }
 

@@ -9,6 +9,19 @@
 use crate::facts::Facts;
 use crate::report::{Finding, Severity};
 
+/// A check's `fail` / `pass` pastes: the tests run them; the page, built without the
+/// `kb-examples` feature, leaves them out (it never shows them).
+#[cfg(feature = "kb-examples")]
+macro_rules! pastes {
+    ($($paste:expr),* $(,)?) => { &[$($paste),*] };
+}
+#[cfg(not(feature = "kb-examples"))]
+macro_rules! pastes {
+    ($($paste:expr),* $(,)?) => {
+        &[]
+    };
+}
+
 pub mod dovecot;
 pub mod postfix;
 pub mod privacy;
@@ -21,9 +34,9 @@ pub struct Check {
     pub severity: Severity,
     /// Markdown explanation with the fixed sections listed above.
     pub doc: &'static str,
-    /// Pastes in which the check must fire.
+    /// Pastes in which the check must fire (empty without the `kb-examples` feature).
     pub fail: &'static [&'static str],
-    /// Pastes in which it must stay silent.
+    /// Pastes in which it must stay silent (empty without the `kb-examples` feature).
     pub pass: &'static [&'static str],
     pub run: fn(&Facts, &mut Vec<Finding>),
 }

@@ -33,11 +33,11 @@ auth_verbose_passwords = sha1:6
 - Dovecot 2.3 core settings: https://doc.dovecot.org/2.3/settings/core/
 - Dovecot 2.4 settings: https://doc.dovecot.org/latest/core/summaries/settings.html
 "#,
-    fail: &[
+    fail: pastes![
         "# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\nauth_debug = yes\nauth_debug_passwords = yes\nauth_mechanisms = plain login\nmail_location = maildir:~/Maildir\n",
         "# 2.4.1 (7a6d3e3d11): /etc/dovecot/dovecot.conf\ndovecot_config_version = 2.4.1\ndovecot_storage_version = 2.4.1\nauth_verbose = yes\nauth_verbose_passwords = plain\n",
     ],
-    pass: &[
+    pass: pastes![
         "# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\nauth_debug = yes\nauth_mechanisms = plain login\nauth_verbose = yes\nauth_verbose_passwords = sha1:6\nmail_location = maildir:~/Maildir\n",
     ],
     run,

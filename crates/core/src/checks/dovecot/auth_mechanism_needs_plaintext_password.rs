@@ -43,12 +43,12 @@ auth_mechanisms = plain login
 - Dovecot 2.3 password schemes: https://doc.dovecot.org/2.3/configuration_manual/authentication/password_schemes/
 - Dovecot 2.4 password databases: https://doc.dovecot.org/latest/core/config/auth/passdb.html
 "#,
-    fail: &[
+    fail: pastes![
         "# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\n# OS: Linux 6.1.0-18-amd64 x86_64 Debian 12.5 ext4\nauth_mechanisms = plain login cram-md5\nmail_location = maildir:~/Maildir\npassdb {\n  driver = pam\n}\nuserdb {\n  driver = passwd\n}\n",
         "# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\nauth_mechanisms = cram-md5\nmail_location = maildir:/srv/vmail/%d/%n\npassdb {\n  args = scheme=SHA512-CRYPT username_format=%u /etc/dovecot/users\n  driver = passwd-file\n}\nuserdb {\n  args = uid=vmail gid=vmail home=/srv/vmail/%d/%n\n  driver = static\n}\n",
         "# 2.4.1 (7a6d3e3d11): /etc/dovecot/dovecot.conf\ndovecot_config_version = 2.4.1\ndovecot_storage_version = 2.4.1\nauth_mechanisms = plain scram-sha-256\npassdb passwd-file {\n  default_password_scheme = ARGON2ID\n  passwd_file_path = /etc/dovecot/users\n}\n",
     ],
-    pass: &[
+    pass: pastes![
         "# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\nauth_mechanisms = plain login\nmail_location = maildir:~/Maildir\npassdb {\n  driver = pam\n}\nuserdb {\n  driver = passwd\n}\n",
         "# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\nauth_mechanisms = plain login cram-md5\nmail_location = maildir:/srv/vmail/%d/%n\npassdb {\n  args = scheme=CRAM-MD5 /etc/dovecot/users\n  driver = passwd-file\n}\n",
         "# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\nauth_mechanisms = plain login cram-md5\npassdb {\n  args = /etc/dovecot/dovecot-sql.conf.ext\n  driver = sql\n}\n",

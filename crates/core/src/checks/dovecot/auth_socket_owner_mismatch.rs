@@ -42,11 +42,11 @@ service auth {
 - Postfix and Dovecot SASL: https://doc.dovecot.org/2.3/configuration_manual/howto/postfix_and_dovecot_sasl/
 - Postfix SASL_README: https://www.postfix.org/SASL_README.html#server_dovecot
 "#,
-    fail: &[
+    fail: pastes![
         "# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\n# OS: Linux 6.1.0-18-amd64 x86_64 Debian 12.5 ext4\nauth_mechanisms = plain login\nmail_location = maildir:~/Maildir\npassdb {\n  driver = pam\n}\nservice auth {\n  unix_listener /var/spool/postfix/private/auth {\n    mode = 0600\n  }\n}\nuserdb {\n  driver = passwd\n}\n",
         "# 2.4.1 (7a6d3e3d11): /etc/dovecot/dovecot.conf\n# OS: Linux 6.8.0-45-generic x86_64 Ubuntu 24.04.1 LTS ext4\ndovecot_config_version = 2.4.1\ndovecot_storage_version = 2.4.1\nmail_driver = maildir\nmail_path = ~/Maildir\npassdb pam {\n}\nservice auth {\n  unix_listener /var/spool/postfix/private/auth {\n    unix_listener_group = mail\n    unix_listener_mode = 0660\n    unix_listener_user = dovecot\n  }\n}\nuserdb passwd {\n}\n",
     ],
-    pass: &[
+    pass: pastes![
         "# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\n# OS: Linux 6.1.0-18-amd64 x86_64 Debian 12.5 ext4\nauth_mechanisms = plain login\nmail_location = maildir:~/Maildir\npassdb {\n  driver = pam\n}\nservice auth {\n  unix_listener /var/spool/postfix/private/auth {\n    group = postfix\n    mode = 0660\n    user = postfix\n  }\n}\nuserdb {\n  driver = passwd\n}\n",
         "# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\nservice auth {\n  unix_listener /var/spool/postfix/private/auth {\n    group = postfix\n    mode = 0660\n  }\n  unix_listener auth-userdb {\n    mode = 0600\n  }\n}\n",
     ],

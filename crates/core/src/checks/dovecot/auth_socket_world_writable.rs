@@ -49,11 +49,11 @@ service auth {
 - Dovecot 2.4 services: https://doc.dovecot.org/latest/core/config/service.html
 - Postfix and Dovecot SASL: https://doc.dovecot.org/2.3/configuration_manual/howto/postfix_and_dovecot_sasl/
 "#,
-    fail: &[
+    fail: pastes![
         "# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\n# OS: Linux 6.1.0-18-amd64 x86_64 Debian 12.5 ext4\nauth_mechanisms = plain login\nmail_location = maildir:~/Maildir\npassdb {\n  driver = pam\n}\nservice auth {\n  unix_listener /var/spool/postfix/private/auth {\n    mode = 0666\n  }\n}\nssl_cert = </etc/ssl/certs/imap.example.org.pem\nssl_key = # hidden, use -P to show it\nuserdb {\n  driver = passwd\n}\n",
         "# 2.4.1 (7a6d3e3d11): /etc/dovecot/dovecot.conf\n# OS: Linux 6.8.0-45-generic x86_64 Ubuntu 24.04.1 LTS ext4\ndovecot_config_version = 2.4.1\ndovecot_storage_version = 2.4.1\nmail_driver = maildir\nmail_path = ~/Maildir\npassdb pam {\n}\nservice auth {\n  unix_listener auth-master {\n    unix_listener_mode = 0666\n  }\n}\nuserdb passwd {\n}\n",
     ],
-    pass: &[
+    pass: pastes![
         "# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\n# OS: Linux 6.1.0-18-amd64 x86_64 Debian 12.5 ext4\nauth_mechanisms = plain login\nmail_location = maildir:~/Maildir\npassdb {\n  driver = pam\n}\nservice auth {\n  unix_listener /var/spool/postfix/private/auth {\n    group = postfix\n    mode = 0660\n    user = postfix\n  }\n  unix_listener auth-userdb {\n    mode = 0666\n  }\n}\nssl_cert = </etc/ssl/certs/imap.example.org.pem\nssl_key = # hidden, use -P to show it\nuserdb {\n  driver = passwd\n}\n",
     ],
     run,

@@ -36,11 +36,11 @@ protocols = imap lmtp
 ## References
 - Upgrading Dovecot CE from 2.3 to 2.4: https://doc.dovecot.org/latest/installation/upgrade/2.3-to-2.4.html
 "#,
-    fail: &[
+    fail: pastes![
         "protocols = imap lmtp\ndovecot_config_version = 2.4.1\ndovecot_storage_version = 2.4.1\nmail_driver = maildir\nmail_path = ~/Maildir\n",
         "dovecot_config_version = 2.4.1\nprotocols = imap lmtp\nmail_driver = maildir\nmail_path = ~/Maildir\nauth_allow_cleartext = no\n",
     ],
-    pass: &[
+    pass: pastes![
         "dovecot_config_version = 2.4.1\ndovecot_storage_version = 2.4.1\nprotocols = imap lmtp\nmail_driver = maildir\nmail_path = ~/Maildir\n",
         "# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\nmail_location = maildir:~/Maildir\nprotocols = \" imap lmtp\"\n",
     ],

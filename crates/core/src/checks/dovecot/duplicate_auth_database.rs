@@ -43,11 +43,11 @@ passdb {
 - Dovecot 2.3 password databases: https://doc.dovecot.org/2.3/configuration_manual/authentication/password_databases_passdb/
 - Dovecot 2.4 password databases: https://doc.dovecot.org/latest/core/config/auth/passdb.html
 "#,
-    fail: &[
+    fail: pastes![
         "# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\n# OS: Linux 6.1.0-18-amd64 x86_64 Debian 12.5 ext4\nauth_mechanisms = plain login\nmail_location = maildir:~/Maildir\npassdb {\n  driver = pam\n}\npassdb {\n  driver = pam\n}\nuserdb {\n  driver = passwd\n}\n",
         "# 2.4.1 (7a6d3e3d11): /etc/dovecot/dovecot.conf\ndovecot_config_version = 2.4.1\ndovecot_storage_version = 2.4.1\nmail_driver = maildir\nmail_path = ~/Maildir\npassdb pam {\n}\npassdb system {\n  driver = pam\n}\nuserdb passwd {\n}\n",
     ],
-    pass: &[
+    pass: pastes![
         "# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\nauth_mechanisms = plain login\nmail_location = maildir:~/Maildir\npassdb {\n  args = /etc/dovecot/master-users\n  driver = passwd-file\n  master = yes\n}\npassdb {\n  args = scheme=SHA512-CRYPT /etc/dovecot/users\n  driver = passwd-file\n}\nuserdb {\n  driver = passwd\n}\n",
         "# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\nmail_location = maildir:~/Maildir\npassdb {\n  driver = pam\n}\nprotocol imap {\n  passdb {\n    driver = pam\n  }\n}\n",
     ],

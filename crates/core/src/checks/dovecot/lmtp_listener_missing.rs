@@ -45,11 +45,11 @@ service lmtp {
 - Dovecot 2.4 LMTP: https://doc.dovecot.org/latest/core/config/lmtp.html
 - Postfix lmtp(8): https://www.postfix.org/lmtp.8.html
 "#,
-    fail: &[
+    fail: pastes![
         "postconf -n\nbiff = no\ncompatibility_level = 3.6\nmyhostname = mail.example.org\nvirtual_mailbox_domains = example.org\nvirtual_transport = lmtp:unix:private/dovecot-lmtp\n\ndoveconf -n\n# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\n# OS: Linux 6.1.0-18-amd64 x86_64 Debian 12.5 ext4\nmail_location = maildir:/srv/vmail/%d/%n\npassdb {\n  args = scheme=SHA512-CRYPT /etc/dovecot/users\n  driver = passwd-file\n}\nprotocols = \" imap\"\nuserdb {\n  args = uid=vmail gid=vmail home=/srv/vmail/%d/%n\n  driver = static\n}\n",
         "postconf -n\nbiff = no\ncompatibility_level = 3.6\nmyhostname = mail.example.org\nvirtual_mailbox_domains = example.org\nvirtual_transport = lmtp:unix:private/dovecot-lmtp\n\ndoveconf -n\n# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\nmail_location = maildir:/srv/vmail/%d/%n\nprotocols = \" imap lmtp\"\nservice lmtp {\n  unix_listener lmtp {\n    mode = 0666\n  }\n}\n",
     ],
-    pass: &[
+    pass: pastes![
         "postconf -n\nbiff = no\ncompatibility_level = 3.6\nmyhostname = mail.example.org\nmailbox_transport = lmtp:unix:/run/dovecot/lmtp\n\ndoveconf -n\n# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\nmail_location = maildir:~/Maildir\npassdb {\n  driver = pam\n}\nprotocols = \" imap lmtp\"\nuserdb {\n  driver = passwd\n}\n",
         "postconf -n\nbiff = no\ncompatibility_level = 3.6\nmyhostname = mail.example.org\nvirtual_mailbox_domains = example.org\nvirtual_transport = lmtp:unix:private/dovecot-lmtp\n\ndoveconf -n\n# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\nmail_location = maildir:/srv/vmail/%d/%n\nprotocols = \" imap lmtp\"\nservice lmtp {\n  unix_listener /var/spool/postfix/private/dovecot-lmtp {\n    group = postfix\n    mode = 0600\n    user = postfix\n  }\n}\n",
         "postconf -n\nbiff = no\ncompatibility_level = 3.6\nmyhostname = mail.example.org\nvirtual_transport = lmtp:inet:127.0.0.1:24\n\ndoveconf -n\n# 2.4.1 (7a6d3e3d11): /etc/dovecot/dovecot.conf\ndovecot_config_version = 2.4.1\ndovecot_storage_version = 2.4.1\nprotocols = imap lmtp\nservice lmtp {\n  inet_listener lmtp {\n    listen = 127.0.0.1\n    port = 24\n  }\n}\n",

@@ -44,11 +44,11 @@ mail_path = ~/Maildir
 - Dovecot 2.3 mail location: https://doc.dovecot.org/2.3/configuration_manual/mail_location/
 - Dovecot 2.4 mail location: https://doc.dovecot.org/latest/core/config/mail_location.html
 "#,
-    fail: &[
+    fail: pastes![
         "# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\n# OS: Linux 6.1.0-18-amd64 x86_64 Debian 12.5 ext4\nauth_mechanisms = plain login\npassdb {\n  driver = pam\n}\nprotocols = \" imap lmtp\"\nssl_cert = </etc/ssl/certs/imap.example.org.pem\nssl_key = # hidden, use -P to show it\nuserdb {\n  driver = passwd\n}\n",
         "# 2.4.1 (7a6d3e3d11): /etc/dovecot/dovecot.conf\ndovecot_config_version = 2.4.1\ndovecot_storage_version = 2.4.1\npassdb passwd-file {\n  passwd_file_path = /etc/dovecot/users\n}\nprotocols = imap\nuserdb static {\n  fields {\n    uid = vmail\n    gid = vmail\n    home = /srv/vmail/%{user | domain}/%{user | username}\n  }\n}\n",
     ],
-    pass: &[
+    pass: pastes![
         "# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\nmail_location = maildir:~/Maildir\npassdb {\n  driver = pam\n}\nprotocols = \" imap lmtp\"\nuserdb {\n  driver = passwd\n}\n",
         "# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\npassdb {\n  args = /etc/dovecot/dovecot-sql.conf.ext\n  driver = sql\n}\nprotocols = \" imap\"\nuserdb {\n  args = /etc/dovecot/dovecot-sql.conf.ext\n  driver = sql\n}\n",
         "# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\npassdb {\n  driver = pam\n}\nprotocols = \" imap\"\nuserdb {\n  args = uid=vmail gid=vmail home=/srv/vmail/%d/%n mail=maildir:/srv/vmail/%d/%n/Maildir\n  driver = static\n}\n",

@@ -37,11 +37,11 @@ ssl_dh = </etc/dovecot/dh.pem
 - Upgrading Dovecot v2.2 to v2.3: https://doc.dovecot.org/2.3/installation_guide/upgrading/from-2.2-to-2.3/
 - Upgrading Dovecot CE from 2.3 to 2.4: https://doc.dovecot.org/latest/installation/upgrade/2.3-to-2.4.html
 "#,
-    fail: &[
+    fail: pastes![
         "# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\nmail_location = maildir:~/Maildir\nssl_cert = </etc/ssl/certs/imap.example.org.pem\nssl_dh_parameters_length = 2048\nssl_key = </etc/ssl/private/imap.example.org.key\nssl_protocols = !SSLv3\n",
         "dovecot_config_version = 2.4.1\ndovecot_storage_version = 2.4.1\nimap_id_log = *\nmail_driver = maildir\nmail_path = ~/Maildir\n",
     ],
-    pass: &[
+    pass: pastes![
         "# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\nmail_location = maildir:~/Maildir\nssl_cert = </etc/ssl/certs/imap.example.org.pem\nssl_dh = </etc/dovecot/dh.pem\nssl_key = </etc/ssl/private/imap.example.org.key\nssl_min_protocol = TLSv1.2\n",
         "# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\nimap_id_log = *\nmail_location = maildir:~/Maildir\n",
     ],

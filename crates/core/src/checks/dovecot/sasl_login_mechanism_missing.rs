@@ -37,10 +37,10 @@ Both send the password readable, so keep SMTP AUTH behind TLS (`smtpd_tls_auth_o
 - Postfix SASL_README, Dovecot SASL: https://www.postfix.org/SASL_README.html#server_dovecot
 - Dovecot 2.3 authentication mechanisms: https://doc.dovecot.org/2.3/configuration_manual/authentication/authentication_mechanisms/
 "#,
-    fail: &[
+    fail: pastes![
         "postconf -n\nbiff = no\ncompatibility_level = 3.6\nmyhostname = mail.example.org\nsmtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination\nsmtpd_sasl_auth_enable = yes\nsmtpd_sasl_path = private/auth\nsmtpd_sasl_type = dovecot\n\ndoveconf -n\n# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\nmail_location = maildir:~/Maildir\npassdb {\n  driver = pam\n}\nservice auth {\n  unix_listener /var/spool/postfix/private/auth {\n    group = postfix\n    mode = 0660\n    user = postfix\n  }\n}\nuserdb {\n  driver = passwd\n}\n",
     ],
-    pass: &[
+    pass: pastes![
         "postconf -n\nbiff = no\ncompatibility_level = 3.6\nmyhostname = mail.example.org\nsmtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination\nsmtpd_sasl_auth_enable = yes\nsmtpd_sasl_path = private/auth\nsmtpd_sasl_type = dovecot\n\ndoveconf -n\n# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\nauth_mechanisms = plain login\nmail_location = maildir:~/Maildir\npassdb {\n  driver = pam\n}\nservice auth {\n  unix_listener /var/spool/postfix/private/auth {\n    group = postfix\n    mode = 0660\n    user = postfix\n  }\n}\nuserdb {\n  driver = passwd\n}\n",
         "# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\nmail_location = maildir:~/Maildir\npassdb {\n  driver = pam\n}\nuserdb {\n  driver = passwd\n}\n",
     ],

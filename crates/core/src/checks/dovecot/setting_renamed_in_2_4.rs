@@ -44,11 +44,11 @@ passdb pam {
 - Upgrading Dovecot CE from 2.3 to 2.4: https://doc.dovecot.org/latest/installation/upgrade/2.3-to-2.4.html
 - Dovecot 2.4 settings: https://doc.dovecot.org/latest/core/summaries/settings.html
 "#,
-    fail: &[
+    fail: pastes![
         "dovecot_config_version = 2.4.1\ndovecot_storage_version = 2.4.1\nprotocols = imap lmtp\nssl = required\nssl_cert = </etc/ssl/certs/imap.example.org.pem\nssl_key = </etc/ssl/private/imap.example.org.key\nmail_location = maildir:~/Maildir\n",
         "dovecot_config_version = 2.4.0\ndovecot_storage_version = 2.4.0\ndisable_plaintext_auth = yes\npassdb {\n  driver = pam\n}\nservice imap-login {\n  service_count = 1\n}\n",
     ],
-    pass: &[
+    pass: pastes![
         "dovecot_config_version = 2.4.1\ndovecot_storage_version = 2.4.1\nprotocols = imap lmtp\nssl = required\nssl_server_cert_file = /etc/ssl/certs/imap.example.org.pem\nssl_server_key_file = /etc/ssl/private/imap.example.org.key\nmail_driver = maildir\nmail_path = ~/Maildir\npassdb pam {\n}\n",
         "# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\nmail_location = maildir:~/Maildir\nssl_cert = </etc/ssl/certs/imap.example.org.pem\npassdb {\n  driver = pam\n}\n",
     ],

@@ -37,11 +37,11 @@ ssl_key = </etc/letsencrypt/live/mail.example.org/privkey.pem
 - Dovecot 2.3 SSL configuration: https://doc.dovecot.org/2.3/configuration_manual/dovecot_ssl_configuration/
 - Dovecot 2.4 SSL/TLS configuration: https://doc.dovecot.org/latest/core/config/ssl.html
 "#,
-    fail: &[
+    fail: pastes![
         "# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\n# OS: Linux 6.1.0-18-amd64 x86_64 Debian 12.5 ext4\nmail_location = maildir:~/Maildir\npassdb {\n  driver = pam\n}\nprotocols = \" imap pop3\"\nssl = no\nuserdb {\n  driver = passwd\n}\n",
         "# 2.4.1 (7a6d3e3d11): /etc/dovecot/dovecot.conf\ndovecot_config_version = 2.4.1\ndovecot_storage_version = 2.4.1\nmail_driver = maildir\nmail_path = ~/Maildir\nprotocols = imap lmtp\nssl = no\n",
     ],
-    pass: &[
+    pass: pastes![
         "# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\nmail_location = maildir:~/Maildir\nprotocols = \" imap pop3\"\nssl = required\nssl_cert = </etc/ssl/certs/imap.example.org.pem\nssl_key = # hidden, use -P to show it\n",
         "# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\nlisten = 127.0.0.1\nmail_location = maildir:~/Maildir\nprotocols = \" imap\"\nssl = no\n",
         "# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\nprotocols = \" lmtp\"\nssl = no\n",

@@ -39,11 +39,11 @@ first_valid_uid = 110
 - Dovecot 2.3 core settings: https://doc.dovecot.org/2.3/settings/core/
 - Dovecot 2.4 settings: https://doc.dovecot.org/latest/core/summaries/settings.html
 "#,
-    fail: &[
+    fail: pastes![
         "# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\nfirst_valid_uid = 1000\nmail_location = maildir:/srv/vmail/%d/%n\npassdb {\n  args = scheme=SHA512-CRYPT /etc/dovecot/users\n  driver = passwd-file\n}\nuserdb {\n  args = uid=110 gid=110 home=/srv/vmail/%d/%n\n  driver = static\n}\n",
         "# 2.4.1 (7a6d3e3d11): /etc/dovecot/dovecot.conf\ndovecot_config_version = 2.4.1\ndovecot_storage_version = 2.4.1\nmail_driver = maildir\nmail_path = ~/Maildir\npassdb passwd-file {\n  passwd_file_path = /etc/dovecot/users\n}\nuserdb static {\n  fields {\n    gid = 120\n    home = /srv/vmail/%{user | domain}/%{user | username}\n    uid = 120\n  }\n}\n",
     ],
-    pass: &[
+    pass: pastes![
         "# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\nfirst_valid_uid = 110\nmail_location = maildir:/srv/vmail/%d/%n\npassdb {\n  args = scheme=SHA512-CRYPT /etc/dovecot/users\n  driver = passwd-file\n}\nuserdb {\n  args = uid=110 gid=110 home=/srv/vmail/%d/%n\n  driver = static\n}\n",
         "# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\nmail_location = maildir:/srv/vmail/%d/%n\npassdb {\n  driver = pam\n}\nuserdb {\n  args = uid=vmail gid=vmail home=/srv/vmail/%d/%n\n  driver = static\n}\n",
     ],

@@ -36,11 +36,11 @@ Run `doveconf -n` after editing: it prints the error with the file and line.
 - Dovecot 2.3 core settings: https://doc.dovecot.org/2.3/settings/core/
 - Dovecot 2.4 settings: https://doc.dovecot.org/latest/core/summaries/settings.html
 "#,
-    fail: &[
+    fail: pastes![
         "auth_mechanism = plain login\ndisable_plaintext_auth = yes\nmail_location = maildir:~/Maildir\nssl = required\nssl_cert = </etc/ssl/certs/imap.example.org.pem\nssl_key = </etc/ssl/private/imap.example.org.key\n",
         "dovecot_config_version = 2.4.1\ndovecot_storage_version = 2.4.1\nmail_driver = maildir\nmail_path = ~/Maildir\nauth_alow_cleartext = no\n",
     ],
-    pass: &[
+    pass: pastes![
         "driver = pgsql\nconnect = host=/run/postgresql dbname=mail user=dovecot\ndefault_pass_scheme = SHA512-CRYPT\npassword_query = SELECT email AS user, password FROM mailbox WHERE email = '%u'\nuser_query = SELECT maildir AS home FROM mailbox WHERE email = '%u'\n",
         "auth_mechanisms = plain login\ndisable_plaintext_auth = yes\nmail_location = maildir:~/Maildir\nssl = required\nssl_cert = </etc/ssl/certs/imap.example.org.pem\nssl_key = </etc/ssl/private/imap.example.org.key\nprotocol imap {\n  mail_max_userip_connections = 20\n}\n",
         "dovecot_config_version = 2.4.1\ndovecot_storage_version = 2.4.1\nmail_driver = maildir\nmail_path = ~/Maildir\nauth_allow_cleartext = no\n",

@@ -33,11 +33,11 @@ For Dovecot 2.2 (no `ssl_min_protocol`): `ssl_protocols = !SSLv3 !TLSv1 !TLSv1.1
 - Dovecot 2.4 SSL/TLS configuration: https://doc.dovecot.org/latest/core/config/ssl.html
 - RFC 8996, Deprecating TLS 1.0 and TLS 1.1: https://www.rfc-editor.org/rfc/rfc8996
 "#,
-    fail: &[
+    fail: pastes![
         "# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\nmail_location = maildir:~/Maildir\nssl = required\nssl_cert = </etc/ssl/certs/imap.example.org.pem\nssl_key = # hidden, use -P to show it\nssl_min_protocol = TLSv1\n",
         "ssl = yes\nssl_cert = </etc/ssl/certs/imap.example.org.pem\nssl_key = </etc/ssl/private/imap.example.org.key\nssl_protocols = !SSLv2 !SSLv3\n",
     ],
-    pass: &[
+    pass: pastes![
         "# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\nmail_location = maildir:~/Maildir\nssl = required\nssl_cert = </etc/ssl/certs/imap.example.org.pem\nssl_key = # hidden, use -P to show it\nssl_min_protocol = TLSv1.2\n",
         "# 2.2.36 (1f10bfa63): /etc/dovecot/dovecot.conf\nssl = yes\nssl_cert = </etc/ssl/certs/imap.example.org.pem\nssl_key = </etc/ssl/private/imap.example.org.key\nssl_protocols = !SSLv2 !SSLv3 !TLSv1 !TLSv1.1\n",
     ],

@@ -46,11 +46,11 @@ smtpd_tls_auth_only = yes
 - postconf(5) smtpd_tls_security_level: https://www.postfix.org/postconf.5.html#smtpd_tls_security_level
 - RFC 3207 (STARTTLS): https://www.rfc-editor.org/rfc/rfc3207
 "#,
-    fail: &[
+    fail: pastes![
         "myhostname = mx.example.net\nsmtpd_sasl_auth_enable = yes\nsmtpd_tls_auth_only = yes\nsmtpd_tls_security_level = none\n",
         "myhostname = mx.example.net\nsmtpd_sasl_auth_enable = yes\nsmtpd_tls_auth_only = yes\nsmtpd_tls_security_level = may\nsmtpd_tls_cert_file = /etc/ssl/certs/mx.pem\nsmtpd_tls_key_file = /etc/ssl/private/mx.key\nsmtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination\n\nOct  3 10:15:02 mx postfix/smtpd[2211]: NOQUEUE: reject: RCPT from unknown[198.51.100.23]: 554 5.7.1 <friend@example.com>: Relay access denied; from=<anna@example.net> to=<friend@example.com> proto=ESMTP helo=<laptop>\n",
     ],
-    pass: &[
+    pass: pastes![
         "myhostname = mx.example.net\nsmtpd_sasl_auth_enable = yes\nsmtpd_tls_auth_only = yes\nsmtpd_tls_security_level = may\nsmtpd_tls_chain_files = /etc/ssl/private/mx.key, /etc/ssl/certs/mx.pem\n",
         "myhostname = mx.example.net\nsmtpd_tls_auth_only = yes\nsmtpd_tls_security_level = none\n",
     ],

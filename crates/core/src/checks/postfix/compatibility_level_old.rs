@@ -42,12 +42,12 @@ compatibility_level = 3.6
 - postconf(5) compatibility_level: https://www.postfix.org/postconf.5.html#compatibility_level
 - COMPATIBILITY_README: https://www.postfix.org/COMPATIBILITY_README.html
 "#,
-    fail: &[
+    fail: pastes![
         "mail_version = 3.7.11\nmyhostname = mx.example.net\nmydomain = example.net\nmyorigin = $mydomain\nmydestination = $myhostname, localhost\ninet_interfaces = all\nmynetworks = 127.0.0.0/8 [::1]/128\nsmtpd_recipient_restrictions = permit_mynetworks, reject_unauth_destination\nalias_maps = hash:/etc/aliases\n",
         "mail_version = 3.8.6\ncompatibility_level = 2\nmyhostname = mx.example.net\n",
         "myhostname = mx.example.net\ncompatibility_level = 1\n",
     ],
-    pass: &[
+    pass: pastes![
         "mail_version = 3.7.11\ncompatibility_level = 3.6\nmyhostname = mx.example.net\n",
         "mail_version = 3.11.1\ncompatibility_level = 3.11\nmyhostname = mx.example.net\n",
         "mail_version = 2.11.3\nmyhostname = mx.example.net\n",

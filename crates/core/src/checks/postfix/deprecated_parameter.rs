@@ -33,11 +33,11 @@ smtpd_tls_security_level = may
 - Postfix DEPRECATION_README: https://www.postfix.org/DEPRECATION_README.html
 - postconf(5): https://www.postfix.org/postconf.5.html
 "#,
-    fail: &[
+    fail: pastes![
         "myhostname = mx.example.net\nsmtpd_use_tls = yes\n",
         "mail_version = 3.7.1\nvirtual_maps = hash:/etc/postfix/virtual\n",
     ],
-    pass: &[
+    pass: pastes![
         "myhostname = mx.example.net\nsmtpd_tls_security_level = may\n",
         "mail_version = 3.9.1\nmyhostname = mx.example.net\nsmtpd_tls_security_level = may\nsmtpd_tls_chain_files = /etc/ssl/private/mx.example.net.pem\nsmtp_tls_security_level = may\nvirtual_alias_maps = hash:/etc/postfix/virtual\n",
     ],

@@ -34,11 +34,11 @@ smtpd_recipient_restrictions = permit_mynetworks, permit_sasl_authenticated, rej
 - Postfix DEPRECATION_README: https://www.postfix.org/DEPRECATION_README.html
 - SMTPD_ACCESS_README: https://www.postfix.org/SMTPD_ACCESS_README.html
 "#,
-    fail: &[
+    fail: pastes![
         "mail_version = 3.9.0\nsmtpd_recipient_restrictions = permit_mynetworks, check_relay_domains\n",
         "smtpd_helo_restrictions = permit_mynetworks, reject_invalid_hostname\n",
     ],
-    pass: &[
+    pass: pastes![
         "smtpd_recipient_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination\n",
         "myhostname = mx.example.net\nsmtpd_helo_required = yes\nsmtpd_helo_restrictions = permit_mynetworks, reject_invalid_helo_hostname, reject_non_fqdn_helo_hostname\nsmtpd_client_restrictions = reject_unknown_reverse_client_hostname\nsmtpd_recipient_restrictions = reject_non_fqdn_recipient, reject_unknown_recipient_domain, permit_mynetworks, reject_unauth_destination\n",
     ],

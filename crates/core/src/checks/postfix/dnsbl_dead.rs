@@ -38,11 +38,11 @@ smtpd_recipient_restrictions = permit_mynetworks, permit_sasl_authenticated,
 - postconf(5) reject_rbl_client: https://www.postfix.org/postconf.5.html#reject_rbl_client
 - postconf(5) postscreen_dnsbl_sites: https://www.postfix.org/postconf.5.html#postscreen_dnsbl_sites
 "#,
-    fail: &[
+    fail: pastes![
         "myhostname = mx.example.net\nsmtpd_recipient_restrictions = permit_mynetworks, reject_unauth_destination, reject_rbl_client relays.ordb.org, reject_rbl_client dnsbl.sorbs.net\n",
         "myhostname = mx.example.net\npostscreen_dnsbl_sites = zen.spamhaus.org=127.0.0.[2..11]*3, bl.spamcannibal.org*2\n",
     ],
-    pass: &[
+    pass: pastes![
         "myhostname = mx.example.net\nsmtpd_recipient_restrictions = permit_mynetworks, reject_unauth_destination, reject_rbl_client zen.spamhaus.org=127.0.0.[2..11], reject_rhsbl_sender dbl.spamhaus.org=127.0.1.[2..99]\n",
         "myhostname = mx.example.net\npostscreen_dnsbl_sites = zen.spamhaus.org=127.0.0.[2..11]*3, bl.spamcop.net*1, list.dnswl.org=127.0.[0..255].[1..3]*-4\n",
     ],

@@ -40,11 +40,11 @@ virtual_mailbox_domains = example.net
 - ADDRESS_CLASS_README: https://www.postfix.org/ADDRESS_CLASS_README.html
 - VIRTUAL_README: https://www.postfix.org/VIRTUAL_README.html
 "#,
-    fail: &[
+    fail: pastes![
         "myhostname = mx.example.net\nmydomain = example.net\nmydestination = $myhostname, localhost, $mydomain\nvirtual_mailbox_domains = example.net, example.org\nvirtual_transport = lmtp:unix:private/dovecot-lmtp\n",
         "myhostname = mx.example.net\nvirtual_alias_domains = example.org\nvirtual_mailbox_domains = example.org\n",
     ],
-    pass: &[
+    pass: pastes![
         "myhostname = mx.example.net\nmydomain = example.net\nmydestination = $myhostname, localhost.$mydomain, localhost\nvirtual_mailbox_domains = example.net, example.org\nvirtual_transport = lmtp:unix:private/dovecot-lmtp\n",
         "myhostname = mx.example.net\nmydestination = $myhostname, localhost, example.net\nrelay_domains = $mydestination\n",
         "myhostname = mx.example.net\nvirtual_mailbox_domains = mysql:/etc/postfix/mysql-domains.cf\nmydestination = localhost\n",

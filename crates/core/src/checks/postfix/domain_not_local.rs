@@ -50,10 +50,10 @@ or, for UNIX accounts, `mydestination = $myhostname, localhost, $mydomain`.
 - postconf(5) virtual_mailbox_domains: https://www.postfix.org/postconf.5.html#virtual_mailbox_domains
 - postconf(5) reject_unauth_destination: https://www.postfix.org/postconf.5.html#reject_unauth_destination
 "#,
-    fail: &[
+    fail: pastes![
         "myhostname = mx.example.net\nmydomain = example.net\nmydestination = $myhostname, localhost\nsmtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination\n\nMar  4 09:12:44 mx postfix/smtpd[4100]: NOQUEUE: reject: RCPT from mail.example.com[203.0.113.9]: 554 5.7.1 <info@example.net>: Relay access denied; from=<bob@example.com> to=<info@example.net> proto=ESMTP helo=<mail.example.com>\n",
     ],
-    pass: &[
+    pass: pastes![
         "myhostname = mx.example.net\nmydomain = example.net\nmydestination = $myhostname, localhost, $mydomain\nsmtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination\n\nMar  4 09:12:44 mx postfix/smtpd[4100]: NOQUEUE: reject: RCPT from mail.example.com[203.0.113.9]: 554 5.7.1 <info@example.org>: Relay access denied; from=<bob@example.com> to=<info@example.org> proto=ESMTP helo=<mail.example.com>\n",
         "myhostname = mx.example.net\nmydomain = example.net\nmydestination = $myhostname, localhost\nvirtual_mailbox_domains = example.net\nvirtual_transport = lmtp:unix:private/dovecot-lmtp\n\nMar  4 09:12:44 mx postfix/smtpd[4100]: NOQUEUE: reject: RCPT from mail.example.com[203.0.113.9]: 554 5.7.1 <friend@example.com>: Relay access denied; from=<bob@example.net> to=<friend@example.com> proto=ESMTP helo=<mail.example.com>\n",
     ],

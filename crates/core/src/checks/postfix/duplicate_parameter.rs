@@ -33,8 +33,8 @@ smtpd_recipient_restrictions = permit_sasl_authenticated, reject_unauth_destinat
 ## References
 - postconf(5), "main.cf file format": https://www.postfix.org/postconf.5.html
 "#,
-    fail: &["myhostname = mx.example.net\nsmtpd_recipient_restrictions = permit_sasl_authenticated, reject_unauth_destination\nbiff = no\nsmtpd_recipient_restrictions = reject_unauth_destination\n"],
-    pass: &[
+    fail: pastes!["myhostname = mx.example.net\nsmtpd_recipient_restrictions = permit_sasl_authenticated, reject_unauth_destination\nbiff = no\nsmtpd_recipient_restrictions = reject_unauth_destination\n"],
+    pass: pastes![
         "myhostname = mx.example.net\nsmtpd_recipient_restrictions = permit_sasl_authenticated, reject_unauth_destination\n",
         // A master.cf `-o` override is not a second main.cf definition.
         "myhostname = mx.example.net\nsmtpd_tls_security_level = may\nsmtpd_sasl_auth_enable = no\n\nsubmission inet n       -       y       -       -       smtpd\n  -o smtpd_tls_security_level=encrypt\n  -o smtpd_sasl_auth_enable=yes\n",

@@ -34,11 +34,11 @@ smtpd_helo_restrictions = permit_mynetworks, reject_invalid_helo_hostname, rejec
 - postconf(5) smtpd_helo_required: https://www.postfix.org/postconf.5.html#smtpd_helo_required
 - postconf(5) smtpd_helo_restrictions: https://www.postfix.org/postconf.5.html#smtpd_helo_restrictions
 "#,
-    fail: &[
+    fail: pastes![
         "myhostname = mx.example.net\nsmtpd_helo_restrictions = permit_mynetworks, reject_invalid_helo_hostname, reject_non_fqdn_helo_hostname\n",
         "myhostname = mx.example.net\nsmtpd_helo_required = no\nsmtpd_recipient_restrictions = permit_mynetworks, reject_unauth_destination, check_helo_access hash:/etc/postfix/helo_access\n",
     ],
-    pass: &[
+    pass: pastes![
         "myhostname = mx.example.net\nsmtpd_helo_required = yes\nsmtpd_helo_restrictions = permit_mynetworks, reject_invalid_helo_hostname, reject_non_fqdn_helo_hostname\n",
         "myhostname = mx.example.net\nsmtpd_helo_restrictions = permit_mynetworks, permit_sasl_authenticated\n",
     ],

@@ -36,11 +36,11 @@ inet_interfaces = all
 - postconf(5) inet_interfaces: https://www.postfix.org/postconf.5.html#inet_interfaces
 - STANDARD_CONFIGURATION_README (null client): https://www.postfix.org/STANDARD_CONFIGURATION_README.html
 "#,
-    fail: &[
+    fail: pastes![
         "myhostname = mx.example.net\ninet_interfaces = loopback-only\nvirtual_mailbox_domains = example.org\n",
         "myhostname = mx.example.net\nmydomain = example.net\ninet_interfaces = 127.0.0.1, [::1]\nmydestination = $myhostname, localhost.$mydomain, localhost, $mydomain\n",
     ],
-    pass: &[
+    pass: pastes![
         "myhostname = web1.example.net\ninet_interfaces = loopback-only\nmydestination =\nrelayhost = [smtp.example.net]:587\n",
         "myhostname = web1.example.net\nmydomain = example.net\ninet_interfaces = loopback-only\nmydestination = $myhostname, localhost.$mydomain, localhost\n",
         "myhostname = mx.example.net\ninet_interfaces = all\nvirtual_mailbox_domains = example.org\n",

@@ -35,8 +35,8 @@ local_recipient_maps = proxy:unix:passwd.byname $alias_maps
 - LOCAL_RECIPIENT_README: https://www.postfix.org/LOCAL_RECIPIENT_README.html
 - BACKSCATTER_README: https://www.postfix.org/BACKSCATTER_README.html
 "#,
-    fail: &["myhostname = mx.example.net\nlocal_recipient_maps =\nmydestination = $myhostname, localhost, example.net\n"],
-    pass: &[
+    fail: pastes!["myhostname = mx.example.net\nlocal_recipient_maps =\nmydestination = $myhostname, localhost, example.net\n"],
+    pass: pastes![
         "myhostname = mx.example.net\nmydestination = $myhostname, localhost, example.net\n",
         "myhostname = mx.example.net\nlocal_recipient_maps =\nmydestination =\n",
         "myhostname = mx.example.net\nlocal_recipient_maps =\nluser_relay = catchall@example.net\nmydestination = $myhostname, localhost, example.net\n",

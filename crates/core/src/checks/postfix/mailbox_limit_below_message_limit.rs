@@ -40,12 +40,12 @@ mailbox_size_limit = 0
 - postconf(5) message_size_limit: https://www.postfix.org/postconf.5.html#message_size_limit
 - postconf(5) virtual_mailbox_limit: https://www.postfix.org/postconf.5.html#virtual_mailbox_limit
 "#,
-    fail: &[
+    fail: pastes![
         "myhostname = mx.example.net\nmessage_size_limit = 104857600\n",
         "myhostname = mx.example.net\nmessage_size_limit = 20480000\nmailbox_size_limit = 10240000\n",
         "myhostname = mx.example.net\nvirtual_mailbox_domains = example.org\nvirtual_mailbox_base = /var/vmail\nmessage_size_limit = 73400320\n",
     ],
-    pass: &[
+    pass: pastes![
         "myhostname = mx.example.net\nmessage_size_limit = 104857600\nmailbox_size_limit = 0\n",
         "myhostname = mx.example.net\nmessage_size_limit = 40960000\n",
         "myhostname = mx.example.net\nmessage_size_limit = 104857600\nmailbox_size_limit = 0\nvirtual_mailbox_domains = example.org\nvirtual_transport = lmtp:unix:private/dovecot-lmtp\n",

@@ -34,11 +34,11 @@ and keep `mailbox_size_limit` (or `virtual_mailbox_limit`) at least as large, or
 - postconf(5) message_size_limit: https://www.postfix.org/postconf.5.html#message_size_limit
 - RFC 1870 (SIZE extension): https://www.rfc-editor.org/rfc/rfc1870
 "#,
-    fail: &[
+    fail: pastes![
         "myhostname = mx.example.net\nmessage_size_limit = 5120000\n",
         "myhostname = mx.example.net\nsmtpd_relay_restrictions = permit_mynetworks permit_sasl_authenticated defer_unauth_destination\n\nMay 11 14:02:09 mx postfix/smtpd[7788]: NOQUEUE: reject: MAIL from mail.example.com[203.0.113.9]: 552 5.3.4 Message size exceeds fixed limit; proto=ESMTP helo=<mail.example.com>\n",
     ],
-    pass: &[
+    pass: pastes![
         "myhostname = mx.example.net\nmessage_size_limit = 52428800\n",
         "myhostname = mx.example.net\nmessage_size_limit = 0\n",
         "myhostname = mx.example.net\nsmtpd_relay_restrictions = permit_mynetworks permit_sasl_authenticated defer_unauth_destination\n",
@@ -59,7 +59,7 @@ fn own_size_refusal(f: &Failure) -> bool {
 }
 
 fn mb(b: u64) -> String {
-    format!("{:.1} MB", b as f64 / 1_048_576.0)
+    format!("{} MB", crate::text::fixed(b as f64 / 1_048_576.0, 1))
 }
 
 fn run(facts: &Facts, out: &mut Vec<Finding>) {

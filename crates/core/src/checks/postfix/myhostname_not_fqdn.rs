@@ -36,12 +36,12 @@ myhostname = mail.example.net
 - postconf(5) smtp_helo_name: https://www.postfix.org/postconf.5.html#smtp_helo_name
 - RFC 5321 section 4.1.1.1 (EHLO takes a fully qualified domain name): https://www.rfc-editor.org/rfc/rfc5321#section-4.1.1.1
 "#,
-    fail: &[
+    fail: pastes![
         "myhostname = mail\nmydestination = $myhostname, localhost\n",
         "myhostname = localhost.localdomain\n",
         "myhostname = mx.example.local\n",
     ],
-    pass: &[
+    pass: pastes![
         "myhostname = mail.example.net\nmydestination = $myhostname, localhost\n",
         "mydestination = $myhostname, localhost\n",
     ],

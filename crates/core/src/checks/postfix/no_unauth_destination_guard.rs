@@ -38,12 +38,12 @@ smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_
 - postconf(5) smtpd_recipient_restrictions: https://www.postfix.org/postconf.5.html#smtpd_recipient_restrictions
 - COMPATIBILITY_README: https://www.postfix.org/COMPATIBILITY_README.html
 "#,
-    fail: &[
+    fail: pastes![
         "myhostname = mx.example.net\nsmtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated\nsmtpd_recipient_restrictions = reject_unlisted_recipient\n",
         "mail_version = 3.7.11\nmyhostname = mx.example.net\nmydomain = example.net\nmydestination = $myhostname, localhost.$mydomain, localhost\nmynetworks = 127.0.0.0/8 [::1]/128\ninet_interfaces = all\nalias_maps = hash:/etc/aliases\nsmtpd_recipient_restrictions = permit_mynetworks, permit_sasl_authenticated\n",
         "myhostname = mx.example.net\nsmtpd_relay_restrictions = permit_mynetworks, permit, reject_unauth_destination\nsmtpd_recipient_restrictions = reject_non_fqdn_recipient\n",
     ],
-    pass: &[
+    pass: pastes![
         "myhostname = mx.example.net\nsmtpd_relay_restrictions = permit_mynetworks permit_sasl_authenticated defer_unauth_destination\n",
         "mail_version = 3.7.11\ncompatibility_level = 3.6\nmyhostname = mx.example.net\n",
         "myhostname = mx.example.net\nsmtpd_restriction_classes = relay_policy\nrelay_policy = permit_mynetworks, reject_unauth_destination\nsmtpd_relay_restrictions = relay_policy\n",

@@ -43,13 +43,13 @@ mynetworks = 127.0.0.0/8 [::ffff:127.0.0.0]/104 [::1]/128
 - postconf(5) mynetworks_style: https://www.postfix.org/postconf.5.html#mynetworks_style
 - SMTPD_ACCESS_README: https://www.postfix.org/SMTPD_ACCESS_README.html
 "#,
-    fail: &[
+    fail: pastes![
         "myhostname = mx.example.net\nmynetworks = 127.0.0.0/8 0.0.0.0/0\nsmtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination\n",
         "myhostname = mx.example.net\nmynetworks = 127.0.0.0/8, [::1]/128, [::]/0\n",
         "myhostname = mx.example.net\nmynetworks = 127.0.0.0/8 23.0.0.0/8\n",
         "myhostname = mx.example.net\nmynetworks_style = class\n",
     ],
-    pass: &[
+    pass: pastes![
         "myhostname = mx.example.net\nmynetworks = 127.0.0.0/8 [::ffff:127.0.0.0]/104 [::1]/128\nsmtpd_relay_restrictions = permit_mynetworks permit_sasl_authenticated defer_unauth_destination\n",
         "myhostname = mx.example.net\nmynetworks = 127.0.0.0/8, 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, [fd00::]/8, 203.0.113.0/24\n",
         "myhostname = mx.example.net\nmynetworks_style = host\n",

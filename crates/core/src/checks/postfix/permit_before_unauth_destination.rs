@@ -46,11 +46,11 @@ smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_
 - postconf(5) smtpd_recipient_restrictions: https://www.postfix.org/postconf.5.html#smtpd_recipient_restrictions
 - SMTPD_ACCESS_README: https://www.postfix.org/SMTPD_ACCESS_README.html
 "#,
-    fail: &[
+    fail: pastes![
         "myhostname = mx.example.net\nsmtpd_relay_restrictions = permit_mynetworks, check_client_access static:OK, reject_unauth_destination\nsmtpd_recipient_restrictions =\n",
         "mail_version = 2.9.6\nmyhostname = mx.example.net\nsmtpd_recipient_restrictions = permit_mynetworks, permit, reject_unauth_destination\n",
     ],
-    pass: &[
+    pass: pastes![
         "myhostname = mx.example.net\nsmtpd_relay_restrictions = permit_mynetworks permit_sasl_authenticated defer_unauth_destination\n",
         "myhostname = mx.example.net\nsmtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination\nsmtpd_recipient_restrictions = reject_unlisted_recipient, check_policy_service unix:private/policyd-spf, permit\n",
         "mail_version = 2.9.6\nmyhostname = mx.example.net\nsmtpd_recipient_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination, permit\n",

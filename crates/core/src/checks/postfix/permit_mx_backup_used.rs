@@ -37,8 +37,8 @@ smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_
 - postconf(5) relay_domains: https://www.postfix.org/postconf.5.html#relay_domains
 - Postfix DEPRECATION_README: https://www.postfix.org/DEPRECATION_README.html
 "#,
-    fail: &["myhostname = mx.example.net\nsmtpd_recipient_restrictions = permit_mynetworks, permit_mx_backup, reject_unauth_destination\n"],
-    pass: &["myhostname = mx.example.net\nrelay_domains = example.org\nrelay_recipient_maps = hash:/etc/postfix/relay_recipients\nsmtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination\n"],
+    fail: pastes!["myhostname = mx.example.net\nsmtpd_recipient_restrictions = permit_mynetworks, permit_mx_backup, reject_unauth_destination\n"],
+    pass: pastes!["myhostname = mx.example.net\nrelay_domains = example.org\nrelay_recipient_maps = hash:/etc/postfix/relay_recipients\nsmtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination\n"],
     run,
 };
 

@@ -38,11 +38,11 @@ relayhost = [smtp.example.com]:587
 - postconf(5) smtp_tls_wrappermode: https://www.postfix.org/postconf.5.html#smtp_tls_wrappermode
 - SASL_README, client side: https://www.postfix.org/SASL_README.html#client_sasl
 "#,
-    fail: &[
+    fail: pastes![
         "myhostname = web1.example.net\nrelayhost = smtp.example.com:587\nsmtp_sasl_auth_enable = yes\nsmtp_sasl_password_maps = hash:/etc/postfix/sasl_passwd\nsmtp_tls_security_level = encrypt\n",
         "myhostname = web1.example.net\nrelayhost = smtp.example.com\n",
     ],
-    pass: &[
+    pass: pastes![
         "myhostname = web1.example.net\nrelayhost = [smtp.example.com]:587\nsmtp_sasl_auth_enable = yes\nsmtp_sasl_password_maps = hash:/etc/postfix/sasl_passwd\nsmtp_tls_security_level = encrypt\n",
         "myhostname = web1.example.net\nrelayhost = example.com\n",
         "myhostname = web1.example.net\nrelayhost = 192.0.2.25\n",

@@ -45,11 +45,11 @@ smtp_tls_security_level = encrypt
 - postconf(5) smtp_sasl_password_maps: https://www.postfix.org/postconf.5.html#smtp_sasl_password_maps
 - SASL_README, client side: https://www.postfix.org/SASL_README.html#client_sasl
 "#,
-    fail: &[
+    fail: pastes![
         "myhostname = web1.example.net\nrelayhost = [smtp.example.com]:587\nsmtp_sasl_auth_enable = yes\nsmtp_sasl_password_maps = hash:/etc/postfix/sasl_passwd\nsmtp_sasl_security_options = noanonymous\nsmtp_tls_security_level = may\n",
         "myhostname = web1.example.net\nrelayhost = [smtp.example.com]:587\nsmtp_sasl_auth_enable = yes\nsmtp_tls_security_level = encrypt\n",
     ],
-    pass: &[
+    pass: pastes![
         "myhostname = web1.example.net\nrelayhost = [smtp.example.com]:587\nsmtp_sasl_auth_enable = yes\nsmtp_sasl_password_maps = hash:/etc/postfix/sasl_passwd\nsmtp_sasl_security_options = noanonymous\nsmtp_tls_security_level = encrypt\n",
         "myhostname = web1.example.net\nrelayhost = [smtp.example.com]:587\nsmtp_sasl_auth_enable = yes\nsmtp_sasl_password_maps = hash:/etc/postfix/sasl_passwd\nsmtp_tls_security_level = may\n",
         "myhostname = web1.example.net\nrelayhost = [smtp.example.com]:465\nsmtp_sasl_auth_enable = yes\nsmtp_sasl_password_maps = hash:/etc/postfix/sasl_passwd\nsmtp_sasl_security_options = noanonymous\nsmtp_tls_wrappermode = yes\nsmtp_tls_security_level = encrypt\n",

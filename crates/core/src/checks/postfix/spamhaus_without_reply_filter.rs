@@ -39,11 +39,11 @@ Spamhaus DQS key.
 - postconf(5) postscreen_dnsbl_sites: https://www.postfix.org/postconf.5.html#postscreen_dnsbl_sites
 - Spamhaus return codes: https://www.spamhaus.org/faqs/dnsbl-usage/
 "#,
-    fail: &[
+    fail: pastes![
         "myhostname = mx.example.net\nsmtpd_recipient_restrictions = permit_mynetworks, reject_unauth_destination, reject_rbl_client zen.spamhaus.org\n",
         "myhostname = mx.example.net\npostscreen_dnsbl_sites = zen.spamhaus.org*3, bl.spamcop.net*1\nsmtpd_sender_restrictions = reject_rhsbl_sender dbl.spamhaus.org\n",
     ],
-    pass: &[
+    pass: pastes![
         "myhostname = mx.example.net\nsmtpd_recipient_restrictions = permit_mynetworks, reject_unauth_destination, reject_rbl_client zen.spamhaus.org=127.0.0.[2..11], reject_rhsbl_sender dbl.spamhaus.org=127.0.1.[2..99]\n",
         "myhostname = mx.example.net\npostscreen_dnsbl_sites = zen.spamhaus.org=127.0.0.[2..11]*3, bl.spamcop.net*1\n",
     ],

@@ -44,10 +44,10 @@ submission inet n       -       y       -       -       smtpd
 - RFC 6409 (message submission): https://www.rfc-editor.org/rfc/rfc6409
 - RFC 8314 (implicit TLS for submission): https://www.rfc-editor.org/rfc/rfc8314
 "#,
-    fail: &[
+    fail: pastes![
         "myhostname = mx.example.net\nsmtpd_sasl_type = dovecot\nsmtpd_sasl_path = private/auth\n\nsmtp      inet  n       -       y       -       -       smtpd\n#submission inet n       -       y       -       -       smtpd\n#  -o syslog_name=postfix/submission\n#  -o smtpd_tls_security_level=encrypt\npickup    unix  n       -       y       60      1       pickup\n",
     ],
-    pass: &[
+    pass: pastes![
         "myhostname = mx.example.net\nsmtpd_sasl_type = dovecot\nsmtpd_sasl_path = private/auth\n\nsmtp      inet  n       -       y       -       -       smtpd\nsubmission inet n       -       y       -       -       smtpd\n  -o syslog_name=postfix/submission\n  -o smtpd_tls_security_level=encrypt\n  -o smtpd_sasl_auth_enable=yes\npickup    unix  n       -       y       60      1       pickup\n",
         "myhostname = mx.example.net\nsmtpd_sasl_type = dovecot\nsmtpd_sasl_path = private/auth\n",
         "myhostname = mx.example.net\n\nsmtp      inet  n       -       y       -       -       smtpd\n#submission inet n       -       y       -       -       smtpd\npickup    unix  n       -       y       60      1       pickup\n",

@@ -38,11 +38,11 @@ smtpd_tls_chain_files = /etc/letsencrypt/live/mx.example.net/privkey.pem, /etc/l
 - postconf(5) smtpd_tls_cert_file: https://www.postfix.org/postconf.5.html#smtpd_tls_cert_file
 - TLS_README: https://www.postfix.org/TLS_README.html
 "#,
-    fail: &[
+    fail: pastes![
         "myhostname = mx.example.net\nsmtpd_tls_security_level = may\nsmtpd_tls_loglevel = 1\nsmtpd_tls_session_cache_database = btree:${data_directory}/smtpd_scache\nsmtpd_tls_auth_only = yes\nsmtpd_sasl_auth_enable = yes\nsmtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination\nmydestination = $myhostname, localhost\n",
         "myhostname = mx.example.net\nmydestination = $myhostname, localhost\nsmtpd_tls_loglevel = 1\nsmtpd_sasl_type = dovecot\nsmtpd_sasl_path = private/auth\nsmtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination\n\nsmtp      inet  n       -       y       -       -       smtpd\nsmtps     inet  n       -       y       -       -       smtpd\n  -o syslog_name=postfix/smtps\n  -o smtpd_tls_wrappermode=yes\n  -o smtpd_sasl_auth_enable=yes\n",
     ],
-    pass: &[
+    pass: pastes![
         "myhostname = mx.example.net\nsmtpd_tls_security_level = may\nsmtpd_tls_cert_file = /etc/ssl/certs/ssl-cert-snakeoil.pem\nsmtpd_tls_key_file = /etc/ssl/private/ssl-cert-snakeoil.key\n",
         "myhostname = mx.example.net\nsmtpd_tls_security_level = encrypt\nsmtpd_tls_chain_files = /etc/ssl/private/mx.key, /etc/ssl/certs/mx.pem\n",
         "myhostname = mx.example.net\nsmtpd_tls_security_level = none\n",

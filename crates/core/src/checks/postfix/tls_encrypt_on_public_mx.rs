@@ -35,10 +35,10 @@ with, in master.cf, `-o smtpd_tls_security_level=encrypt` on the `submission` se
 - postconf(5) smtpd_tls_security_level: https://www.postfix.org/postconf.5.html#smtpd_tls_security_level
 - RFC 3207 section 4: https://www.rfc-editor.org/rfc/rfc3207#section-4
 "#,
-    fail: &[
+    fail: pastes![
         "myhostname = mx.example.net\nsmtpd_tls_security_level = encrypt\nsmtpd_tls_chain_files = /etc/ssl/private/mx.key, /etc/ssl/certs/mx.pem\nvirtual_mailbox_domains = example.org\n",
     ],
-    pass: &[
+    pass: pastes![
         "myhostname = mx.example.net\nsmtpd_tls_security_level = may\nsmtpd_tls_chain_files = /etc/ssl/private/mx.key, /etc/ssl/certs/mx.pem\nvirtual_mailbox_domains = example.org\n",
         "myhostname = mx.example.net\nsmtpd_tls_security_level = encrypt\nsmtpd_tls_chain_files = /etc/ssl/private/mx.key, /etc/ssl/certs/mx.pem\nvirtual_mailbox_domains = example.org\n\nsmtp      inet  n       -       y       -       -       smtpd\n  -o smtpd_tls_security_level=may\nsubmission inet n       -       y       -       -       smtpd\n  -o smtpd_sasl_auth_enable=yes\n",
         "myhostname = relay.example.net\nsmtpd_tls_security_level = encrypt\nsmtpd_tls_chain_files = /etc/ssl/private/mx.key, /etc/ssl/certs/mx.pem\nmydestination = $myhostname, localhost\n",

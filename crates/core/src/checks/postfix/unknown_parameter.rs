@@ -34,11 +34,11 @@ Run `postconf -n` after editing: it prints `unused parameter` warnings for names
 ## References
 - postconf(5): https://www.postfix.org/postconf.5.html
 "#,
-    fail: &[
+    fail: pastes![
         "smptd_recipient_restrictions = permit_sasl_authenticated, reject_unauth_destination\nmyhostname = mx.example.net\n",
         "mail_version = 2.9.6\nmyhostname = mx.example.net\nsmtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination\n",
     ],
-    pass: &[
+    pass: pastes![
         "myhostname = mx.example.net\nmua_client_restrictions = permit_sasl_authenticated, reject\nsmtpd_client_restrictions = $mua_client_restrictions\ndovecot_destination_recipient_limit = 1\n",
         "smtpd_restriction_classes = from_partners\nfrom_partners = check_client_access hash:/etc/postfix/partners, reject\nmyhostname = mx.example.net\n",
     ],

@@ -35,11 +35,11 @@ smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_
 - postconf(5) smtpd_restriction_classes: https://www.postfix.org/postconf.5.html#smtpd_restriction_classes
 - SMTPD_ACCESS_README: https://www.postfix.org/SMTPD_ACCESS_README.html
 "#,
-    fail: &[
+    fail: pastes![
         "myhostname = mx.example.net\nsmtpd_relay_restrictions = permit_mynetworks, permit_sasl_authentication, reject_unauth_destination\n",
         "myhostname = mx.example.net\nsmtpd_helo_restrictions = permit_mynetworks, reject_non_fqdn_helo_hostnme\n",
     ],
-    pass: &[
+    pass: pastes![
         "myhostname = mx.example.net\nsmtpd_restriction_classes = from_partners\nfrom_partners = check_client_access hash:/etc/postfix/partners, reject\nsmtpd_recipient_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination, check_recipient_access pcre:/etc/postfix/rcpt.pcre, hash:/etc/postfix/access, check_policy_service { unix:private/policyd-spf, timeout=10s }, sleep 1, reject_unauth_pipelining\n",
         "myhostname = mx.example.net\nsmtpd_client_restrictions = PERMIT_MYNETWORKS, reject_unknown_client\nsmtpd_data_restrictions = reject_multi_recipient_bounce, reject_unauth_pipelining\n",
     ],

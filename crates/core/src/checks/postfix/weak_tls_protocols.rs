@@ -38,12 +38,12 @@ smtpd_tls_mandatory_protocols = >=TLSv1.2
 - postconf(5) smtpd_tls_protocols: https://www.postfix.org/postconf.5.html#smtpd_tls_protocols
 - RFC 8996 (deprecating TLS 1.0 and 1.1): https://www.rfc-editor.org/rfc/rfc8996
 "#,
-    fail: &[
+    fail: pastes![
         "myhostname = mx.example.net\nsmtpd_tls_mandatory_protocols = !SSLv2, !SSLv3\n",
         "myhostname = mx.example.net\nsmtp_tls_protocols = !SSLv2\n",
         "myhostname = mx.example.net\nsmtpd_tls_mandatory_protocols = >=TLSv1\n",
     ],
-    pass: &[
+    pass: pastes![
         "myhostname = mx.example.net\nsmtpd_tls_mandatory_protocols = >=TLSv1.2\nsmtp_tls_mandatory_protocols = !SSLv2, !SSLv3, !TLSv1, !TLSv1.1\nsmtpd_tls_protocols = TLSv1.2 TLSv1.3\n",
         "myhostname = mx.example.net\nsmtpd_tls_security_level = may\n",
     ],

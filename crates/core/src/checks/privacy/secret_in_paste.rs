@@ -38,12 +38,12 @@ database user, the LDAP bind account, the TLS key) and update the map or setting
 - Postfix SASL howto, client credentials: https://www.postfix.org/SASL_README.html#client_sasl_enable
 - Dovecot password schemes: https://doc.dovecot.org/2.3/configuration_manual/authentication/password_schemes/
 "#,
-    fail: &[
+    fail: pastes![
         "relayhost = [smtp.example.net]:587\nsmtp_sasl_auth_enable = yes\nsmtp_sasl_password_maps = static:relay@example.org:Winter2024!\n",
         "# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\npassdb {\n  args = /etc/dovecot/dovecot-sql.conf.ext\n  driver = sql\n}\nssl_key_password = correct-horse\n",
         "/etc/postfix/sasl_passwd:\n[smtp.example.net]:587 relay@example.org:Winter2024!\n",
     ],
-    pass: &[
+    pass: pastes![
         "relayhost = [smtp.example.net]:587\nsmtp_sasl_auth_enable = yes\nsmtp_sasl_password_maps = hash:/etc/postfix/sasl_passwd\nsmtpd_sasl_path = private/auth\n",
         "# 2.3.19.1 (9b53102964): /etc/dovecot/dovecot.conf\nauth_mechanisms = plain login\nauth_debug_passwords = no\npassdb {\n  args = scheme=SHA512-CRYPT /etc/dovecot/users\n  driver = passwd-file\n}\nssl_key = # hidden, use -P to show it\nssl_key_password = # hidden, use -P to show it\n",
     ],
