@@ -241,7 +241,7 @@ pub fn query_text(q: &Loose) -> String {
     let get = |k: &str| f.iter().find(|(n, _)| n == k).map(|(_, v)| v);
     let text = |k: &str| match get(k) {
         Some(Loose::Text(t)) if !t.is_empty() => Some(t.clone()),
-        Some(Loose::Number(n)) => Some(n.to_string()),
+        Some(Loose::Number(n)) => Some(number_text(*n)),
         _ => None,
     };
     let Some(rcpt) = text("recipient") else {
@@ -320,6 +320,16 @@ impl Loose {
     }
 }
 
+/// A JSON number as the page writes it: whole numbers as they are, others to three decimals
+/// (the report's numbers are ports, counts and confidences).
+fn number_text(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        return (n as i64).to_string();
+    }
+    let t = mailtriage::text::fixed(n, 3);
+    t.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
 const FIRST_KEYS: [&str; 6] = ["toggle", "if", "condition", "change", "name", "label"];
 
 /// A value as one line of text: strings as they are, objects as `key: value` pairs.
@@ -328,7 +338,7 @@ pub fn value_text(v: &Loose) -> String {
         Loose::Null => String::new(),
         Loose::Text(s) => s.clone(),
         Loose::Bool(b) => if *b { "yes" } else { "no" }.to_owned(),
-        Loose::Number(n) => n.to_string(),
+        Loose::Number(n) => number_text(*n),
         Loose::List(a) => a.iter().map(value_text).collect::<Vec<_>>().join(", "),
         Loose::Fields(o) => {
             // What a what-if toggles reads first; the rest in the order sent.
@@ -655,6 +665,9 @@ mod tests {
         assert!(!t.steps[0].is_match() && t.steps[1].is_match());
         assert_eq!(value_text(&t.query), "client ip: 203.0.113.9; sasl: no");
         assert_eq!(value_text(&Loose::Number(25.0)), "25");
+        assert_eq!(value_text(&Loose::Number(-2.0)), "-2");
+        assert_eq!(value_text(&Loose::Number(0.85f32 as f64)), "0.85");
+        assert_eq!(value_text(&Loose::Number(1.5)), "1.5");
         assert_eq!(value_text(&t.reply), "554 5.7.1 Relay access denied");
         assert_eq!(
             value_text(&t.what_if[0]),
