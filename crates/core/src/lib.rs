@@ -26,6 +26,14 @@ pub use text::Span;
 
 /// Analyses one paste (which may hold several kinds of text) and reports what it found.
 pub fn analyze(input: &str, opts: &Options) -> Report {
+    analyze_with_facts(input, opts).0
+}
+
+/// [`analyze`], handing back as well the facts the report was read from (less the bounce records
+/// and secrets, which moved into the report): for a caller that shows more of a segment than the
+/// report says, such as the page's hover texts (the release and `compatibility_level` each
+/// Postfix configuration was read with), without parsing it again.
+pub fn analyze_with_facts(input: &str, opts: &Options) -> (Report, Facts) {
     let (segments, mut notes) = segment::segment(input);
     let (mut facts, parse_notes) = facts::gather(input, &segments, opts);
     notes.extend(parse_notes);
@@ -59,5 +67,5 @@ pub fn analyze(input: &str, opts: &Options) -> Report {
     };
     report.sort_findings();
     secrets::scrub(&mut report, input);
-    report
+    (report, facts)
 }

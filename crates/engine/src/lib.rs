@@ -8,7 +8,7 @@
 //! Markdown" only when it is asked for (rendering costs about as much as the analysis).
 
 use mailtriage::postfix::params::Version;
-use mailtriage::{Options, Report, SegmentKind};
+use mailtriage::{Facts, Options, Report, SegmentKind};
 use serde::Serialize;
 
 /// What the page needs to know of each segment beyond the report: the core's label, and what
@@ -27,12 +27,9 @@ pub struct SegmentFacts {
     pub dovecot_2_4: Option<bool>,
 }
 
-/// Segments larger than this are not re-read for their version.
-const MAX_REREAD: usize = 1 << 20;
-
-/// The [`SegmentFacts`] of every segment of `report`, in the same order.
-pub fn segment_facts(report: &Report, text: &str) -> Vec<SegmentFacts> {
-    let opts = Options::default();
+/// The [`SegmentFacts`] of every segment of `report`, in the same order, from the `facts` the
+/// report was read from ([`mailtriage::analyze_with_facts`]).
+pub fn segment_facts(report: &Report, facts: &Facts) -> Vec<SegmentFacts> {
     report
         .segments
         .iter()
@@ -43,9 +40,8 @@ pub fn segment_facts(report: &Report, text: &str) -> Vec<SegmentFacts> {
                 master_cf: s.kind == SegmentKind::MasterCf,
                 ..SegmentFacts::default()
             };
-            let body = text.get(s.start..s.end).unwrap_or("");
-            if f.postfix_config && body.len() <= MAX_REREAD {
-                let (cfg, _) = mailtriage::postfix::parse_main_cf(body, s.start, s.kind, &opts);
+            let cfg = facts.postfix.iter().find(|c| c.span.start == s.start);
+            if let Some(cfg) = cfg.filter(|_| f.postfix_config) {
                 f.postfix_version = cfg.version.map(|v| v.to_string());
                 f.compatibility_level = Some(cfg.compatibility_level.to_string());
             }
@@ -65,18 +61,19 @@ struct PageOutput<'a> {
     segment_facts: Vec<SegmentFacts>,
 }
 
-/// The page's JSON for `report` of `text`.
-pub fn to_json(report: &Report, text: &str) -> String {
+/// The page's JSON for `report`, read from `facts`.
+pub fn to_json(report: &Report, facts: &Facts) -> String {
     serde_json::to_string(&PageOutput {
         report,
-        segment_facts: segment_facts(report, text),
+        segment_facts: segment_facts(report, facts),
     })
     .unwrap_or_else(|_| "{}".to_owned())
 }
 
 /// Analyses `text` and returns the page's JSON (no session kept).
 pub fn analyze_to_json(text: &str) -> String {
-    to_json(&mailtriage::analyze(text, &Options::default()), text)
+    let (report, facts) = mailtriage::analyze_with_facts(text, &Options::default());
+    to_json(&report, &facts)
 }
 
 /// The last analysis, kept for "Copy as Markdown".
@@ -88,8 +85,8 @@ pub struct Session {
 impl Session {
     /// Analyses `text`, keeps its report, and returns the page's JSON.
     pub fn analyze(&mut self, text: &str) -> String {
-        let report = mailtriage::analyze(text, &Options::default());
-        let json = to_json(&report, text);
+        let (report, facts) = mailtriage::analyze_with_facts(text, &Options::default());
+        let json = to_json(&report, &facts);
         self.last = Some((text.to_owned(), report));
         json
     }
@@ -150,8 +147,8 @@ mod tests {
     #[test]
     fn segment_facts_carry_release_level_and_syntax() {
         let text = "# 2.4.1 (7cd14a0a): /etc/dovecot/dovecot.conf\n# OS: Linux 6.1.0 x86_64\nssl = required\nprotocols = imap\n\nmail_version = 3.8.4\ncompatibility_level = 3.6\nmyhostname = mx.example.net\nsmtpd_tls_auth_only = yes\n";
-        let report = mailtriage::analyze(text, &Options::default());
-        let facts = segment_facts(&report, text);
+        let (report, facts) = mailtriage::analyze_with_facts(text, &Options::default());
+        let facts = segment_facts(&report, &facts);
         assert_eq!(facts.len(), report.segments.len());
         assert!(
             facts.iter().any(|f| f.dovecot_2_4 == Some(true)),
