@@ -44,6 +44,8 @@ pub struct Failure {
     pub stage: Option<String>,
     pub client_host: Option<String>,
     pub client_ip: Option<String>,
+    /// The SMTP AUTH or IMAP/POP3 user: the logged-in one, or the one a failed login tried (see
+    /// [`Failure::logged_in`]).
     pub sasl_username: Option<String>,
     /// Whether the client had authenticated (SMTP AUTH) when the command failed, when the source
     /// tells it (transcripts).
@@ -57,6 +59,14 @@ pub struct Failure {
     pub tls: Option<bool>,
     /// Postfix service name from the syslog tag (`smtpd`, `submission/smtpd` → `submission`).
     pub service: Option<String>,
+}
+
+impl Failure {
+    /// Whether the client was logged in when this failed: what the source says, else whether it
+    /// names a logged-in user. A failed login names the user it tried, so it says `false`.
+    pub fn logged_in(&self) -> bool {
+        self.authenticated.unwrap_or(self.sasl_username.is_some())
+    }
 }
 
 /// What the caller knows that the paste may not say.

@@ -1198,8 +1198,8 @@ pub fn query_from_failure(f: &Failure) -> Option<RelayQuery> {
     Some(RelayQuery {
         client_ip: f.client_ip.clone(),
         client_host: f.client_host.clone(),
-        authenticated: f.sasl_username.is_some(),
-        sasl_username: f.sasl_username.clone(),
+        authenticated: f.logged_in(),
+        sasl_username: f.sasl_username.clone().filter(|_| f.logged_in()),
         port: f.port,
         service: f.service.clone(),
         tls: f.tls,

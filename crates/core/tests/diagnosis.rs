@@ -273,3 +273,26 @@ fn seed_002_names_tls_only_auth_on_port_25() {
     assert_eq!(t.query.port, Some(25));
     assert_eq!(t.query.tls, Some(false));
 }
+
+/// A failed login names the user it tried: the summary must not say that user had logged in.
+#[test]
+fn a_failed_login_is_not_a_logged_in_client() {
+    let input = "Mar  3 08:15:09 imap1 dovecot: auth: Error: passwd-file(rowan@example.net,198.51.100.44): unknown user\n\
+                 Mar  3 08:15:11 imap1 dovecot: imap-login: Disconnected (auth failed, 1 attempts in 2 secs): user=<rowan@example.net>, method=PLAIN, rip=198.51.100.44, lip=192.0.2.10, TLS\n";
+    let r = analyze(input, &Options::default());
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.id == "dovecot/login-auth-failed")
+        .expect("the login failure is diagnosed");
+    assert!(
+        !f.summary.contains("had logged in") && !f.summary.contains("authenticated as"),
+        "{}",
+        f.summary
+    );
+    assert!(
+        f.summary.contains("login tried as rowan@example.net"),
+        "{}",
+        f.summary
+    );
+}

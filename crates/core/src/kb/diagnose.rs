@@ -202,7 +202,11 @@ fn session_context(f: &Failure) -> String {
         None => {}
     }
     if let Some(u) = &f.sasl_username {
-        parts.push(format!("authenticated as {u}"));
+        parts.push(if f.logged_in() {
+            format!("authenticated as {u}")
+        } else {
+            format!("login tried as {u}")
+        });
     }
     if let Some(st) = &f.stage {
         parts.push(format!("at {st}"));
@@ -643,7 +647,7 @@ fn session_weight(cause: &super::Cause, f: Option<&Failure>) -> f32 {
     let plain_25 = f.port == Some(25) && f.tls == Some(false);
     match cause.check {
         "postfix/auth_only_after_starttls" | "postfix/submission_not_enabled" if plain_25 => 2.0,
-        "postfix/relay_restrictions_without_sasl" if f.sasl_username.is_some() => 2.0,
+        "postfix/relay_restrictions_without_sasl" if f.logged_in() => 2.0,
         _ => 1.0,
     }
 }
@@ -656,7 +660,7 @@ fn session_hint(f: &Failure) -> Option<String> {
                 .into(),
         )
     } else {
-        f.sasl_username.as_ref().map(|u| {
+        f.sasl_username.as_ref().filter(|_| f.logged_in()).map(|u| {
             format!(
                 "The client had logged in ({u}): the refusal comes from the restriction lists, \
                  not from missing credentials."

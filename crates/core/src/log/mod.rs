@@ -236,7 +236,13 @@ impl LogEvent {
             client_host: self.client_host.clone(),
             client_ip: self.client_ip.clone(),
             sasl_username: self.sasl_username.clone(),
-            authenticated: self.sasl_username.as_ref().map(|_| true),
+            // The user a failed login names is the one it tried.
+            authenticated: match self.kind {
+                EventKind::SaslFailure | EventKind::LoginFailure | EventKind::AuthError => {
+                    Some(false)
+                }
+                _ => self.sasl_username.as_ref().map(|_| true),
+            },
             sender: self.from.clone().filter(|s| !s.is_empty()),
             recipient: self.to.clone().filter(|s| !s.is_empty()),
             helo: self.helo.clone(),
