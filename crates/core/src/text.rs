@@ -517,7 +517,7 @@ mod tests {
             sort_by_key(&mut got, |p| p.0);
             assert_eq!(got, want);
             let mut want = v.clone();
-            want.sort_by(|a, b| b.0.cmp(&a.0));
+            want.sort_by_key(|b| std::cmp::Reverse(b.0));
             let mut got = v.clone();
             sort_by(&mut got, |a, b| b.0.cmp(&a.0));
             assert_eq!(got, want);
