@@ -124,7 +124,7 @@ pub fn gather(input: &str, segments: &[Segment], opts: &Options) -> (Facts, Vec<
             SegmentKind::Prose => {}
         }
     }
-    facts.failures = collect_failures(&facts);
+    facts.failures = collect_failures(&facts, input);
     let mut budget = MAX_QUOTED_LINES;
     for seg in segments.iter().filter(|s| s.kind == SegmentKind::Prose) {
         let text = &input[seg.start..seg.end];
@@ -202,11 +202,11 @@ fn quoted_failures(text: &str, base: usize, budget: &mut usize) -> Vec<Failure> 
 }
 
 /// Normalises the failures each source reports.
-fn collect_failures(facts: &Facts) -> Vec<Failure> {
+fn collect_failures(facts: &Facts, input: &str) -> Vec<Failure> {
     let mut out = Vec::new();
     out.extend(facts.log.iter().filter_map(crate::log::LogEvent::failure));
     for b in &facts.bounces {
-        out.extend(b.failures());
+        out.extend(b.failures(input));
     }
     out.extend(
         facts

@@ -218,6 +218,52 @@ pub fn fixed(x: f64, places: u32) -> String {
     format!("{sign}{whole}.{zeros}{part}")
 }
 
+/// Where the words of `phrase` (split on whitespace, the first [`MAX_PHRASE_WORDS`]) occur in
+/// `hay` from byte `from` on, in order and apart by any run of whitespace, as when a mail header
+/// is folded or a reply wrapped: the bytes from the first word's start to the end of the last
+/// word matched. As many words count as match, at least `min_words` (all, if there are fewer).
+/// Only the first [`MAX_PHRASE_TRIES`] places of the first word are tried, so a search costs at
+/// most that many times the phrase.
+pub fn find_words(hay: &str, from: usize, phrase: &str, min_words: usize) -> Option<Span> {
+    let words: Vec<&str> = phrase
+        .split_ascii_whitespace()
+        .take(MAX_PHRASE_WORDS)
+        .collect();
+    let first = *words.first()?;
+    let need = min_words.clamp(1, words.len());
+    let b = hay.as_bytes();
+    let mut at = from;
+    for _ in 0..MAX_PHRASE_TRIES {
+        let start = at + find(hay.get(at..)?, first)?;
+        at = start + first.len();
+        if start > 0 && b[start - 1].is_ascii_alphanumeric() {
+            continue;
+        }
+        let (mut end, mut matched) = (at, 1);
+        for w in &words[1..] {
+            let next = end
+                + b[end..]
+                    .iter()
+                    .take_while(|c| c.is_ascii_whitespace())
+                    .count();
+            if next == end || !hay[next..].starts_with(w) {
+                break;
+            }
+            end = next + w.len();
+            matched += 1;
+        }
+        if matched >= need {
+            return Some(Span::new(start, end));
+        }
+    }
+    None
+}
+
+/// The most words of a phrase [`find_words`] matches.
+pub const MAX_PHRASE_WORDS: usize = 40;
+/// The most places of a phrase's first word [`find_words`] tries.
+pub const MAX_PHRASE_TRIES: usize = 64;
+
 /// The candidate closest to a misspelt `name` for did-you-mean hints: optimal string alignment
 /// distance (edits and transpositions) at most 1 for names shorter than 8 bytes, 2 otherwise;
 /// the first of equally close candidates wins. Used for Postfix parameters and Dovecot settings.
@@ -425,6 +471,29 @@ fn sort_positions(order: &mut [usize], cmp: &mut dyn FnMut(usize, usize) -> std:
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn find_words_reads_across_folded_lines() {
+        let hay = "x: 4550 5.1.1 no\nDiagnostic-Code: smtp; 550 5.1.1 <bo@example.org>: Recipient\n    address rejected: no such user\n";
+        let phrase = "550 5.1.1 <bo@example.org>: Recipient address rejected: no such user";
+        let s = super::find_words(hay, 0, phrase, 4).unwrap();
+        assert_eq!(
+            &hay[s.start..s.end],
+            "550 5.1.1 <bo@example.org>: Recipient\n    address rejected: no such user"
+        );
+        // Fewer words than asked for is no match; a later start is searched from there only.
+        assert_eq!(
+            super::find_words(hay, 0, "550 5.1.1 no such thing", 4),
+            None
+        );
+        assert_eq!(super::find_words(hay, s.end, phrase, 4), None);
+        // Only the matching words count; at least `min_words` of them.
+        let part =
+            super::find_words(hay, 0, "550 5.1.1 <bo@example.org>: Sender unknown", 3).unwrap();
+        assert_eq!(&hay[part.start..part.end], "550 5.1.1 <bo@example.org>:");
+        assert_eq!(super::find_words(hay, 0, "", 1), None);
+        assert_eq!(super::find_words("ab", 9, "ab", 1), None);
+    }
+
     #[test]
     fn fixed_writes_what_std_writes() {
         for x in [

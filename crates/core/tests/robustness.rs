@@ -333,7 +333,25 @@ fn exercise_bounce(b: &[u8]) {
         for n in &notes {
             assert!(n.start <= n.end && n.end <= 3 + msg.len());
         }
-        let _ = parsed.failures();
+        // Failures point into the paste they were read from, inside the message; a paste that
+        // does not hold it gives the whole message as their place.
+        if let Ok(t) = std::str::from_utf8(msg) {
+            let input = format!("abc{t}");
+            for f in parsed.failures(&input) {
+                assert!(
+                    parsed.span.contains(f.span),
+                    "{:?} in {:?}",
+                    f.span,
+                    parsed.span
+                );
+                if let Some(r) = f.reply_span {
+                    assert!(f.span.contains(r) && input.is_char_boundary(r.start));
+                }
+            }
+        }
+        for f in parsed.failures("") {
+            assert_eq!(f.span, parsed.span);
+        }
     }
     let (head, body) = mime::split_head(b);
     assert!(head.len() + body.len() <= b.len());

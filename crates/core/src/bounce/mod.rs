@@ -29,16 +29,24 @@ pub struct Bounce {
 
 impl Bounce {
     /// Each failed or delayed recipient as a [`Failure`], so the knowledge base can explain it
-    /// and join it to the configs in the same paste.
-    pub fn failures(&self) -> Vec<Failure> {
+    /// and join it to the configs in the same paste. `input` is the paste this bounce was read
+    /// from: a record's diagnostic is pointed at where the message says it (the lines that hold
+    /// it, and the reply itself), else at the whole message.
+    pub fn failures(&self, input: &str) -> Vec<Failure> {
+        let raw = input.get(self.span.start..self.span.end).unwrap_or("");
         self.records
             .iter()
             .filter(|r| matches!(r.action.as_str(), "failed" | "delayed" | ""))
             .filter(|r| !matches!(r.reason.as_str(), "vacation" | "feedback" | "delivered"))
-            .map(|r| Failure {
+            .map(|r| {
+                let found = diagnostic_in(raw, r);
+                let at = |s: Span| s.offset(self.span.start);
+                (r, found.map(|s| (at(whole_lines(raw, s)), at(s))))
+            })
+            .map(|(r, found)| Failure {
                 source: Some(SegmentKind::Bounce),
-                span: self.span,
-                reply_span: None,
+                span: found.map_or(self.span, |(lines, _)| lines),
+                reply_span: found.map(|(_, reply)| reply),
                 reply_code: r.reply_code.parse().ok(),
                 status: EnhancedStatus::parse(&r.status).map(|s| s.to_string()),
                 text: r.diagnostic.clone(),
@@ -50,6 +58,31 @@ impl Bounce {
             })
             .collect()
     }
+}
+
+/// Where `raw` (one bounce message as pasted) says the record's diagnostic, folded or wrapped as
+/// it may be: after the first mention of the recipient when there is one (so that recipients
+/// with the same reply get their own place), else anywhere. At least four of its words must
+/// match; an encoded body never does.
+fn diagnostic_in(raw: &str, r: &BounceRecord) -> Option<Span> {
+    let after = (!r.recipient.is_empty())
+        .then(|| crate::text::find(raw, &r.recipient))
+        .flatten();
+    after
+        .and_then(|at| crate::text::find_words(raw, at, &r.diagnostic, 4))
+        .or_else(|| crate::text::find_words(raw, 0, &r.diagnostic, 4))
+}
+
+/// The lines of `text` that `s` touches, line ends excluded.
+fn whole_lines(text: &str, s: Span) -> Span {
+    let start = text[..s.start].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[s.end..].find('\n').map_or(text.len(), |i| s.end + i);
+    let end = if text[..end].ends_with('\r') {
+        end - 1
+    } else {
+        end
+    };
+    Span::new(start, end.max(s.end))
 }
 
 /// One recipient's fate, as the bulk CLI prints it (one JSON line each).
