@@ -522,13 +522,15 @@ impl App {
         }
     }
 
-    /// The first line of `start..end` of the paste, shortened, with the secrets the core found
-    /// there masked (an excerpt may end up in a screenshot or a ticket).
+    /// The start of `start..end` of the paste as one line (a folded header or a wrapped reply
+    /// is joined up), shortened, with the secrets the core found there masked (an excerpt may
+    /// end up in a screenshot or a ticket).
     fn excerpt(&self, start: usize, end: usize) -> String {
+        const SHOWN: usize = 140;
         let t = &self.snapshot.text;
         let s = crate::lines::ceil_boundary(t, start);
-        let e = crate::lines::ceil_boundary(t, end.max(s));
-        let line = t[s..e].lines().next().unwrap_or("");
+        // Enough bytes for SHOWN characters even where whitespace is joined up.
+        let e = crate::lines::ceil_boundary(t, end.max(s).min(s + 8 * SHOWN));
         // The report's secrets come ordered by position, as `mask_spans` wants them.
         let spans: Vec<mailtriage::Span> = self
             .result
@@ -537,11 +539,10 @@ impl App {
             .iter()
             .map(|x| mailtriage::Span::new(x.span.start, x.span.end))
             .collect();
-        let line =
-            mailtriage::secrets::mask_spans(t, mailtriage::Span::new(s, s + line.len()), &spans);
-        let first = line.trim();
-        let mut out: String = first.chars().take(140).collect();
-        if first.chars().count() > 140 {
+        let masked = mailtriage::secrets::mask_spans(t, mailtriage::Span::new(s, e), &spans);
+        let joined = masked.split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut out: String = joined.chars().take(SHOWN).collect();
+        if e < end || joined.chars().count() > SHOWN {
             out.push('…');
         }
         out
