@@ -3,8 +3,11 @@
 
 use crate::relay::{RelayStep, RelayTrace};
 use crate::report::{Finding, Report};
-use crate::text::{clip, slice, LineIndex, Span};
+use crate::text::{clip, LineIndex, Span};
 use std::fmt::Write as _;
+
+/// The most characters of an evidence excerpt in the text and Markdown renderings.
+const EXCERPT_CHARS: usize = 160;
 
 pub use crate::secrets::{mask, redact, Redactor, MASK};
 
@@ -50,7 +53,7 @@ pub fn markdown(report: &Report, input: &str) -> String {
         if !f.summary.is_empty() {
             let _ = writeln!(s, "{}\n", f.summary);
         }
-        evidence_lines(&mut s, f, input, &idx, "> ", &red);
+        evidence_lines(&mut s, f, &idx, "> ", &red);
         if let Some(fix) = &f.fix {
             let _ = writeln!(s, "**Fix:** {}\n", fix.text);
             if let Some(snippet) = &fix.snippet {
@@ -135,7 +138,7 @@ pub fn text(report: &Report, input: &str) -> String {
         if !f.summary.is_empty() {
             let _ = writeln!(s, "  {}", f.summary);
         }
-        evidence_lines(&mut s, f, input, &idx, "  | ", &red);
+        evidence_lines(&mut s, f, &idx, "  | ", &red);
         if let Some(fix) = &f.fix {
             let _ = writeln!(s, "  fix: {}", fix.text);
             if let Some(snippet) = &fix.snippet {
@@ -212,28 +215,15 @@ fn session_summary(x: &crate::report::SmtpSession, idx: &LineIndex) -> String {
     out
 }
 
-fn evidence_lines(
-    s: &mut String,
-    f: &Finding,
-    input: &str,
-    idx: &LineIndex,
-    prefix: &str,
-    red: &Redactor,
-) {
+fn evidence_lines(s: &mut String, f: &Finding, idx: &LineIndex, prefix: &str, red: &Redactor) {
     for e in &f.evidence {
         let span = Span::new(e.start, e.end);
         let (a, _) = lines_of(idx, span);
-        // The span's first line, trimmed, with any secret in it masked.
-        let first = slice(input, span).lines().next().unwrap_or("");
-        let lead = first.len() - first.trim_start().len();
-        let at = span.start + lead;
-        let excerpt = red.excerpt(Span::new(at, at + first.trim().len()));
-        let excerpt = excerpt.as_str();
         let _ = writeln!(
             s,
             "{prefix}line {a} ({}): `{}`",
             e.label,
-            clip(excerpt, 160)
+            red.excerpt_line(span, EXCERPT_CHARS)
         );
     }
     if !f.evidence.is_empty() && prefix.starts_with('>') {

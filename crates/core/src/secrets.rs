@@ -1415,6 +1415,11 @@ impl<'a> Redactor<'a> {
         Redactor::new(&report.secrets, input)
     }
 
+    /// [`excerpt_line`] of `span`: evidence quoted on one line, secrets masked.
+    pub fn excerpt_line(&self, span: Span, max: usize) -> String {
+        excerpt_line(self.input, span, &self.spans, max)
+    }
+
     /// Whether any secret is known.
     pub fn is_empty(&self) -> bool {
         self.spans.is_empty()
@@ -1468,11 +1473,37 @@ impl<'a> Redactor<'a> {
     }
 }
 
+/// The start of `span` of `input` as one line, as evidence is quoted: every part of a secret
+/// masked ([`mask_spans`]), line breaks and indentation joined into single spaces (a folded
+/// header, a wrapped reply), at most `max` characters, and `…` when the span holds more. Only
+/// the span's first `8 × max` bytes are read. The one way of quoting evidence: the text and
+/// Markdown renderings ([`Redactor::excerpt_line`]) and the page use it.
+pub fn excerpt_line(input: &str, span: Span, secrets: &[Span], max: usize) -> String {
+    let mut start = span.start.min(input.len());
+    while !input.is_char_boundary(start) {
+        start += 1;
+    }
+    let mut end = span
+        .end
+        .clamp(start, input.len())
+        .min(start.saturating_add(8 * max));
+    while !input.is_char_boundary(end) {
+        end += 1;
+    }
+    let masked = mask_spans(input, Span::new(start, end), secrets);
+    let joined = masked.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut out: String = joined.chars().take(max).collect();
+    if end < span.end.min(input.len()) || out.len() < joined.len() {
+        out.push('…');
+    }
+    out
+}
+
 /// The bytes of `span` of `input`, every part that one of `secrets` (spans of `input`, ordered by
 /// start) covers replaced by [`MASK`], line breaks inside kept. Overlapping or touching secrets
 /// give one mask; a secret that cuts a character is widened to whole characters. A span outside
 /// `input` gives an empty text. The one way of
-/// masking by position: [`Redactor::excerpt`] and the page's excerpts use it.
+/// masking by position: [`Redactor::excerpt`] and [`excerpt_line`] use it.
 pub fn mask_spans(input: &str, span: Span, secrets: &[Span]) -> String {
     let floor = |mut i: usize| {
         i = i.min(input.len());

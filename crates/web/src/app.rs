@@ -522,16 +522,10 @@ impl App {
         }
     }
 
-    /// The start of `start..end` of the paste as one line (a folded header or a wrapped reply
-    /// is joined up), shortened, with the secrets the core found there masked (an excerpt may
-    /// end up in a screenshot or a ticket).
+    /// The start of `start..end` of the paste as one line, secrets masked
+    /// (`secrets::excerpt_line`: an excerpt may end up in a screenshot or a ticket).
     fn excerpt(&self, start: usize, end: usize) -> String {
-        const SHOWN: usize = 140;
-        let t = &self.snapshot.text;
-        let s = crate::lines::ceil_boundary(t, start);
-        // Enough bytes for SHOWN characters even where whitespace is joined up.
-        let e = crate::lines::ceil_boundary(t, end.max(s).min(s + 8 * SHOWN));
-        // The report's secrets come ordered by position, as `mask_spans` wants them.
+        // The report's secrets come ordered by position, as the masking wants them.
         let spans: Vec<mailtriage::Span> = self
             .result
             .report
@@ -539,13 +533,8 @@ impl App {
             .iter()
             .map(|x| mailtriage::Span::new(x.span.start, x.span.end))
             .collect();
-        let masked = mailtriage::secrets::mask_spans(t, mailtriage::Span::new(s, e), &spans);
-        let joined = masked.split_whitespace().collect::<Vec<_>>().join(" ");
-        let mut out: String = joined.chars().take(SHOWN).collect();
-        if e < end || joined.chars().count() > SHOWN {
-            out.push('…');
-        }
-        out
+        let span = mailtriage::Span::new(start, end.max(start));
+        mailtriage::secrets::excerpt_line(&self.snapshot.text, span, &spans, 140)
     }
 
     fn view_finding(&self, ctx: &Context<Self>, i: usize, f: &FindingView) -> Html {

@@ -248,6 +248,24 @@ fn redactor_masks_excerpts_by_span_and_text_by_value() {
 }
 
 #[test]
+fn evidence_excerpts_join_folded_lines_and_stay_masked() {
+    let text = "password = S3cretDbPass\nDiagnostic-Code: smtp; 550 5.1.1 <bo@example.org>:\n    no such user\n";
+    let r = crate::analyze(text, &Default::default());
+    let red = Redactor::for_report(&r, text);
+    let all = Span::new(0, text.len());
+    assert_eq!(
+        red.excerpt_line(all, 200),
+        "password = ••••• Diagnostic-Code: smtp; 550 5.1.1 <bo@example.org>: no such user"
+    );
+    // Cut to the characters asked for, with a mark that there is more.
+    assert_eq!(red.excerpt_line(all, 16), "password = •••••…");
+    assert_eq!(red.excerpt_line(Span::new(24, 40), 80), "Diagnostic-Code:");
+    // Spans that end past the text, start inside a character, or are empty never panic.
+    assert_eq!(excerpt_line("née", Span::new(2, 99), &[], 10), "e");
+    assert_eq!(excerpt_line("", Span::new(3, 1), &[], 10), "");
+}
+
+#[test]
 fn the_finding_names_kinds_and_settings_never_values() {
     let text = "smtp_sasl_password_maps = static:relay@example.org:Winter2024!\n\
                 alice@example.org:{SHA512-CRYPT}$6$abcdefgh$AbCdEfGhIjKlMnOpQrStUvWxYz0123456789::::\n";
