@@ -218,10 +218,15 @@ fn session_summary(x: &crate::report::SmtpSession, idx: &LineIndex) -> String {
 fn evidence_lines(s: &mut String, f: &Finding, idx: &LineIndex, prefix: &str, red: &Redactor) {
     for e in &f.evidence {
         let span = Span::new(e.start, e.end);
-        let (a, _) = lines_of(idx, span);
+        let (a, b) = lines_of(idx, span);
+        let place = if b > a {
+            format!("lines {a}–{b}")
+        } else {
+            format!("line {a}")
+        };
         let _ = writeln!(
             s,
-            "{prefix}line {a} ({}): `{}`",
+            "{prefix}{place} ({}): `{}`",
             e.label,
             red.excerpt_line(span, EXCERPT_CHARS)
         );

@@ -548,13 +548,13 @@ impl App {
             .take(shown)
             .filter(|e| e.end <= self.snapshot.text.len())
             .map(|e| {
-                let (a, _) = self.lines_of(e.start, e.end);
+                let (a, b) = self.lines_of(e.start, e.end);
                 let (st, en) = (e.start, e.end);
                 let onclick = link.batch_callback(move |_| vec![Msg::Select(i), Msg::RevealSpan(st, en)]);
                 html! {
                     <li>
                         <button type="button" class="evidence-link" {onclick}>
-                            { format!("Line {a}") }{ if e.label.is_empty() { String::new() } else { format!(" · {}", e.label) } }
+                            { if b > a { format!("Lines {a}–{b}") } else { format!("Line {a}") } }{ if e.label.is_empty() { String::new() } else { format!(" · {}", e.label) } }
                         </button>
                         <code class="excerpt">{ self.excerpt(e.start, e.end) }</code>
                     </li>
