@@ -1479,17 +1479,12 @@ impl<'a> Redactor<'a> {
 /// the span's first `8 × max` bytes are read. The one way of quoting evidence: the text and
 /// Markdown renderings ([`Redactor::excerpt_line`]) and the page use it.
 pub fn excerpt_line(input: &str, span: Span, secrets: &[Span], max: usize) -> String {
-    let mut start = span.start.min(input.len());
-    while !input.is_char_boundary(start) {
-        start += 1;
-    }
-    let mut end = span
-        .end
-        .clamp(start, input.len())
-        .min(start.saturating_add(8 * max));
-    while !input.is_char_boundary(end) {
-        end += 1;
-    }
+    use crate::text::ceil_boundary;
+    let start = ceil_boundary(input, span.start);
+    let end = ceil_boundary(
+        input,
+        span.end.max(start).min(start.saturating_add(8 * max)),
+    );
     let masked = mask_spans(input, Span::new(start, end), secrets);
     let joined = masked.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut out: String = joined.chars().take(max).collect();

@@ -168,6 +168,17 @@ pub fn contains_lower(s: &str, needle: &str) -> bool {
         })
 }
 
+/// The smallest character boundary at or after `i` (clamped to the text).
+pub fn ceil_boundary(text: &str, mut i: usize) -> usize {
+    if i >= text.len() {
+        return text.len();
+    }
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
 /// Cuts `s` to at most `max` bytes on a char boundary (for excerpts in notes).
 pub fn clip(s: &str, max: usize) -> &str {
     if s.len() <= max {

@@ -136,16 +136,7 @@ pub fn marks_in(all: &[Mark], start: usize, end: usize) -> Vec<usize> {
         .collect()
 }
 
-/// The smallest character boundary at or after `i` (clamped to the text).
-pub fn ceil_boundary(text: &str, mut i: usize) -> usize {
-    if i >= text.len() {
-        return text.len();
-    }
-    while !text.is_char_boundary(i) {
-        i += 1;
-    }
-    i
-}
+pub use mailtriage::text::ceil_boundary;
 
 /// Byte offset of visual column `col` on line `line` (past the end: the line's end).
 pub fn offset_at(text: &str, index: &LineIndex, line: usize, col: usize) -> Option<usize> {

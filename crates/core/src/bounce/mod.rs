@@ -73,16 +73,11 @@ fn diagnostic_in(raw: &str, r: &BounceRecord) -> Option<Span> {
         .or_else(|| crate::text::find_words(raw, 0, &r.diagnostic, 4))
 }
 
-/// The lines of `text` that `s` touches, line ends excluded.
+/// The lines of `text` that `s` touches, line ends (LF, CR or CRLF) excluded.
 fn whole_lines(text: &str, s: Span) -> Span {
-    let start = text[..s.start].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[s.end..].find('\n').map_or(text.len(), |i| s.end + i);
-    let end = if text[..end].ends_with('\r') {
-        end - 1
-    } else {
-        end
-    };
-    Span::new(start, end.max(s.end))
+    let start = text[..s.start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let (rest, _) = crate::text::line_end(&text.as_bytes()[s.end..]);
+    Span::new(start, s.end + rest)
 }
 
 /// One recipient's fate, as the bulk CLI prints it (one JSON line each).
@@ -868,6 +863,21 @@ fn strip_html(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failure_spans_the_whole_lines_of_its_reply_whatever_the_line_ends() {
+        for nl in ["\n", "\r\n", "\r"] {
+            let text = format!("x: y{nl}  said: 550 5.1.1 no{nl}  such user (RCPT){nl}z{nl}");
+            let at = text.find("550").unwrap();
+            let end = text.find(" (RCPT)").unwrap();
+            let s = whole_lines(&text, Span::new(at, end));
+            assert_eq!(
+                &text[s.start..s.end],
+                format!("  said: 550 5.1.1 no{nl}  such user (RCPT)"),
+                "{nl:?}"
+            );
+        }
+    }
 
     #[test]
     fn mbox_is_split_at_from_lines() {
